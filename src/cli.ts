@@ -1,0 +1,50 @@
+/**
+ * The command line. Commands live in src/cli/<command>.ts; each handler returns its exit code.
+ * Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage/policy/input error, 3 incomplete.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from './errors.js';
+import { TOOL_VERSION } from './version.js';
+import { UsageError } from './cli/usage-error.js';
+import { checkCommand } from './cli/check.js';
+import { rulesCommand } from './cli/rules.js';
+
+type Handler = (args: never) => Promise<number>;
+
+function run(handler: Handler) {
+  return async (args: unknown) => {
+    process.exitCode = await handler(args as never);
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const commands = [checkCommand, rulesCommand];
+  let cli = yargs(argv)
+    .scriptName('gke-private-audit')
+    .version(TOOL_VERSION)
+    .strict()
+    .demandCommand(1, 'Give a command (see --help)')
+    .recommendCommands()
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const c of commands) {
+    cli = cli.command(c.command, c.describe, c.builder as never, run(c.handler as Handler));
+  }
+  try {
+    await cli.parseAsync();
+  } catch (e) {
+    if (e instanceof InputError) {
+      process.stderr.write(`gke-private-audit: ${e.toLine()}\n`);
+    } else if (e instanceof UsageError) {
+      process.stderr.write(`gke-private-audit: ${e.message}\n`);
+    } else {
+      process.stderr.write(`gke-private-audit: ${(e as Error).stack ?? String(e)}\n`);
+    }
+    process.exitCode = 2;
+  }
+}
+
+await main(hideBin(process.argv));

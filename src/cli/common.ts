@@ -1,0 +1,64 @@
+/** Options shared by the commands that produce reports (`check`, `audit`). */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { audit } from '../engine/audit.js';
+import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
+import { SEVERITIES, type FailOn } from '../engine/types.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
+
+export interface ReportArgs {
+  config?: string;
+  format?: string;
+  output?: string;
+  report?: string[];
+  'fail-on': FailOn;
+  'allow-incomplete': boolean;
+  category?: string;
+  'sarif-passes': boolean;
+}
+
+export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
+  return y
+    .option('config', { type: 'string', describe: 'Policy file (default: ./rules.yaml when present, else built-in defaults)' })
+    .option('format', { type: 'string', describe: 'Report format for the one-report shorthand: text, json, sarif, html, junit, markdown' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Where the --format report goes (default: standard output)' })
+    .option('report', { type: 'string', array: true, describe: 'FORMAT[=PATH], repeatable: several reports from one run' })
+    .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as FailOn, describe: 'Exit 1 when a failing result is at or above this severity' })
+    .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Do not exit 3 when some results are not evaluated' })
+    .option('category', { type: 'string', describe: 'SARIF automationDetails category (default: derived from the scope)' })
+    .option('sarif-passes', { type: 'boolean', default: false, describe: 'Include passing results in SARIF' }) as unknown as Argv<T & ReportArgs>;
+}
+
+/** The policy is loaded (and validated) before any input is read. */
+export function resolvePolicy(config: string | undefined): Policy {
+  if (config) return loadPolicy(config);
+  const local = path.resolve('rules.yaml');
+  return existsSync(local) ? loadPolicy('rules.yaml') : defaultPolicy();
+}
+
+/** Validates the output flags early, before any input is read or collected. */
+export function resolveOutputs(args: ReportArgs): OutputSpec[] {
+  return outputSpecs(args);
+}
+
+/** Evaluates and writes every report; returns the exit code of the gate. */
+export async function reportAndGate(
+  snapshot: Snapshot,
+  policy: Policy,
+  args: ReportArgs,
+  outputs: OutputSpec[],
+  extra: { baseline?: Set<string>; startedAt?: Date } = {},
+): Promise<number> {
+  const report = audit(snapshot, policy, {
+    failOn: args['fail-on'],
+    allowIncomplete: args['allow-incomplete'],
+    category: args.category,
+    baseline: extra.baseline,
+    startedAt: extra.startedAt,
+  });
+  for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);
+  await writeReports(report, outputs, { sarifPasses: args['sarif-passes'] });
+  return report.verdict.exitCode;
+}

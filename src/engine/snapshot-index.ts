@@ -1,0 +1,181 @@
+/**
+ * The Snapshot indexed once, so every rule looks things up in constant time and a run stays linear
+ * in the size of the snapshot.
+ */
+import type {
+  Cluster,
+  CollectionKind,
+  Entity,
+  Firewall,
+  Instance,
+  ManagedZone,
+  Network,
+  ReadError,
+  Route,
+  Router,
+  Snapshot,
+  Subnetwork,
+} from '../model/snapshot.js';
+import { fqdn, regionOf } from '../model/names.js';
+
+/** What the routes and firewalls see of a node: its tags and service account. */
+export interface NodeIdentity {
+  /** An instance name, or `pool <name>` when derived from the node pool configuration. */
+  label: string;
+  tags: string[];
+  serviceAccounts: string[];
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+export class SnapshotIndex {
+  readonly snapshot: Snapshot;
+  private readonly networks: Map<string, Network>;
+  private readonly subnetworks: Map<string, Subnetwork>;
+  private readonly subnetworksByNetwork: Map<string, Subnetwork[]>;
+  private readonly routesByNetwork: Map<string, Route[]>;
+  private readonly firewallsByNetwork: Map<string, Firewall[]>;
+  private readonly routersByNetwork: Map<string, Router[]>;
+  private readonly zonesByNetwork: Map<string, ManagedZone[]>;
+  private readonly zonesByDnsName: Map<string, ManagedZone[]>;
+  private readonly clustersByNetwork: Map<string, Cluster[]>;
+  private readonly instancesByCluster: Map<string, Instance[]>;
+  private readonly readErrors: Map<string, ReadError[]>;
+
+  constructor(snapshot: Snapshot) {
+    this.snapshot = snapshot;
+    this.networks = new Map(snapshot.networks.map((n) => [n.fullName, n]));
+    this.subnetworks = new Map(snapshot.subnetworks.map((s) => [s.fullName, s]));
+    this.subnetworksByNetwork = groupBy(snapshot.subnetworks, (s) => s.network);
+    this.routesByNetwork = groupBy(snapshot.routes, (r) => r.network);
+    this.firewallsByNetwork = groupBy(snapshot.firewalls, (f) => f.network);
+    this.routersByNetwork = groupBy(snapshot.routers, (r) => r.network);
+    this.zonesByNetwork = new Map();
+    for (const zone of snapshot.managedZones) {
+      if (zone.visibility !== 'private') continue;
+      for (const net of new Set(zone.privateVisibilityNetworks)) {
+        const list = this.zonesByNetwork.get(net);
+        if (list) list.push(zone);
+        else this.zonesByNetwork.set(net, [zone]);
+      }
+    }
+    this.zonesByDnsName = groupBy(snapshot.managedZones, (z) => fqdn(z.dnsName));
+    this.clustersByNetwork = groupBy(snapshot.clusters, (c) => c.network);
+    // Instances are joined to clusters by project + metadata `cluster-name`; two clusters of the
+    // same name in one project (different locations) are told apart by the instance's region.
+    const clusterKeys = groupBy(snapshot.clusters, (c) => `${c.project}/${c.name}`);
+    this.instancesByCluster = new Map();
+    for (const inst of snapshot.instances) {
+      if (!inst.clusterName) continue;
+      const candidates = clusterKeys.get(`${inst.project}/${inst.clusterName}`) ?? [];
+      const cluster =
+        candidates.length === 1
+          ? candidates[0]
+          : candidates.find((c) => regionOf(c.location) === regionOf(inst.zone) || c.location === inst.zone);
+      if (!cluster) continue;
+      const list = this.instancesByCluster.get(cluster.fullName);
+      if (list) list.push(inst);
+      else this.instancesByCluster.set(cluster.fullName, [inst]);
+    }
+    this.readErrors = groupBy(snapshot.readErrors, (e) => `${e.project}/${e.collection}`);
+  }
+
+  get clusters(): Cluster[] {
+    return this.snapshot.clusters;
+  }
+
+  get instances(): Instance[] {
+    return this.snapshot.instances;
+  }
+
+  network(fullName: string): Network | undefined {
+    return this.networks.get(fullName);
+  }
+
+  subnetwork(fullName: string): Subnetwork | undefined {
+    return this.subnetworks.get(fullName);
+  }
+
+  subnetworksOf(network: string): Subnetwork[] {
+    return this.subnetworksByNetwork.get(network) ?? [];
+  }
+
+  routesOf(network: string): Route[] {
+    return this.routesByNetwork.get(network) ?? [];
+  }
+
+  firewallsOf(network: string): Firewall[] {
+    return this.firewallsByNetwork.get(network) ?? [];
+  }
+
+  /** Routers on the network, in the region when one is given. */
+  routersOf(network: string, region?: string): Router[] {
+    const all = this.routersByNetwork.get(network) ?? [];
+    return region ? all.filter((r) => r.region === region) : all;
+  }
+
+  /** Private zones whose visibility lists the network. */
+  zonesVisibleTo(network: string): ManagedZone[] {
+    return this.zonesByNetwork.get(network) ?? [];
+  }
+
+  /** Every zone (public or private, any project) with that DNS name. */
+  zonesNamed(dnsName: string): ManagedZone[] {
+    return this.zonesByDnsName.get(fqdn(dnsName)) ?? [];
+  }
+
+  clustersOn(network: string): Cluster[] {
+    return this.clustersByNetwork.get(network) ?? [];
+  }
+
+  /** Networks that host at least one cluster, with those clusters (the subjects of the DNS rules). */
+  networksWithClusters(): { network: string; clusters: Cluster[] }[] {
+    return [...this.clustersByNetwork.entries()].map(([network, clusters]) => ({ network, clusters }));
+  }
+
+  instancesOf(cluster: Cluster): Instance[] {
+    return this.instancesByCluster.get(cluster.fullName) ?? [];
+  }
+
+  /**
+   * The identities the cluster's nodes present to routes and firewalls. Real instances when the
+   * snapshot has them (they show drift); otherwise one per node pool from its configuration, with
+   * the tag GKE adds to every node.
+   */
+  nodeIdentities(cluster: Cluster): NodeIdentity[] {
+    const instances = this.instancesOf(cluster);
+    if (instances.length > 0) {
+      return instances.map((i) => ({ label: i.name, tags: i.tags, serviceAccounts: i.serviceAccounts }));
+    }
+    const gkeTags = cluster.nodeTag ? [cluster.nodeTag] : [];
+    return cluster.nodePools.map((p) => ({
+      label: `pool ${p.name}`,
+      tags: [...new Set([...p.tags, ...gkeTags])],
+      serviceAccounts: [p.serviceAccount ?? 'default'],
+    }));
+  }
+
+  /**
+   * Read errors that leave data about `project` missing: for the whole collection, or for the one
+   * resource named (a zone's record sets).
+   */
+  readErrorsFor(project: string, collection: CollectionKind, resource?: string): ReadError[] {
+    const errors = this.readErrors.get(`${project}/${collection}`) ?? [];
+    return errors.filter((e) => e.resource === undefined || e.resource === resource);
+  }
+
+  /** True when the value at `path` (or anything under it) is unknown until apply. */
+  isUnknown(entity: Entity, path: string): boolean {
+    return (entity.unknown ?? []).some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Bad input (a policy, snapshot, plan or export the tool cannot use). The CLI prints it as one
+ * line naming the file and the line or field, and exits 2.
+ */
+export class InputError extends Error {
+  readonly file: string;
+  /** `line 12`, `line 3, column 5`, or a JSON path such as `$.clusters[0].network`. */
+  readonly where?: string;
+
+  constructor(file: string, message: string, where?: string) {
+    super(message);
+    this.name = 'InputError';
+    this.file = file;
+    this.where = where;
+  }
+
+  /** `rules.yaml: line 4: unknown rule id "dns-foo"` */
+  toLine(): string {
+    return `${this.file}: ${this.where ? `${this.where}: ` : ''}${this.message}`;
+  }
+}
+
+/** Converts an ajv instance path (`/clusters/0/network`) to a readable JSON path (`$.clusters[0].network`). */
+export function jsonPath(instancePath: string): string {
+  if (!instancePath) return '$';
+  return (
+    '$' +
+    instancePath
+      .split('/')
+      .slice(1)
+      .map((seg) => seg.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
+      .join('')
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * CIDR arithmetic for IPv4 and IPv6, on ipaddr.js. Ranges are turned into inclusive BigInt
+ * intervals so containment, overlap and set coverage are exact for both families.
+ */
+import ipaddr from 'ipaddr.js';
+
+export type Family = 4 | 6;
+
+export interface Interval {
+  family: Family;
+  start: bigint;
+  end: bigint;
+}
+
+export class CidrError extends Error {}
+
+function toBigInt(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
+  let n = 0n;
+  for (const byte of addr.toByteArray()) n = (n << 8n) | BigInt(byte);
+  return n;
+}
+
+function normalize(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address()
+    : addr;
+}
+
+/** True when `text` is a valid CIDR (`10.0.0.0/8`) or a bare address (taken as /32 or /128). */
+export function isCidr(text: string): boolean {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses a CIDR or a bare address into an interval; host bits are ignored as GCP does. */
+export function parseCidr(text: string): Interval {
+  const trimmed = text.trim();
+  try {
+    if (trimmed.includes('/')) {
+      const [addr, bits] = ipaddr.parseCIDR(trimmed);
+      const family: Family = addr.kind() === 'ipv4' ? 4 : 6;
+      const width = family === 4 ? 32n : 128n;
+      const hostBits = width - BigInt(bits);
+      const mask = (1n << hostBits) - 1n;
+      const start = toBigInt(addr) & ~mask;
+      return { family, start, end: start | mask };
+    }
+    const addr = normalize(ipaddr.parse(trimmed));
+    const n = toBigInt(addr);
+    return { family: addr.kind() === 'ipv4' ? 4 : 6, start: n, end: n };
+  } catch {
+    throw new CidrError(`not a valid IP range: ${JSON.stringify(text)}`);
+  }
+}
+
+export function contains(outer: string | Interval, inner: string | Interval): boolean {
+  const a = typeof outer === 'string' ? parseCidr(outer) : outer;
+  const b = typeof inner === 'string' ? parseCidr(inner) : inner;
+  return a.family === b.family && a.start <= b.start && b.end <= a.end;
+}
+
+export function overlaps(x: string | Interval, y: string | Interval): boolean {
+  const a = typeof x === 'string' ? parseCidr(x) : x;
+  const b = typeof y === 'string' ? parseCidr(y) : y;
+  return a.family === b.family && a.start <= b.end && b.start <= a.end;
+}
+
+/** Prefix length of a CIDR (32 or 128 for a bare address). */
+export function prefixLength(cidr: string): number {
+  const i = parseCidr(cidr);
+  const size = i.end - i.start + 1n;
+  const width = i.family === 4 ? 32 : 128;
+  return width - (size.toString(2).length - 1);
+}
+
+export function familyOf(cidr: string): Family {
+  return parseCidr(cidr).family;
+}
+
+/** Merges overlapping or adjacent intervals of one family; the result is sorted. */
+export function mergeIntervals(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((a, b) =>
+    a.family !== b.family ? a.family - b.family : a.start < b.start ? -1 : a.start > b.start ? 1 : 0,
+  );
+  const out: Interval[] = [];
+  for (const i of sorted) {
+    const last = out[out.length - 1];
+    if (last && last.family === i.family && i.start <= last.end + 1n) {
+      if (i.end > last.end) last.end = i.end;
+    } else {
+      out.push({ ...i });
+    }
+  }
+  return out;
+}
+
+/** The parts of `target` not covered by any of `cover`. */
+export function subtract(target: Interval, cover: Interval[]): Interval[] {
+  let rest: Interval[] = [{ ...target }];
+  for (const c of mergeIntervals(cover.filter((x) => x.family === target.family))) {
+    const next: Interval[] = [];
+    for (const r of rest) {
+      if (c.end < r.start || c.start > r.end) {
+        next.push(r);
+        continue;
+      }
+      if (c.start > r.start) next.push({ family: r.family, start: r.start, end: c.start - 1n });
+      if (c.end < r.end) next.push({ family: r.family, start: c.end + 1n, end: r.end });
+    }
+    rest = next;
+  }
+  return rest;
+}
+
+/** True when the union of `cover` contains all of `target` (e.g. several blocks covering one range). */
+export function coveredBy(target: string | Interval, cover: (string | Interval)[]): boolean {
+  const t = typeof target === 'string' ? parseCidr(target) : target;
+  return subtract(t, cover.map((c) => (typeof c === 'string' ? parseCidr(c) : c))).length === 0;
+}
+
+/** Formats an interval's first address (for messages). */
+export function formatAddress(family: Family, n: bigint): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 255n).toString()).join('.');
+  }
+  const parts: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) parts.push(((n >> s) & 0xffffn).toString(16));
+  return ipaddr.parse(parts.join(':')).toString();
+}
+
+export function formatInterval(i: Interval): string {
+  return i.start === i.end ? formatAddress(i.family, i.start) : `${formatAddress(i.family, i.start)}-${formatAddress(i.family, i.end)}`;
+}
