@@ -6,12 +6,15 @@ import type { Snapshot } from '../model/snapshot.js';
 import { RULES } from '../rules/index.js';
 import { TOOL_NAME, TOOL_VERSION, ruleHelpUri } from '../version.js';
 import { evaluate } from './engine.js';
+import { SnapshotIndex } from './snapshot-index.js';
+import { regionOf } from '../model/names.js';
 import type { Policy } from './policy.js';
 import {
   SEVERITIES,
   SEVERITY_RANK,
   STATUSES,
   type AuditReport,
+  type ClusterTopology,
   type FailOn,
   type Result,
   type Rule,
@@ -68,6 +71,42 @@ export function defaultCategory(snapshot: Snapshot): string {
   return `gke-private-audit/${base.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
 }
 
+export function topologyOf(snapshot: Snapshot): ClusterTopology[] {
+  const index = new SnapshotIndex(snapshot);
+  return snapshot.clusters.map((c) => {
+    const subnet = index.subnetwork(c.subnetwork);
+    const secondary = (name?: string) => subnet?.secondaryIpRanges.find((r) => r.rangeName === name)?.ipCidrRange;
+    const pcc = c.privateClusterConfig;
+    const ip = c.controlPlaneEndpointsConfig?.ipEndpointsConfig;
+    const connection = pcc?.peeringName ? 'peering' : index.isUnknown(c, 'privateClusterConfig.peeringName') ? 'unknown' : 'psc';
+    const t: ClusterTopology = {
+      fullName: c.fullName,
+      name: c.name,
+      project: c.project,
+      location: c.location,
+      network: c.network,
+      subnetwork: c.subnetwork,
+      controlPlaneConnection: connection,
+      routers: index
+        .routersOf(c.network, regionOf(c.location))
+        .filter((r) => r.bgpPeers.length > 0)
+        .map((r) => r.fullName),
+      nodeCount: index.instancesOf(c).length,
+    };
+    if (c.origin.address) t.address = c.origin.address;
+    if (subnet?.ipCidrRange) t.subnetRange = subnet.ipCidrRange;
+    const pods = c.ipAllocationPolicy?.clusterIpv4CidrBlock ?? secondary(c.ipAllocationPolicy?.clusterSecondaryRangeName);
+    const services = c.ipAllocationPolicy?.servicesIpv4CidrBlock ?? secondary(c.ipAllocationPolicy?.servicesSecondaryRangeName);
+    if (pods) t.podsRange = pods;
+    if (services) t.servicesRange = services;
+    if (pcc?.masterIpv4CidrBlock) t.masterIpv4CidrBlock = pcc.masterIpv4CidrBlock;
+    const endpoint = ip?.privateEndpoint ?? pcc?.privateEndpoint;
+    if (endpoint) t.privateEndpoint = endpoint;
+    if (pcc?.peeringName) t.peeringName = pcc.peeringName;
+    return t;
+  });
+}
+
 export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions): AuditReport {
   const startedAt = options.startedAt ?? new Date();
   const evaluation = evaluate(snapshot, policy, [...(options.rules ?? RULES)], { now: options.now });
@@ -87,6 +126,7 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
       readErrors: snapshot.readErrors,
     },
     results,
+    clusters: topologyOf(snapshot),
     summary: summarize(results),
     verdict: verdictOf(results, options.failOn, options.allowIncomplete, options.baseline),
   };

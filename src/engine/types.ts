@@ -134,10 +134,36 @@ export interface Verdict {
   incomplete: number;
 }
 
+/**
+ * What the reports draw for each cluster (the HTML diagram): the path from on-prem to the VIP and
+ * to the control plane, taken from the snapshot so reports never need the snapshot itself.
+ */
+export interface ClusterTopology {
+  fullName: string;
+  name: string;
+  project: string;
+  location: string;
+  address?: string;
+  network: string;
+  subnetwork: string;
+  subnetRange?: string;
+  podsRange?: string;
+  servicesRange?: string;
+  /** `peering` (legacy private cluster), `psc` (Private Service Connect, no peering) or `unknown`. */
+  controlPlaneConnection: 'peering' | 'psc' | 'unknown';
+  masterIpv4CidrBlock?: string;
+  privateEndpoint?: string;
+  peeringName?: string;
+  /** Cloud Routers with BGP peers on the cluster's network and region (the VPN to on-prem). */
+  routers: string[];
+  nodeCount: number;
+}
+
 /** Everything a report format needs; reports are pure functions of it. */
 export interface AuditReport {
   run: RunInfo;
   results: Result[];
+  clusters: ClusterTopology[];
   summary: Summary;
   verdict: Verdict;
 }
