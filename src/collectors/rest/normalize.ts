@@ -1,0 +1,425 @@
+/**
+ * Google Cloud REST resources (camelCase JSON, as the APIs, the client libraries and Cloud Asset
+ * Inventory's `resource.data` give them) → Snapshot entities. Every source that speaks the REST
+ * representation goes through here, so a cluster read live and one read from an asset export are
+ * the same entity.
+ *
+ * Fields are picked one by one, never copied wholesale: a cluster's `masterAuth`, an instance's
+ * metadata (kube-env holds credentials) or any key never reaches the Snapshot.
+ */
+import type {
+  AccessConfig,
+  AuthorizedNetworksConfig,
+  BgpPeer,
+  Cluster,
+  Firewall,
+  FirewallPermission,
+  Instance,
+  ManagedZone,
+  Network,
+  NodePool,
+  Origin,
+  RecordSet,
+  Route,
+  Router,
+  Subnetwork,
+} from '../../model/snapshot.js';
+import {
+  clusterName,
+  firewallName,
+  instanceName,
+  managedZoneName,
+  networkName,
+  normalizeGateway,
+  projectOf,
+  routeName,
+  routerName,
+  shortName,
+  subnetworkName,
+  toFullName,
+} from '../../model/names.js';
+
+/** A REST resource: loosely typed JSON straight from the wire. */
+export type Json = Record<string, unknown>;
+
+// Client libraries fill unset fields with '' / 0 / false / [] (proto3 defaults); treat '' as absent.
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+function bool(v: unknown): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+function num(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v !== '' && Number.isFinite(Number(v))) return Number(v);
+  return undefined;
+}
+function arr(v: unknown): Json[] {
+  return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as Json[]) : [];
+}
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+function obj(v: unknown): Json | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+/** Drops undefined members so snapshots stay small and schema-valid. */
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+function origin(base: Omit<Origin, 'selfLink'>, json: Json): Origin {
+  return compact({ ...base, selfLink: str(json.selfLink) });
+}
+const lastSegment = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s ? shortName(s) : undefined;
+};
+
+/** The project of a resource: from its self link, else the one it was listed under. */
+function projectFor(json: Json, fallback: string): string {
+  const link = str(json.selfLink);
+  return (link && projectOf(link)) ?? fallback;
+}
+
+const netRef = (ref: unknown, project: string): string =>
+  toFullName(str(ref), { defaultProject: project, collection: 'networks' }) ?? String(ref ?? '');
+
+export function normalizeNetwork(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Network {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  return {
+    kind: 'network',
+    name,
+    fullName: networkName(p, name),
+    project: p,
+    origin: origin(base, json),
+    ...compact({ autoCreateSubnetworks: bool(json.autoCreateSubnetworks) }),
+    peerings: arr(json.peerings).map((peer) =>
+      compact({
+        name: String(peer.name),
+        network: netRef(peer.network, p),
+        state: str(peer.state),
+        exportCustomRoutes: bool(peer.exportCustomRoutes),
+        importCustomRoutes: bool(peer.importCustomRoutes),
+      }),
+    ),
+  };
+}
+
+export function normalizeSubnetwork(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Subnetwork {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const region = lastSegment(json.region) ?? '';
+  return compact({
+    kind: 'subnetwork' as const,
+    name,
+    fullName: subnetworkName(p, region, name),
+    project: p,
+    origin: origin(base, json),
+    region,
+    network: netRef(json.network, p),
+    ipCidrRange: String(json.ipCidrRange ?? ''),
+    secondaryIpRanges: arr(json.secondaryIpRanges).map((r) => ({ rangeName: String(r.rangeName), ipCidrRange: String(r.ipCidrRange) })),
+    privateIpGoogleAccess: bool(json.privateIpGoogleAccess),
+    purpose: str(json.purpose),
+    ipv6CidrRange: str(json.ipv6CidrRange) ?? str(json.internalIpv6Prefix) ?? str(json.externalIpv6Prefix),
+  });
+}
+
+export function normalizeRoute(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Route {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  return compact({
+    kind: 'route' as const,
+    name,
+    fullName: routeName(p, name),
+    project: p,
+    origin: origin(base, json),
+    network: netRef(json.network, p),
+    destRange: String(json.destRange ?? ''),
+    priority: num(json.priority) ?? 1000,
+    tags: strings(json.tags),
+    nextHopGateway: normalizeGateway(str(json.nextHopGateway)),
+    nextHopIp: str(json.nextHopIp),
+    nextHopInstance: str(json.nextHopInstance),
+    nextHopVpnTunnel: str(json.nextHopVpnTunnel),
+    nextHopIlb: str(json.nextHopIlb),
+    nextHopPeering: str(json.nextHopPeering),
+    nextHopNetwork: str(json.nextHopNetwork),
+    routeType: str(json.routeType),
+  });
+}
+
+function permissions(v: unknown): FirewallPermission[] {
+  return arr(v).map((p) => {
+    const protocol = String(p.IPProtocol ?? p.ipProtocol ?? p.protocol ?? 'all').toLowerCase();
+    const ports = strings(p.ports);
+    return ports.length ? { IPProtocol: protocol, ports } : { IPProtocol: protocol };
+  });
+}
+
+export function normalizeFirewall(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Firewall {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const direction = String(json.direction ?? 'INGRESS').toUpperCase() === 'EGRESS' ? 'EGRESS' : 'INGRESS';
+  return {
+    kind: 'firewall',
+    name,
+    fullName: firewallName(p, name),
+    project: p,
+    origin: origin(base, json),
+    network: netRef(json.network, p),
+    direction,
+    priority: num(json.priority) ?? 1000,
+    sourceRanges: strings(json.sourceRanges),
+    destinationRanges: strings(json.destinationRanges),
+    sourceTags: strings(json.sourceTags),
+    targetTags: strings(json.targetTags),
+    sourceServiceAccounts: strings(json.sourceServiceAccounts),
+    targetServiceAccounts: strings(json.targetServiceAccounts),
+    allowed: permissions(json.allowed),
+    denied: permissions(json.denied),
+    disabled: bool(json.disabled) ?? false,
+  };
+}
+
+function advertised(v: unknown): { range: string; description?: string }[] {
+  return arr(v).map((r) => compact({ range: String(r.range), description: str(r.description) }));
+}
+
+export function normalizeRouter(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Router {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const region = lastSegment(json.region) ?? '';
+  const bgp = obj(json.bgp);
+  const router: Router = {
+    kind: 'router',
+    name,
+    fullName: routerName(p, region, name),
+    project: p,
+    origin: origin(base, json),
+    network: netRef(json.network, p),
+    region,
+    bgpPeers: arr(json.bgpPeers).map(
+      (peer): BgpPeer =>
+        compact({
+          name: String(peer.name),
+          interfaceName: str(peer.interfaceName),
+          peerIpAddress: str(peer.peerIpAddress),
+          peerAsn: num(peer.peerAsn),
+          advertiseMode: str(peer.advertiseMode),
+          advertisedGroups: strings(peer.advertisedGroups).length ? strings(peer.advertisedGroups) : undefined,
+          advertisedIpRanges: arr(peer.advertisedIpRanges).length ? advertised(peer.advertisedIpRanges) : undefined,
+          enable: str(peer.enable),
+        }),
+    ),
+    interfaces: arr(json.interfaces).map((i) =>
+      compact({
+        name: String(i.name),
+        linkedVpnTunnel: str(i.linkedVpnTunnel),
+        linkedInterconnectAttachment: str(i.linkedInterconnectAttachment),
+        ipRange: str(i.ipRange),
+      }),
+    ),
+  };
+  if (bgp) {
+    router.bgp = compact({
+      asn: num(bgp.asn),
+      advertiseMode: str(bgp.advertiseMode),
+      advertisedGroups: strings(bgp.advertisedGroups),
+      advertisedIpRanges: advertised(bgp.advertisedIpRanges),
+    });
+  }
+  return router;
+}
+
+function accessConfigs(v: unknown): AccessConfig[] {
+  return arr(v).map((a) => compact({ name: str(a.name), type: str(a.type), natIP: str(a.natIP) ?? str(a.externalIpv6) }));
+}
+
+/** Only the metadata key the rules need; the rest (kube-env, ssh keys) is never read. */
+function clusterNameFromMetadata(metadata: unknown): string | undefined {
+  const items = arr(obj(metadata)?.items);
+  return str(items.find((i) => i.key === 'cluster-name')?.value);
+}
+
+export function normalizeInstance(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Instance {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const zone = lastSegment(json.zone) ?? '';
+  const labels = Object.fromEntries(
+    Object.entries(obj(json.labels) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  );
+  const tags = obj(json.tags);
+  return compact({
+    kind: 'instance' as const,
+    name,
+    fullName: instanceName(p, zone, name),
+    project: p,
+    origin: origin(base, json),
+    zone,
+    tags: strings(tags?.items),
+    serviceAccounts: arr(json.serviceAccounts)
+      .map((sa) => str(sa.email))
+      .filter((e): e is string => !!e),
+    labels,
+    clusterName: clusterNameFromMetadata(json.metadata) ?? labels['goog-k8s-cluster-name'],
+    nodePool: labels['goog-k8s-node-pool-name'],
+    networkInterfaces: arr(json.networkInterfaces).map((ni) =>
+      compact({
+        network: netRef(ni.network, p),
+        subnetwork: toFullName(str(ni.subnetwork), { defaultProject: p }),
+        networkIP: str(ni.networkIP),
+        accessConfigs: accessConfigs(ni.accessConfigs),
+        ipv6AccessConfigs: arr(ni.ipv6AccessConfigs).length ? accessConfigs(ni.ipv6AccessConfigs) : undefined,
+      }),
+    ),
+  });
+}
+
+/** True for the VMs GKE creates for node pools. */
+export function isGkeNode(json: Json): boolean {
+  const labels = obj(json.labels) ?? {};
+  return 'goog-gke-node' in labels || 'goog-k8s-cluster-name' in labels || clusterNameFromMetadata(json.metadata) !== undefined;
+}
+
+function authorizedNetworks(v: unknown): AuthorizedNetworksConfig | undefined {
+  const c = obj(v);
+  if (!c) return undefined;
+  return compact({
+    enabled: bool(c.enabled),
+    cidrBlocks: arr(c.cidrBlocks).map((b) => compact({ displayName: str(b.displayName), cidrBlock: String(b.cidrBlock) })),
+    gcpPublicCidrsAccessEnabled: bool(c.gcpPublicCidrsAccessEnabled),
+    privateEndpointEnforcementEnabled: bool(c.privateEndpointEnforcementEnabled),
+  });
+}
+
+function nodePool(json: Json): NodePool {
+  const config = obj(json.config) ?? {};
+  const networkConfig = obj(json.networkConfig) ?? {};
+  return compact({
+    name: String(json.name),
+    tags: strings(config.tags),
+    serviceAccount: str(config.serviceAccount),
+    enablePrivateNodes: bool(networkConfig.enablePrivateNodes),
+    instanceGroupUrls: strings(json.instanceGroupUrls).length ? strings(json.instanceGroupUrls) : undefined,
+  });
+}
+
+export function normalizeCluster(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Cluster {
+  const selfLink = str(json.selfLink);
+  const p = (selfLink && projectOf(selfLink)) ?? project;
+  const name = String(json.name);
+  const location = str(json.location) ?? str(json.zone) ?? '';
+  const region = location.replace(/-[a-z]$/, '');
+  const networkConfig = obj(json.networkConfig) ?? {};
+  // networkConfig.network carries the host project (Shared VPC); the top-level field is a short name.
+  const network = toFullName(str(networkConfig.network), { defaultProject: p }) ?? networkName(p, str(json.network) ?? 'default');
+  const subnetwork =
+    toFullName(str(networkConfig.subnetwork), { defaultProject: p }) ??
+    subnetworkName(projectOf(network) ?? p, region, str(json.subnetwork) ?? 'default');
+  const id = str(json.id);
+
+  const ipa = obj(json.ipAllocationPolicy);
+  const pcc = obj(json.privateClusterConfig);
+  const cpec = obj(json.controlPlaneEndpointsConfig);
+  const ipec = obj(cpec?.ipEndpointsConfig);
+  const dnsec = obj(cpec?.dnsEndpointConfig);
+
+  const cluster: Cluster = {
+    kind: 'cluster',
+    name,
+    fullName: clusterName(p, location, name),
+    project: p,
+    origin: compact({ ...base, selfLink }),
+    location,
+    network,
+    subnetwork,
+    nodePools: arr(json.nodePools).map(nodePool),
+  };
+  // GKE tags every node `gke-<cluster>-<first 8 hex of the cluster id>-node`.
+  if (id && /^[0-9a-f]{8}/.test(id)) cluster.nodeTag = `gke-${name}-${id.slice(0, 8)}-node`;
+  if (ipa) {
+    cluster.ipAllocationPolicy = compact({
+      useIpAliases: bool(ipa.useIpAliases),
+      clusterSecondaryRangeName: str(ipa.clusterSecondaryRangeName),
+      servicesSecondaryRangeName: str(ipa.servicesSecondaryRangeName),
+      clusterIpv4CidrBlock: str(ipa.clusterIpv4CidrBlock),
+      servicesIpv4CidrBlock: str(ipa.servicesIpv4CidrBlock),
+    });
+  }
+  if (pcc) {
+    const mga = obj(pcc.masterGlobalAccessConfig);
+    cluster.privateClusterConfig = compact({
+      enablePrivateNodes: bool(pcc.enablePrivateNodes),
+      enablePrivateEndpoint: bool(pcc.enablePrivateEndpoint),
+      masterIpv4CidrBlock: str(pcc.masterIpv4CidrBlock),
+      peeringName: str(pcc.peeringName),
+      privateEndpoint: str(pcc.privateEndpoint),
+      publicEndpoint: str(pcc.publicEndpoint),
+      privateEndpointSubnetwork: str(pcc.privateEndpointSubnetwork),
+      masterGlobalAccessConfig: mga ? compact({ enabled: bool(mga.enabled) }) : undefined,
+    });
+  }
+  const man = authorizedNetworks(json.masterAuthorizedNetworksConfig);
+  if (man) cluster.masterAuthorizedNetworksConfig = man;
+  if (cpec) {
+    cluster.controlPlaneEndpointsConfig = compact({
+      ipEndpointsConfig: ipec
+        ? compact({
+            enabled: bool(ipec.enabled),
+            enablePublicEndpoint: bool(ipec.enablePublicEndpoint),
+            globalAccess: bool(ipec.globalAccess),
+            authorizedNetworksConfig: authorizedNetworks(ipec.authorizedNetworksConfig),
+            publicEndpoint: str(ipec.publicEndpoint),
+            privateEndpoint: str(ipec.privateEndpoint),
+            privateEndpointSubnetwork: str(ipec.privateEndpointSubnetwork),
+          })
+        : undefined,
+      dnsEndpointConfig: dnsec ? compact({ endpoint: str(dnsec.endpoint), allowExternalTraffic: bool(dnsec.allowExternalTraffic) }) : undefined,
+    });
+  }
+  const defaultPrivate = bool(networkConfig.defaultEnablePrivateNodes);
+  if (defaultPrivate !== undefined) cluster.networkConfig = { defaultEnablePrivateNodes: defaultPrivate };
+  return cluster;
+}
+
+export function normalizeRecordSet(json: Json): RecordSet {
+  return compact({
+    name: String(json.name).toLowerCase(),
+    type: String(json.type).toUpperCase(),
+    ttl: num(json.ttl),
+    rrdatas: strings(json.rrdatas),
+  });
+}
+
+export function normalizeManagedZone(
+  json: Json,
+  project: string,
+  base: Omit<Origin, 'selfLink'>,
+  recordSets?: Json[],
+): ManagedZone {
+  const name = String(json.name);
+  const visibility = String(json.visibility ?? 'public').toLowerCase() === 'private' ? 'private' : 'public';
+  const pvc = obj(json.privateVisibilityConfig);
+  const forwarding = arr(obj(json.forwardingConfig)?.targetNameServers)
+    .map((t) => str(t.ipv4Address) ?? str(t.ipv6Address) ?? str(t.domainName))
+    .filter((t): t is string => !!t);
+  const peeringTarget = str(obj(obj(json.peeringConfig)?.targetNetwork)?.networkUrl);
+  return compact({
+    kind: 'managedZone' as const,
+    name,
+    fullName: managedZoneName(project, name),
+    project,
+    origin: origin(base, json),
+    dnsName: String(json.dnsName ?? '').toLowerCase(),
+    visibility,
+    privateVisibilityNetworks: arr(pvc?.networks)
+      .map((n) => toFullName(str(n.networkUrl), { defaultProject: project, collection: 'networks' }))
+      .filter((n): n is string => !!n),
+    forwardingTargets: forwarding.length ? forwarding : undefined,
+    peeringTargetNetwork: peeringTarget ? toFullName(peeringTarget, { defaultProject: project, collection: 'networks' }) : undefined,
+    recordSets: recordSets?.map(normalizeRecordSet),
+  });
+}
