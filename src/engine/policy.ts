@@ -73,6 +73,8 @@ function keyNodeAt(root: Node | null | undefined, parentPath: string, key: strin
 
 function describe(error: ErrorObject): string {
   const at = jsonPath(error.instancePath);
+  // Errors raised inside `propertyNames` carry the offending key here (ajv), not in params.
+  if (error.propertyName !== undefined) return `unknown rule id "${error.propertyName}" in ${at}`;
   switch (error.keyword) {
     case 'additionalProperties':
       return `unknown key "${(error.params as { additionalProperty: string }).additionalProperty}" in ${at}`;
@@ -113,8 +115,8 @@ export function parsePolicy(text: string, file: string): Policy {
     let node = nodeAt(doc.contents, error.instancePath);
     if (error.keyword === 'additionalProperties') {
       node = keyNodeAt(doc.contents, error.instancePath, (error.params as { additionalProperty: string }).additionalProperty) ?? node;
-    } else if (error.keyword === 'propertyNames') {
-      node = keyNodeAt(doc.contents, error.instancePath, (error.params as { propertyName: string }).propertyName) ?? node;
+    } else if (error.propertyName !== undefined) {
+      node = keyNodeAt(doc.contents, error.instancePath, error.propertyName) ?? node;
     }
     throw new InputError(file, describe(error), lineOf(node));
   }
