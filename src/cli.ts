@@ -9,6 +9,10 @@ import { TOOL_VERSION } from './version.js';
 import { UsageError } from './cli/usage-error.js';
 import { checkCommand } from './cli/check.js';
 import { rulesCommand } from './cli/rules.js';
+import { mergeCommand } from './cli/merge.js';
+import { auditCommand } from './cli/audit.js';
+import { collectCommand } from './cli/collect.js';
+import { emulatorCommand } from './cli/emulator.js';
 
 type Handler = (args: never) => Promise<number>;
 
@@ -19,7 +23,7 @@ function run(handler: Handler) {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const commands = [checkCommand, rulesCommand];
+  const commands = [auditCommand, collectCommand, checkCommand, rulesCommand, mergeCommand, emulatorCommand];
   let cli = yargs(argv)
     .scriptName('gke-private-audit')
     .version(TOOL_VERSION)

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { audit } from '../engine/audit.js';
+import { loadBaseline } from '../engine/baseline.js';
 import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import type { Snapshot } from '../model/snapshot.js';
@@ -17,6 +18,7 @@ export interface ReportArgs {
   'allow-incomplete': boolean;
   category?: string;
   'sarif-passes': boolean;
+  baseline?: string;
 }
 
 export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
@@ -28,7 +30,8 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
     .option('fail-on', { choices: [...SEVERITIES, 'none'] as const, default: 'high' as FailOn, describe: 'Exit 1 when a failing result is at or above this severity' })
     .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Do not exit 3 when some results are not evaluated' })
     .option('category', { type: 'string', describe: 'SARIF automationDetails category (default: derived from the scope)' })
-    .option('sarif-passes', { type: 'boolean', default: false, describe: 'Include passing results in SARIF' }) as unknown as Argv<T & ReportArgs>;
+    .option('sarif-passes', { type: 'boolean', default: false, describe: 'Include passing results in SARIF' })
+    .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: only findings not in it fail the gate' }) as unknown as Argv<T & ReportArgs>;
 }
 
 /** The policy is loaded (and validated) before any input is read. */
@@ -55,7 +58,7 @@ export async function reportAndGate(
     failOn: args['fail-on'],
     allowIncomplete: args['allow-incomplete'],
     category: args.category,
-    baseline: extra.baseline,
+    baseline: extra.baseline ?? (args.baseline ? loadBaseline(args.baseline) : undefined),
     startedAt: extra.startedAt,
   });
   for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);

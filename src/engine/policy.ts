@@ -30,8 +30,13 @@ export interface Policy {
 
 export const DEFAULT_PARAMETERS: PolicyParameters = { vip: 'restricted', onPremRanges: [], proxyRanges: [] };
 
+/** A fresh copy: callers may add ranges without changing the defaults every later policy starts from. */
+function defaultParameters(): PolicyParameters {
+  return { ...DEFAULT_PARAMETERS, onPremRanges: [...DEFAULT_PARAMETERS.onPremRanges], proxyRanges: [...DEFAULT_PARAMETERS.proxyRanges] };
+}
+
 export function defaultPolicy(): Policy {
-  return { parameters: { ...DEFAULT_PARAMETERS }, rules: {}, exceptions: [] };
+  return { parameters: defaultParameters(), rules: {}, exceptions: [] };
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -109,6 +114,10 @@ export function parsePolicy(text: string, file: string): Policy {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(file, 'the policy must be a mapping with parameters, rules and exceptions', 'line 1');
   }
+  // A section whose entries are all commented out (`exceptions:` and nothing) is YAML null: empty, not an error.
+  for (const [key, value] of Object.entries(data)) {
+    if (value === null) delete (data as Record<string, unknown>)[key];
+  }
   const validate = policyValidator();
   if (!validate(data)) {
     const error = validate.errors![0];
@@ -131,7 +140,7 @@ export function parsePolicy(text: string, file: string): Policy {
   });
   return {
     path: file,
-    parameters: { ...DEFAULT_PARAMETERS, ...raw.parameters },
+    parameters: { ...defaultParameters(), ...raw.parameters },
     rules: raw.rules ?? {},
     exceptions,
   };

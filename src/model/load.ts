@@ -23,27 +23,60 @@ export function readJsonFile(file: string, what: string): unknown {
   return parseJsonText(text, file, what);
 }
 
+/**
+ * V8 reports an unexpected token without its position (`Unexpected token '}', "…" is not valid
+ * JSON`). Every prefix before the bad token fails only for ending early, every prefix that holds
+ * it fails on that same token, so a binary search over prefixes finds its offset (error path only).
+ */
+function unexpectedTokenOffset(text: string, message: string): number | undefined {
+  const head = /^Unexpected token '.*?', /s.exec(message)?.[0];
+  if (!head) return undefined;
+  const holdsToken = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (e) {
+      return (e as Error).message.startsWith(head);
+    }
+  };
+  let lo = 1;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (holdsToken(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return holdsToken(lo) ? lo - 1 : undefined;
+}
+
 export function parseJsonText(text: string, file: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
+    const position = /position (\d+)/.exec(msg)?.[1];
+    const offset = position !== undefined ? Number(position) : unexpectedTokenOffset(text, msg);
     let where: string | undefined;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
+    if (offset !== undefined) {
+      const before = text.slice(0, offset);
       const line = before.split('\n').length;
-      where = `line ${line}, column ${Number(pos[1]) - before.lastIndexOf('\n')}`;
+      where = `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
     } else if (text.trim() === '' || /Unexpected end/.test(msg)) {
       where = `line ${text.split('\n').length}`;
     }
-    throw new InputError(file, `the ${what} is not valid JSON (${msg.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')})`, where);
+    // Keep the message to one line: drop V8's position and its quoted excerpt of the input.
+    const reason = msg
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/^(Unexpected token '.*?'), .*$/s, '$1')
+      .replace(/^JSON\.parse: /, '')
+      .replace(/\s+/g, ' ');
+    throw new InputError(file, `the ${what} is not valid JSON (${reason})`, where);
   }
 }
 
 export function validateSnapshot(data: unknown, file: string): Snapshot {
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof data === 'object' && data !== null && version !== SNAPSHOT_SCHEMA_VERSION) {
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && version !== SNAPSHOT_SCHEMA_VERSION) {
     throw new InputError(file, `unsupported snapshot schemaVersion ${JSON.stringify(version)} (this version reads ${SNAPSHOT_SCHEMA_VERSION})`, '$.schemaVersion');
   }
   const validate = snapshotValidator();

@@ -135,3 +135,18 @@ export function formatAddress(family: Family, n: bigint): string {
 export function formatInterval(i: Interval): string {
   return i.start === i.end ? formatAddress(i.family, i.start) : `${formatAddress(i.family, i.start)}-${formatAddress(i.family, i.end)}`;
 }
+
+/** The part two intervals share, if any. */
+export function intersect(a: Interval, b: Interval): Interval | undefined {
+  if (a.family !== b.family || a.end < b.start || b.end < a.start) return undefined;
+  return { family: a.family, start: a.start > b.start ? a.start : b.start, end: a.end < b.end ? a.end : b.end };
+}
+
+/** An interval as people write it: `199.36.153.4/30` when it is one aligned block, else `first-last`. */
+export function formatRange(i: Interval): string {
+  const size = i.end - i.start + 1n;
+  const aligned = (size & (size - 1n)) === 0n && i.start % size === 0n;
+  if (!aligned || size === 1n) return formatInterval(i);
+  const width = i.family === 4 ? 32 : 128;
+  return `${formatAddress(i.family, i.start)}/${width - (size.toString(2).length - 1)}`;
+}

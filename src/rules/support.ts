@@ -1,6 +1,20 @@
 /** Small helpers every rule shares; the network reasoning itself lives in src/network/. */
 import type { Entity } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
+import type { Cluster, CollectionKind, Firewall, Network, ReadError, Route, Subnetwork } from '../model/snapshot.js';
+import type { NodeIdentity } from '../engine/snapshot-index.js';
+import type { Outcome } from '../engine/types.js';
+import { projectOf } from '../model/names.js';
+import type { Vip } from '../model/facts.js';
+import { overlaps, parseCidr } from '../network/cidr.js';
+import { firewallDefect } from '../network/firewall.js';
+import { routeDefect } from '../network/routes.js';
+import type { RecordSet } from '../model/snapshot.js';
+import type { RuleContext } from '../engine/types.js';
+import { fqdn, shortName } from '../model/names.js';
+import { VIPS } from '../model/facts.js';
+import { contains, formatAddress, isCidr } from '../network/cidr.js';
+import { isSubdomain, recordText, resolve, type DnsAnswer, type DnsStep } from '../network/dns.js';
 
 /** The first of `paths` whose value is unknown until apply (Terraform plans), if any. */
 export function firstUnknown(index: SnapshotIndex, entity: Entity, paths: string[]): string | undefined {
@@ -11,4 +25,350 @@ export function firstUnknown(index: SnapshotIndex, entity: Entity, paths: string
 export function listText(items: string[]): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Templates for the ways a network rule cannot judge a cluster; the network rules spread these into their messages. */
+export const CLUSTER_NETWORK_MESSAGES = {
+  unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
+  readError: 'Cluster {{subject}}: the {{collection}} of project {{project}} could not be read ({{error}}).',
+  networkMissing: 'Cluster {{subject}}: its network {{network}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+  subnetworkMissing: 'Cluster {{subject}}: its subnetwork {{subnetwork}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+  noNodes: 'Cluster {{subject}} has no node pools or node instances in the snapshot, so no node can be checked.',
+  unreadable: 'Cluster {{subject}}: {{field}} cannot be read as an address range or port.',
+} as const;
+
+/** What the network rules need of a cluster, all of it present and known. */
+export interface ClusterNetwork {
+  network?: Network;
+  subnetwork?: Subnetwork;
+  identities: NodeIdentity[];
+  routes: Route[];
+  firewalls: Firewall[];
+}
+
+/** Why a cluster cannot be judged: the not-evaluated outcome's message, data and causes. */
+export type NotEvaluated = Required<Pick<Outcome, 'messageId' | 'data'>> & Pick<Outcome, 'readErrors' | 'related'>;
+
+export interface ClusterNetworkNeeds {
+  network?: boolean;
+  subnetwork?: boolean;
+  routes?: boolean;
+  firewalls?: boolean;
+  /** The node identities (instances, else node pools); routes and firewalls depend on them. */
+  nodes?: boolean;
+  /** Routes whose known `destRange` misses all of these cannot matter, even with other fields unknown. */
+  destinations?: string[];
+}
+
+const ROUTE_FIELDS = ['destRange', 'priority', 'tags', 'nextHopGateway', 'nextHopIp', 'nextHopInstance', 'nextHopVpnTunnel', 'nextHopIlb'];
+const FIREWALL_FIELDS = [
+  'direction', 'priority', 'disabled', 'sourceRanges', 'destinationRanges', 'sourceTags', 'targetTags',
+  'sourceServiceAccounts', 'targetServiceAccounts', 'allowed', 'denied',
+];
+
+export function readErrorText(errors: ReadError[]): string {
+  return errors.map((e) => `${e.status ? `HTTP ${e.status} ` : ''}${e.message}`).join('; ');
+}
+
+function readErrorOutcome(errors: ReadError[], collection: CollectionKind, project: string): NotEvaluated {
+  return { messageId: 'readError', data: { collection, project, error: readErrorText(errors) }, readErrors: errors };
+}
+
+/**
+ * Gathers the network, subnetwork, node identities, routes and firewalls a network rule needs for
+ * a cluster, or says why the cluster cannot be judged: a read error, an entity outside the
+ * snapshot, a value unknown until apply, or a range the analysis cannot parse. Read errors come
+ * first, since a list cut short may hold some entities without all of them.
+ */
+export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: ClusterNetworkNeeds): { scope: ClusterNetwork } | { notEvaluated: NotEvaluated } {
+  const unknownRef = firstUnknown(index, cluster, [
+    ...(needs.network || needs.routes || needs.firewalls ? ['network'] : []),
+    ...(needs.subnetwork ? ['subnetwork'] : []),
+  ]);
+  if (unknownRef) return { notEvaluated: { messageId: 'unknown', data: { field: unknownRef } } };
+
+  const project = projectOf(cluster.network) ?? cluster.project;
+  const collections: CollectionKind[] = [
+    ...(needs.network ? (['networks'] as const) : []),
+    ...(needs.routes ? (['routes'] as const) : []),
+    ...(needs.firewalls ? (['firewalls'] as const) : []),
+  ];
+  for (const collection of collections) {
+    const errors = index.readErrorsFor(project, collection);
+    if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, collection, project) };
+  }
+  if (needs.subnetwork) {
+    const subProject = projectOf(cluster.subnetwork) ?? project;
+    const errors = index.readErrorsFor(subProject, 'subnetworks');
+    if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, 'subnetworks', subProject) };
+  }
+
+  const network = index.network(cluster.network);
+  if (needs.network && !network) return { notEvaluated: { messageId: 'networkMissing', data: { network: cluster.network } } };
+  const subnetwork = index.subnetwork(cluster.subnetwork);
+  if (needs.subnetwork && !subnetwork) return { notEvaluated: { messageId: 'subnetworkMissing', data: { subnetwork: cluster.subnetwork } } };
+
+  const identities = needs.nodes ? index.nodeIdentities(cluster) : [];
+  if (needs.nodes) {
+    const instances = index.instancesOf(cluster);
+    if (instances.length === 0) {
+      const field = firstUnknown(index, cluster, ['nodePools', 'nodeTag']);
+      if (field) return { notEvaluated: { messageId: 'unknown', data: { field } } };
+    }
+    for (const instance of instances) {
+      const field = firstUnknown(index, instance, ['tags', 'serviceAccounts']);
+      if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of instance ${instance.name}` }, related: [instance.fullName] } };
+    }
+    if (identities.length === 0) return { notEvaluated: { messageId: 'noNodes', data: {} } };
+  }
+
+  const destinations = (needs.destinations ?? []).map((d) => parseCidr(d));
+  const routes = needs.routes ? index.routesOf(cluster.network) : [];
+  for (const route of routes) {
+    const defect = routeDefect(route);
+    if (!defect && destinations.length > 0 && !index.isUnknown(route, 'destRange') && !destinations.some((d) => overlaps(d, route.destRange))) continue;
+    const field = firstUnknown(index, route, ROUTE_FIELDS);
+    if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of route ${route.name}` }, related: [route.fullName] } };
+    if (defect) return { notEvaluated: { messageId: 'unreadable', data: { field: `${defect} of route ${route.name}` }, related: [route.fullName] } };
+  }
+  const firewalls = needs.firewalls ? index.firewallsOf(cluster.network) : [];
+  for (const rule of firewalls) {
+    const field = firstUnknown(index, rule, FIREWALL_FIELDS);
+    if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of firewall ${rule.name}` }, related: [rule.fullName] } };
+    const defect = firewallDefect(rule);
+    if (defect) return { notEvaluated: { messageId: 'unreadable', data: { field: `${defect} of firewall ${rule.name}` }, related: [rule.fullName] } };
+  }
+  return { scope: { network, subnetwork, identities, routes, firewalls } };
+}
+
+/** A node identity in words: `node gke-alpha-...` for an instance, `the nodes of pool default-pool` otherwise. */
+export function nodeText(identity: NodeIdentity): string {
+  return identity.label.startsWith('pool ') ? `the nodes of ${identity.label}` : `node ${identity.label}`;
+}
+
+/** A VIP as messages name it, e.g. `restricted.googleapis.com`. */
+export function vipText(vip: Vip): string {
+  return vip.host.replace(/\.$/, '');
+}
+
+/** The network a DNS rule judges; a Shared VPC host outside the scope is named from its fullName. */
+export function subjectNetwork(index: SnapshotIndex, fullName: string): Network {
+  return (
+    index.network(fullName) ?? {
+      kind: 'network',
+      name: shortName(fullName),
+      fullName,
+      project: projectOf(fullName) ?? '',
+      origin: { source: 'api' },
+      peerings: [],
+    }
+  );
+}
+
+/** What the rules for `googleapis.com`, `gcr.io` and `pkg.dev` each ask of private DNS. */
+export interface VipDomainSpec {
+  /** The zone the article creates, e.g. `gcr.io.`. */
+  domain: string;
+  /** Names the nodes ask for; each must resolve, from the cluster's network, to the policy's VIP. */
+  names: string[];
+  /** The names must reach the VIP through a CNAME to the VIP's own host name (`*.googleapis.com.`). */
+  viaVipHost: boolean;
+}
+
+/** Message templates shared by dns-googleapis, dns-gcr and dns-pkg-dev. */
+export const VIP_DNS_MESSAGES = {
+  resolves: 'Network {{subject}} resolves {{names}} privately to the {{vip}} VIP {{range}} through {{zones}}.',
+  noZone: 'Network {{subject}}: no private zone visible to it answers {{name}}, so public DNS would ({{detail}}).',
+  leavesPrivate: 'Network {{subject}}: {{name}} follows record {{record}} of zone {{zone}} to {{target}}, which no private zone of the network answers, so public DNS would.',
+  noRecord: 'Network {{subject}}: zone {{zone}} answers {{name}} with {{answer}}; expected {{expected}}.',
+  wrongVip: 'Network {{subject}}: {{name}} resolves to the {{actual}} VIP through record {{record}} of zone {{zone}}, but the policy expects the {{vip}} VIP ({{vipHost}}).',
+  wrongAddresses: 'Network {{subject}}: {{name}} resolves through record {{record}} of zone {{zone}} to {{addresses}}, not exactly the {{vip}} VIP addresses ({{diff}}).',
+  notViaVipHost: 'Network {{subject}}: {{name}} reaches the VIP addresses through record {{record}} of zone {{zone}}, not through a CNAME to {{vipHost}}.',
+  cnameLoop: 'Network {{subject}}: resolving {{name}} loops through the CNAMEs {{chain}} of zone {{zone}}, so it never resolves.',
+  forwarded: 'Network {{subject}}: {{name}} is answered by forwarding zone {{zone}} (to {{targets}}); what those servers answer cannot be verified from the snapshot.',
+  unresolved: 'Network {{subject}}: the answer for {{name}} is not known: {{reason}}.',
+  notRead: 'Network {{subject}}: the managed zones of project {{project}} could not be read ({{error}}), so the answer for {{domain}} is not known.',
+  unknownZone: 'Network {{subject}}: {{field}} of zone {{zone}} is not known until apply.',
+} as const;
+
+/** The fields that decide which zone answers a name. */
+const ZONE_SELECTION_FIELDS = ['dnsName', 'visibility', 'privateVisibilityNetworks', 'forwardingTargets', 'peeringTargetNetwork'];
+
+type DnsFinding = Omit<Outcome, 'subject' | 'clusters'>;
+
+function entityText(entity: Entity): string {
+  return entity.origin.address ?? entity.fullName;
+}
+
+/** An address in its canonical form, so `2600:2d00:0002:1000::` and `2600:2d00:2:1000::` compare equal. */
+function addressKey(address: string): string {
+  const text = address.trim();
+  if (text.includes('/') || !isCidr(text)) return text;
+  const parsed = parseCidr(text);
+  return formatAddress(parsed.family, parsed.start);
+}
+
+function inRange(address: string, range: string): boolean {
+  return isCidr(address) && contains(range, address);
+}
+
+function lastRecordStep(answer: DnsAnswer, types: string[]): DnsStep | undefined {
+  return [...answer.steps].reverse().find((s) => s.record && types.includes(s.record.type.toUpperCase()));
+}
+
+/** Judges one name's answer against the VIP; undefined when it resolves as the policy wants. */
+function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spec: VipDomainSpec, kind: 'restricted' | 'private'): DnsFinding | undefined {
+  const vip = VIPS[kind];
+  const otherKind = kind === 'restricted' ? 'private' : 'restricted';
+  const other = VIPS[otherKind];
+  const related = [...new Set(answer.steps.map((s) => s.zone.fullName))];
+  const base = { vip: kind, vipHost: vip.host };
+  switch (answer.kind) {
+    case 'public': {
+      const cname = lastRecordStep(answer, ['CNAME']);
+      if (cname?.record) {
+        return { status: 'fail', messageId: 'leavesPrivate', related, data: { name: asked, record: recordText(cname.record), zone: entityText(cname.zone), target: answer.name } };
+      }
+      const named = index.zonesNamed(spec.domain);
+      const detail = named.length === 0
+        ? `the snapshot has no zone for ${spec.domain}`
+        : named
+            .map((z) =>
+              z.visibility === 'public'
+                ? `zone ${entityText(z)} is public`
+                : `zone ${entityText(z)} is visible only to ${listText(z.privateVisibilityNetworks) || 'no network'}`,
+            )
+            .join('; ');
+      return { status: 'fail', messageId: 'noZone', related: named.map((z) => z.fullName), data: { name: asked, detail } };
+    }
+    case 'nxdomain':
+    case 'nodata': {
+      const expected = spec.viaVipHost && answer.name !== vip.host ? `a CNAME to ${vip.host}` : `A ${vip.ipv4Addresses.join(' ')}`;
+      const said = answer.kind === 'nxdomain' ? 'NXDOMAIN' : 'no A record (NODATA)';
+      const via = answer.name === asked ? '' : ` (reached from ${asked})`;
+      return { status: 'fail', messageId: 'noRecord', related, data: { name: `${answer.name}${via}`, zone: entityText(answer.zone), answer: said, expected } };
+    }
+    case 'loop': {
+      const cnames = answer.steps.filter((s) => s.record?.type.toUpperCase() === 'CNAME');
+      const chain = [...cnames.map((s) => s.name), answer.name].join(' → ');
+      const zones = [...new Set(cnames.map((s) => entityText(s.zone)))];
+      return { status: 'fail', messageId: 'cnameLoop', related, data: { name: asked, chain, zone: listText(zones) } };
+    }
+    case 'forwarded':
+      return { status: 'not-evaluated', messageId: 'forwarded', related: [...related, answer.zone.fullName], data: { name: asked, zone: entityText(answer.zone), targets: listText(answer.targets) } };
+    case 'unknown': {
+      const zone = answer.zone;
+      const readErrors = zone ? index.readErrorsFor(zone.project, 'recordSets', zone.fullName) : [];
+      const reason = readErrors.length > 0 ? `${answer.reason} (${readErrorText(readErrors)})` : answer.reason;
+      return { status: 'not-evaluated', messageId: 'unresolved', related: zone ? [...related, zone.fullName] : related, readErrors, data: { name: asked, reason } };
+    }
+    case 'addresses': {
+      const a = [...new Set(answer.a.map(addressKey))];
+      const aaaa = [...new Set(answer.aaaa.map(addressKey))];
+      const final = lastRecordStep(answer, ['A', 'AAAA']) as DnsStep;
+      const record = recordText(final.record as RecordSet);
+      const zone = entityText(final.zone);
+      const toOther = answer.steps.find((s) => s.record?.type.toUpperCase() === 'CNAME' && s.record.rrdatas.map((d) => fqdn(d)).includes(other.host));
+      if (toOther?.record) {
+        return { status: 'fail', messageId: 'wrongVip', related, data: { ...base, name: asked, actual: otherKind, record: recordText(toOther.record), zone: entityText(toOther.zone) } };
+      }
+      const missing = vip.ipv4Addresses.filter((x) => !a.includes(x));
+      const extra = [...a.filter((x) => !vip.ipv4Addresses.includes(x)), ...aaaa.filter((x) => !inRange(x, vip.ipv6Range))];
+      if (missing.length > 0 || extra.length > 0) {
+        const all = [...a, ...aaaa];
+        if (a.length > 0 && a.every((x) => inRange(x, other.ipv4Range)) && aaaa.every((x) => inRange(x, other.ipv6Range))) {
+          return { status: 'fail', messageId: 'wrongVip', related, data: { ...base, name: asked, actual: otherKind, record, zone } };
+        }
+        const diff = [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+        return { status: 'fail', messageId: 'wrongAddresses', related, data: { ...base, name: asked, record, zone, addresses: all.join(', ') || 'no address', diff } };
+      }
+      const toVip = answer.steps.some((s) => s.record?.type.toUpperCase() === 'CNAME' && s.record.rrdatas.map((d) => fqdn(d)).includes(vip.host));
+      if (spec.viaVipHost && !toVip && asked !== vip.host) {
+        return { status: 'fail', messageId: 'notViaVipHost', related, data: { ...base, name: asked, record, zone } };
+      }
+      return undefined;
+    }
+  }
+}
+
+/**
+ * The check of dns-googleapis, dns-gcr and dns-pkg-dev: one outcome per network hosting a
+ * cluster, judged by resolving `spec.names` as its VMs would (src/network/dns.ts). A definite
+ * failure of any name outweighs another name that cannot be judged.
+ */
+export function checkVipDomain({ index, params, report }: RuleContext, spec: VipDomainSpec): void {
+  for (const { network, clusters } of index.networksWithClusters()) {
+    const subject = subjectNetwork(index, network);
+    const outcome = (finding: DnsFinding): void => report({ ...finding, subject, clusters });
+
+    // Zones bound to the network normally live in its (host) project or in a cluster's project;
+    // a zone list cut short there may be missing the very zone that would answer.
+    const projects = [...new Set([subject.project, ...clusters.map((c) => c.project)])].filter(Boolean);
+    const unread = projects.map((project) => ({ project, errors: index.readErrorsFor(project, 'managedZones') })).find((p) => p.errors.length > 0);
+    if (unread) {
+      outcome({ status: 'not-evaluated', messageId: 'notRead', readErrors: unread.errors, data: { project: unread.project, error: readErrorText(unread.errors), domain: spec.domain } });
+      continue;
+    }
+
+    const undecided = index.snapshot.managedZones
+      .filter((z) => index.isUnknown(z, 'dnsName') || isSubdomain(z.dnsName, spec.domain) || isSubdomain(spec.domain, z.dnsName))
+      .filter((z) => index.isUnknown(z, 'privateVisibilityNetworks') || z.privateVisibilityNetworks.includes(network))
+      .map((zone) => ({ zone, field: firstUnknown(index, zone, ZONE_SELECTION_FIELDS) }))
+      .find((z) => z.field !== undefined);
+    if (undecided) {
+      outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field as string } });
+      continue;
+    }
+
+    const answers = spec.names.map((name) => ({ name: fqdn(name), answer: resolve(index, network, name) }));
+    const findings = answers.map(({ name, answer }) => judgeAnswer(index, answer, name, spec, params.vip));
+    const worst = findings.find((f) => f?.status === 'fail') ?? findings.find((f) => f !== undefined);
+    if (worst) {
+      outcome(worst);
+      continue;
+    }
+    const zones = [...new Set(answers.flatMap(({ answer }) => answer.steps.map((s) => s.zone)))];
+    outcome({
+      status: 'pass',
+      messageId: 'resolves',
+      related: zones.map((z) => z.fullName),
+      data: { names: listText(answers.map((a) => a.name)), vip: params.vip, range: VIPS[params.vip].ipv4Range, zones: `zone ${listText(zones.map(entityText))}` },
+    });
+  }
+}
+
+/** A cluster's pod or service range, and where it came from. */
+export interface ClusterRange {
+  cidr?: string;
+  /** `secondary range pods` or `clusterIpv4CidrBlock`, for messages. */
+  source?: string;
+  /** Set when the policy names a secondary range the node subnet does not have. */
+  missingName?: string;
+}
+
+/**
+ * The pod and service ranges of a VPC-native cluster: the node subnet's secondary ranges when the
+ * cluster names them, else the explicit CIDR blocks it gives.
+ */
+export function clusterRanges(cluster: Cluster, subnetwork: Subnetwork): { pods: ClusterRange; services: ClusterRange } {
+  const policy = cluster.ipAllocationPolicy ?? {};
+  const pick = (name: string | undefined, block: string | undefined, blockField: string): ClusterRange => {
+    if (name) {
+      const secondary = subnetwork.secondaryIpRanges.find((r) => r.rangeName === name);
+      return secondary ? { cidr: secondary.ipCidrRange, source: `secondary range ${name}` } : { missingName: name };
+    }
+    return block ? { cidr: block, source: blockField } : {};
+  };
+  return {
+    pods: pick(policy.clusterSecondaryRangeName, policy.clusterIpv4CidrBlock, 'clusterIpv4CidrBlock'),
+    services: pick(policy.servicesSecondaryRangeName, policy.servicesIpv4CidrBlock, 'servicesIpv4CidrBlock'),
+  };
+}
+
+/**
+ * What routes and firewalls can tell apart of a node: nodes with the same tags and service
+ * accounts on the same network get the same answer, so a rule judges each such group once.
+ */
+export function identityKey(network: string, identity: NodeIdentity): string {
+  return [network, [...identity.tags].sort().join(','), [...identity.serviceAccounts].sort().join(',')].join('\n');
 }

@@ -1,0 +1,139 @@
+/** `collect`: read live state into a Snapshot file that `check` can judge later, elsewhere. */
+import type { Argv } from 'yargs';
+import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
+import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
+import { DEFAULT_CALL_POLICY } from '../collectors/live/calls.js';
+import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
+import type { LiveScope } from '../collectors/live/scope.js';
+import type { Snapshot } from '../model/snapshot.js';
+import { writeFileAtomic } from './outputs.js';
+import { UsageError } from './usage-error.js';
+
+export interface CollectArgs {
+  project?: string[];
+  folder?: string;
+  org?: string;
+  endpoint?: string[];
+  'timeout-ms': number;
+  retries: number;
+  concurrency: number;
+  'page-size': number;
+  progress?: boolean;
+}
+
+export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
+  return y
+    .option('project', { type: 'string', array: true, describe: 'Project id to audit (repeatable)' })
+    .option('folder', { type: 'string', describe: 'Folder id: every project under it, through Cloud Asset Inventory' })
+    .option('org', { type: 'string', describe: 'Organization id: every project in it, through Cloud Asset Inventory' })
+    .option('endpoint', {
+      type: 'string',
+      array: true,
+      describe: `SERVICE=URL (repeatable; SERVICE one of ${LIVE_SERVICES.join(', ')}): a private API endpoint or the emulator; a loopback http URL needs no credentials`,
+    })
+    .option('timeout-ms', { type: 'number', default: DEFAULT_CALL_POLICY.timeoutMs, describe: 'Timeout of every API call attempt' })
+    .option('retries', { type: 'number', default: DEFAULT_CALL_POLICY.retries, describe: 'Retries of a call answered 429/503 or timed out (exponential backoff with jitter)' })
+    .option('concurrency', { type: 'number', default: DEFAULT_CALL_POLICY.concurrency, describe: 'API calls in flight at once' })
+    .option('page-size', { type: 'number', default: 1000, describe: 'Page size asked of the APIs (asset: at most 1000, compute: at most 500)' })
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
+}
+
+function positiveInt(value: number, flag: string, min = 1): number {
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${flag} ${value}: expected an integer >= ${min}`);
+  return value;
+}
+
+/** The scope from --project/--folder/--org: exactly one kind; undefined when none is given. */
+export function scopeFrom(args: CollectArgs): LiveScope | undefined {
+  const given = [args.project?.length ? 'project' : '', args.folder !== undefined ? 'folder' : '', args.org !== undefined ? 'org' : ''].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one scope: --project (repeatable), --folder or --org, not ${given.map((g) => `--${g}`).join(' and ')}`);
+  if (args.project?.length) {
+    for (const p of args.project) if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(p)) throw new UsageError(`--project ${p}: not a project id`);
+    return { kind: 'projects', projects: args.project };
+  }
+  if (args.folder !== undefined) {
+    if (!/^\d+$/.test(args.folder)) throw new UsageError(`--folder ${args.folder}: a folder id is a number`);
+    return { kind: 'folder', id: args.folder };
+  }
+  if (args.org !== undefined) {
+    if (!/^\d+$/.test(args.org)) throw new UsageError(`--org ${args.org}: an organization id is a number`);
+    return { kind: 'organization', id: args.org };
+  }
+  return undefined;
+}
+
+export function endpointsFrom(specs: string[] | undefined): Partial<Record<LiveService, URL>> {
+  const endpoints: Partial<Record<LiveService, URL>> = {};
+  for (const spec of specs ?? []) {
+    let parsed: ReturnType<typeof parseEndpoint>;
+    try {
+      parsed = parseEndpoint(spec);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (endpoints[parsed.service]) throw new UsageError(`--endpoint ${spec}: ${parsed.service} is given twice`);
+    endpoints[parsed.service] = parsed.url;
+  }
+  return endpoints;
+}
+
+/** Every flag checked before anything is collected; `scope` may come from elsewhere (the emulator). */
+export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOptions {
+  const showProgress = args.progress ?? progressWanted();
+  return {
+    scope,
+    endpoints: endpointsFrom(args.endpoint),
+    policy: {
+      timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
+      retries: positiveInt(args.retries, 'retries', 0),
+      concurrency: positiveInt(args.concurrency, 'concurrency'),
+    },
+    pageSize: positiveInt(args['page-size'], 'page-size'),
+    progress: showProgress ? terminalProgress() : undefined,
+  };
+}
+
+/** Collects, or says in one line why the scope could not be listed (exit 3: nothing was audited). */
+export async function collectOrExplain(options: LiveOptions): Promise<{ snapshot: Snapshot; stats: LiveStats } | undefined> {
+  try {
+    return await collectLive(options);
+  } catch (e) {
+    if (e instanceof ScopeError) {
+      process.stderr.write(`gke-private-audit: ${e.message}\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
+export function describeCollection(snapshot: Snapshot, stats: LiveStats): string {
+  return (
+    `collected ${stats.projects} project(s): ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
+    `${snapshot.managedZones.length} DNS zone(s) in ${stats.calls} API call(s) (${stats.retries} retried), ${(stats.wallMs / 1000).toFixed(1)} s` +
+    (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '')
+  );
+}
+
+interface CollectCommandArgs extends CollectArgs {
+  out: string;
+}
+
+export const collectCommand = {
+  command: 'collect',
+  describe: 'Read live GCP state (projects, a folder or an organization) into a snapshot file',
+  builder: (y: Argv) => withCollectOptions(y).option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (atomically)' }),
+  handler: async (args: CollectCommandArgs): Promise<number> => {
+    const scope = scopeFrom(args);
+    if (!scope) throw new UsageError('collect needs a scope: --project ID (repeatable), --folder ID or --org ID');
+    if (!args.out) throw new UsageError('--out: give the snapshot file to write');
+    const collected = await collectOrExplain(liveOptionsFrom(args, scope));
+    if (!collected) return 3;
+    const { snapshot, stats } = collected;
+    writeFileAtomic(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    process.stderr.write(`${describeCollection(snapshot, stats)}; wrote ${args.out}\n`);
+    for (const e of snapshot.readErrors) {
+      process.stderr.write(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}\n`);
+    }
+    return 0;
+  },
+};

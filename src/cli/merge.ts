@@ -1,0 +1,46 @@
+/** `merge`: join the SARIF logs (or the JSON reports) of several shards into one file. */
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { InputError } from '../errors.js';
+import { SEVERITIES, type FailOn } from '../engine/types.js';
+import { mergeShards, parseShard } from '../report/merge.js';
+import { writeFileAtomic } from './outputs.js';
+import { UsageError } from './usage-error.js';
+
+interface MergeArgs {
+  files: string[];
+  output?: string;
+  'fail-on'?: FailOn;
+}
+
+function readInput(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export const mergeCommand = {
+  command: 'merge <files..>',
+  describe: 'Merge shard outputs: SARIF logs into one log (one run per category), or JSON reports into one report',
+  builder: (y: Argv) =>
+    y
+      .positional('files', { type: 'string', array: true, describe: 'SARIF or JSON report files, all of one kind' })
+      .option('output', { alias: 'o', type: 'string', describe: 'Where the merged file goes (default: standard output)' })
+      .option('fail-on', {
+        choices: [...SEVERITIES, 'none'] as const,
+        describe: 'JSON reports: the threshold for the recomputed verdict (default: the inputs\', when they agree)',
+      }),
+  handler: async (args: MergeArgs): Promise<number> => {
+    const files = args.files ?? [];
+    if (files.length === 0) throw new UsageError('merge needs at least one input file');
+    // Every input is read and checked before anything is written.
+    const shards = files.map((f) => parseShard(readInput(f), f));
+    const merged = mergeShards(shards, { failOn: args['fail-on'] });
+    for (const w of merged.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (args.output && args.output !== '-') writeFileAtomic(args.output, merged.text);
+    else process.stdout.write(merged.text);
+    return 0;
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * Cloud Asset Inventory exports → Snapshot: the NDJSON `gcloud asset export --content-type=resource`
+ * writes (one asset per line, snake_case fields) and the JSON array `gcloud asset list
+ * --format=json` prints (camelCase). Assets go through the same normalizers as the live
+ * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
+ * per project says why, so the DNS rules report "not evaluated" instead of guessing.
+ */
+import { readFileSync } from 'node:fs';
+import { InputError } from '../../errors.js';
+import { parseJsonText } from '../../model/load.js';
+import type { Snapshot } from '../../model/snapshot.js';
+import type { Json } from '../rest/normalize.js';
+import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** One asset in either layout; `where` names the line (NDJSON) or the array element. */
+function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
+  if (!isObject(raw)) throw new InputError(file, 'is not a Cloud Asset Inventory asset (expected a JSON object)', where);
+  const name = raw.name;
+  const assetType = raw.assetType ?? raw.asset_type;
+  if (typeof name !== 'string' || typeof assetType !== 'string') {
+    throw new InputError(file, 'is not a Cloud Asset Inventory asset (it needs "name" and "assetType" or "asset_type")', where);
+  }
+  const resource = raw.resource;
+  if (resource !== undefined && !isObject(resource)) throw new InputError(file, 'the asset\'s "resource" is not an object', where);
+  const data = resource?.data;
+  if (data !== undefined && !isObject(data)) throw new InputError(file, 'the asset\'s "resource.data" is not an object', where);
+  return {
+    name,
+    assetType,
+    resource: resource ? { data, location: typeof resource.location === 'string' ? resource.location : undefined } : undefined,
+  };
+}
+
+/** Parses the export text into asset records, naming the line of the first bad one. */
+export function parseAssetExport(text: string, file: string): AssetRecord[] {
+  const trimmed = text.trimStart();
+  if (trimmed === '') throw new InputError(file, 'the asset export is empty');
+  if (trimmed.startsWith('[')) {
+    const data = parseJsonText(text, file, 'asset list');
+    return (data as unknown[]).map((item, i) => toAssetRecord(item, file, `$[${i}]`));
+  }
+  const records: AssetRecord[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `line ${i + 1}`;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (e) {
+      const msg = (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
+      throw new InputError(file, `the asset export is not valid NDJSON (${msg}); each line must be one asset`, where);
+    }
+    records.push(toAssetRecord(parsed, file, where));
+  });
+  return records;
+}
+
+export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
+  const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
+  let recordSets = false;
+  for (const asset of records) {
+    if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
+    builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
+  }
+  const snapshot = builder.build({ recordSetsKnown: recordSets });
+  if (!recordSets) {
+    const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
+    for (const project of [...projects].sort()) {
+      snapshot.readErrors.push({
+        project,
+        collection: 'recordSets',
+        status: 0,
+        reason: 'notInExport',
+        message: `the asset export has no ${ASSET_TYPES.recordSet} assets, so the record sets of the private zones were not read (export them with --asset-types=${ASSET_TYPES.recordSet}, or use \`collect\`)`,
+      });
+    }
+  }
+  return snapshot;
+}
+
+export function readAssetExport(file: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read the asset export: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return assetExportSnapshot(parseAssetExport(text, file), file);
+}

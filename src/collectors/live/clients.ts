@@ -1,0 +1,149 @@
+/**
+ * The four official clients (compute, container, asset, dns), imported lazily (about a second of
+ * import cost that `check` must never pay) and pointed at Google, at a private API endpoint, or at
+ * the local emulator. Every HTTP request they make carries an abort timeout, set in the fetch of
+ * the auth object they share (see /work/shared/GCP-CLIENTS.md for why it must be there).
+ */
+import type * as ComputeModule from '@google-cloud/compute';
+import type * as ContainerModule from '@google-cloud/container';
+import type * as AssetModule from '@google-cloud/asset';
+import type { DNS as DnsClient } from '@google-cloud/dns';
+
+export const LIVE_SERVICES = ['compute', 'container', 'dns', 'asset'] as const;
+export type LiveService = (typeof LIVE_SERVICES)[number];
+
+export const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
+
+/** `SERVICE=URL`, as `--endpoint` takes it. Throws a one-line Error on anything else. */
+export function parseEndpoint(spec: string): { service: LiveService; url: URL } {
+  const eq = spec.indexOf('=');
+  const service = spec.slice(0, Math.max(eq, 0));
+  if (eq < 0 || !(LIVE_SERVICES as readonly string[]).includes(service)) {
+    throw new Error(`--endpoint ${spec}: expected SERVICE=URL with SERVICE one of ${LIVE_SERVICES.join(', ')}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(spec.slice(eq + 1));
+  } catch {
+    throw new Error(`--endpoint ${spec}: "${spec.slice(eq + 1)}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--endpoint ${spec}: the URL must be http or https`);
+  if (url.pathname !== '/' && url.pathname !== '') throw new Error(`--endpoint ${spec}: give the host only (the client adds the API path)`);
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new Error(`--endpoint ${spec}: plain http is only allowed to a loopback address (credentials would travel in clear)`);
+  }
+  return { service: service as LiveService, url };
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1' || hostname === 'localhost';
+}
+
+/** What gax and @google-cloud/common accept as `authClient`. */
+interface AuthShim {
+  getRequestHeaders(url?: string): Promise<Headers>;
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
+}
+
+function withTimeout(init: RequestInit | undefined, timeoutMs: number): RequestInit {
+  const signals = [AbortSignal.timeout(timeoutMs), ...(init?.signal ? [init.signal] : [])];
+  return { ...init, signal: AbortSignal.any(signals) };
+}
+
+export interface LiveClients {
+  networks: ComputeModule.NetworksClient;
+  subnetworks: ComputeModule.SubnetworksClient;
+  routes: ComputeModule.RoutesClient;
+  firewalls: ComputeModule.FirewallsClient;
+  routers: ComputeModule.RoutersClient;
+  instances: ComputeModule.InstancesClient;
+  clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
+  assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
+  /** One dns client per project (the client is bound to a project). */
+  dns(project: string): DnsClient;
+  close(): Promise<void>;
+}
+
+export interface ClientSettings {
+  endpoints: Partial<Record<LiveService, URL>>;
+  timeoutMs: number;
+}
+
+export async function createClients(settings: ClientSettings): Promise<LiveClients> {
+  const [compute, container, asset, dnsModule] = await Promise.all([
+    import('@google-cloud/compute'),
+    import('@google-cloud/container'),
+    import('@google-cloud/asset'),
+    import('@google-cloud/dns'),
+  ]);
+  const { endpoints, timeoutMs } = settings;
+  const needsCredentials = LIVE_SERVICES.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
+
+  // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
+  // object the libraries would probe the metadata server. Anything else uses Application Default
+  // Credentials with the read-only scope.
+  const anonymous: AuthShim = {
+    getRequestHeaders: async () => new Headers(),
+    fetch: (url, init) => fetch(url, withTimeout(init, timeoutMs)),
+  };
+  let googleAuth: ComputeModule.NetworksClient['auth'] | undefined;
+  if (needsCredentials) {
+    // The GoogleAuth that gax builds for a client with our scopes; shared by every client.
+    googleAuth = new compute.NetworksClient({ scopes: [READ_ONLY_SCOPE], fallback: true }).auth;
+  }
+  const authenticated: AuthShim | undefined = googleAuth && {
+    getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
+    fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)),
+  };
+
+  const gaxOptions = (service: LiveService) => {
+    const url = endpoints[service];
+    const authClient = url && isLoopback(url.hostname) ? anonymous : authenticated!;
+    // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
+    if (!url) return { fallback: true, authClient };
+    const protocol = url.protocol.slice(0, -1);
+    return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
+  };
+  const computeOptions = gaxOptions('compute') as ConstructorParameters<typeof compute.NetworksClient>[0];
+
+  const dnsClients = new Map<string, DnsClient>();
+  const dnsUrl = endpoints.dns;
+  const dns = (project: string): DnsClient => {
+    let client = dnsClients.get(project);
+    if (!client) {
+      const loopback = dnsUrl && isLoopback(dnsUrl.hostname);
+      client = new dnsModule.DNS({
+        projectId: project,
+        ...(loopback ? { authClient: anonymous as never } : { authClient: googleAuth as never, scopes: [READ_ONLY_SCOPE] }),
+      });
+      // The constructor always builds an https URL for Google; point it elsewhere when asked.
+      if (dnsUrl) client.baseUrl = `${dnsUrl.origin}/dns/v1`;
+      // Its own retries (2/4/8 s on 429/5xx) would hide calls from the Caller: off, with a timeout.
+      client.interceptors.push({ request: ((r: object) => ({ ...r, maxRetries: 0, timeout: timeoutMs })) as never });
+      dnsClients.set(project, client);
+    }
+    return client;
+  };
+
+  const clients: Omit<LiveClients, 'close'> = {
+    networks: new compute.NetworksClient(computeOptions),
+    subnetworks: new compute.SubnetworksClient(computeOptions),
+    routes: new compute.RoutesClient(computeOptions),
+    firewalls: new compute.FirewallsClient(computeOptions),
+    routers: new compute.RoutersClient(computeOptions),
+    instances: new compute.InstancesClient(computeOptions),
+    clusters: new container.v1.ClusterManagerClient(gaxOptions('container') as never),
+    assets: new asset.v1.AssetServiceClient(gaxOptions('asset') as never),
+    dns,
+  };
+  return {
+    ...clients,
+    close: async () => {
+      await Promise.all(
+        [clients.networks, clients.subnetworks, clients.routes, clients.firewalls, clients.routers, clients.instances, clients.clusters, clients.assets].map((c) =>
+          c.close().catch(() => undefined),
+        ),
+      );
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Cloud Asset Inventory gives `resource.data` as a protobuf Struct once the gax client has decoded
+ * it (`{fields: {k: {stringValue: ...}}}`); the REST normalizers want the plain JSON it stands for.
+ */
+type Value = {
+  nullValue?: unknown;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  structValue?: Struct;
+  listValue?: { values?: Value[] };
+  kind?: string;
+};
+export type Struct = { fields?: Record<string, Value> };
+
+function valueToJson(v: Value): unknown {
+  switch (v.kind) {
+    case 'nullValue': return null;
+    case 'numberValue': return v.numberValue;
+    case 'stringValue': return v.stringValue;
+    case 'boolValue': return v.boolValue;
+    case 'structValue': return structToJson(v.structValue ?? {});
+    case 'listValue': return (v.listValue?.values ?? []).map(valueToJson);
+  }
+  // Without the `kind` discriminator, the one member that is set.
+  if (v.structValue) return structToJson(v.structValue);
+  if (v.listValue) return (v.listValue.values ?? []).map(valueToJson);
+  if (v.stringValue !== undefined && v.stringValue !== null) return v.stringValue;
+  if (v.numberValue !== undefined && v.numberValue !== null) return v.numberValue;
+  if (v.boolValue !== undefined && v.boolValue !== null) return v.boolValue;
+  return null;
+}
+
+export function structToJson(s: Struct): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.fields ?? {})) out[k] = valueToJson(v);
+  return out;
+}
+
+/** A Struct, or JSON already (some transports return it plain): always plain JSON. */
+export function plainData(data: unknown): Record<string, unknown> | undefined {
+  if (!data || typeof data !== 'object') return undefined;
+  const maybe = data as Struct;
+  return maybe.fields && typeof maybe.fields === 'object' ? structToJson(maybe) : (data as Record<string, unknown>);
+}

@@ -1,0 +1,210 @@
+/**
+ * Plan over live: the Snapshot after `terraform apply`, from the live Snapshot and a plan's
+ * creates, updates and deletes. A plan that only adds a cluster is then judged against the
+ * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
+ * on its own, by applying it to an empty snapshot.
+ */
+import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import { emptySnapshot } from '../model/snapshot.js';
+import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
+import { PART_PARENT, type Part } from './terraform/resources.js';
+
+type Collection = 'networks' | 'subnetworks' | 'routes' | 'firewalls' | 'routers' | 'managedZones' | 'clusters' | 'instances';
+
+const COLLECTION: Record<Entity['kind'], Collection> = {
+  network: 'networks',
+  subnetwork: 'subnetworks',
+  route: 'routes',
+  firewall: 'firewalls',
+  router: 'routers',
+  managedZone: 'managedZones',
+  cluster: 'clusters',
+  instance: 'instances',
+};
+
+function list(snapshot: Snapshot, kind: Entity['kind']): Entity[] {
+  return snapshot[COLLECTION[kind]] as Entity[];
+}
+
+function addUnknown(entity: Entity, path: string): void {
+  const set = new Set(entity.unknown ?? []);
+  set.add(path);
+  entity.unknown = [...set].sort();
+}
+
+/**
+ * What the plan does not describe of a resource that keeps existing: values the API computes
+ * (a cluster's node tag and endpoints) and parts Terraform manages elsewhere or not at all (a
+ * network's peerings, a router's BGP peers, a zone's record sets, node pools made by gcloud).
+ */
+function merge(live: Entity, planned: PlannedEntity): Entity {
+  const next = planned.entity;
+  if (planned.action === 'create' || planned.action === 'replace') return next;
+  switch (next.kind) {
+    case 'network':
+      return { ...next, peerings: (live as Network).peerings.map((p) => ({ ...p })) };
+    case 'router': {
+      const old = live as Router;
+      return { ...next, bgpPeers: [...old.bgpPeers], interfaces: [...old.interfaces] };
+    }
+    case 'managedZone': {
+      const old = live as ManagedZone;
+      const zone: ManagedZone = { ...next };
+      if (old.recordSets) zone.recordSets = old.recordSets.map((r) => ({ ...r }));
+      else delete zone.recordSets;
+      return zone;
+    }
+    case 'cluster': {
+      const old = live as Cluster;
+      const cluster: Cluster = { ...next };
+      if (!cluster.nodeTag && old.nodeTag) cluster.nodeTag = old.nodeTag;
+      if (cluster.privateClusterConfig && old.privateClusterConfig) {
+        const pcc = { ...cluster.privateClusterConfig };
+        for (const key of ['privateEndpoint', 'publicEndpoint', 'peeringName'] as const) {
+          if (pcc[key] === undefined && old.privateClusterConfig[key] !== undefined && !cluster.unknown?.includes(`privateClusterConfig.${key}`)) {
+            pcc[key] = old.privateClusterConfig[key];
+          }
+        }
+        cluster.privateClusterConfig = pcc;
+      }
+      const oldIp = old.controlPlaneEndpointsConfig?.ipEndpointsConfig;
+      if (cluster.controlPlaneEndpointsConfig && oldIp) {
+        const ip = { ...cluster.controlPlaneEndpointsConfig.ipEndpointsConfig };
+        for (const key of ['privateEndpoint', 'publicEndpoint'] as const) if (ip[key] === undefined && oldIp[key] !== undefined) ip[key] = oldIp[key];
+        cluster.controlPlaneEndpointsConfig = { ...cluster.controlPlaneEndpointsConfig, ipEndpointsConfig: ip };
+      }
+      const plannedPools = new Set(next.nodePools.map((p) => p.name));
+      cluster.nodePools = [...next.nodePools, ...old.nodePools.filter((p) => !plannedPools.has(p.name))];
+      return cluster;
+    }
+    default:
+      return next;
+  }
+}
+
+function upsertByName<T extends { name: string }>(items: T[], item: T, same: (a: T) => boolean = (a) => a.name === item.name): number {
+  const at = items.findIndex(same);
+  if (at >= 0) {
+    items[at] = item;
+    return at;
+  }
+  items.push(item);
+  return items.length - 1;
+}
+
+function attach(snapshot: Snapshot, part: Part): void {
+  const { collection, path } = PART_PARENT[part.kind];
+  const parent = (snapshot[collection] as Entity[]).find((e) => e.fullName === part.parent);
+  if (!parent) return; // nothing to attach to: neither the plan nor the live snapshot has it
+  switch (part.kind) {
+    case 'nodePool': {
+      const cluster = parent as Cluster;
+      const at = upsertByName(cluster.nodePools, { ...part.item });
+      for (const f of part.unknown) addUnknown(cluster, f ? `${path}.${at}.${f}` : path);
+      break;
+    }
+    case 'bgpPeer': {
+      const router = parent as Router;
+      const at = upsertByName(router.bgpPeers, { ...part.item });
+      for (const f of part.unknown) addUnknown(router, f ? `${path}.${at}.${f}` : path);
+      break;
+    }
+    case 'routerInterface': {
+      const router = parent as Router;
+      upsertByName(router.interfaces, { ...part.item });
+      if (part.unknown.length) addUnknown(router, path);
+      break;
+    }
+    case 'recordSet': {
+      const zone = parent as ManagedZone;
+      // Record sets the source did not read stay unread: the plan's few do not complete them.
+      if (!zone.recordSets) break;
+      upsertByName(zone.recordSets, { ...part.item }, (r) => r.name === part.item.name && r.type === part.item.type);
+      if (part.unknown.length) addUnknown(zone, path);
+      break;
+    }
+    case 'peering': {
+      const network = parent as Network;
+      const existing = network.peerings.find((p) => p.name === part.item.name);
+      if (existing) {
+        if (part.item.exportCustomRoutes !== undefined) existing.exportCustomRoutes = part.item.exportCustomRoutes;
+        if (part.item.importCustomRoutes !== undefined) existing.importCustomRoutes = part.item.importCustomRoutes;
+      } else if (part.item.name) {
+        network.peerings.push({ name: part.item.name, network: `tf://${part.item.name}`, ...stripUndefined(part.item) });
+      }
+      for (const f of part.unknown) addUnknown(network, f && part.item.name ? `${path}.${part.item.name}.${f}` : path);
+      break;
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => v !== undefined && k !== 'name')) as Partial<T>;
+}
+
+/** The snapshot after the plan is applied to `base` (which is not modified). */
+export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
+  const snapshot = structuredClone(base);
+
+  for (const removal of delta.removals) {
+    if ('kind' in removal) {
+      const collection = COLLECTION[removal.kind];
+      (snapshot[collection] as Entity[]) = (snapshot[collection] as Entity[]).filter((e) => e.fullName !== removal.key);
+      continue;
+    }
+    const { collection } = PART_PARENT[removal.part];
+    const parent = (snapshot[collection] as Entity[]).find((e) => e.fullName === removal.parent);
+    if (!parent) continue;
+    if (removal.part === 'nodePool') (parent as Cluster).nodePools = (parent as Cluster).nodePools.filter((p) => p.name !== removal.name);
+    if (removal.part === 'bgpPeer') (parent as Router).bgpPeers = (parent as Router).bgpPeers.filter((p) => p.name !== removal.name);
+    if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
+    if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
+      const zone = parent as ManagedZone;
+      zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
+    }
+  }
+
+  for (const planned of delta.entities) {
+    const entities = list(snapshot, planned.entity.kind);
+    const at = entities.findIndex((e) => e.fullName === planned.entity.fullName);
+    const entity = structuredClone(planned.entity);
+    if (at >= 0) entities[at] = merge(entities[at], { ...planned, entity });
+    else {
+      // A zone the plan describes without a live counterpart holds the plan's record sets.
+      if (entity.kind === 'managedZone') entity.recordSets = [];
+      entities.push(entity);
+    }
+  }
+
+  for (const part of delta.parts) attach(snapshot, part);
+
+  for (const { network, name } of delta.peeringsElsewhere) {
+    const net = snapshot.networks.find((n) => n.fullName === network);
+    if (net && !net.peerings.some((p) => p.name === name)) addUnknown(net, `peerings.${name}.exportCustomRoutes`);
+  }
+
+  for (const orphan of delta.orphans) {
+    for (const entity of snapshot[orphan.collection] as Entity[]) addUnknown(entity, orphan.path);
+  }
+
+  const projects = new Set(snapshot.scope.projects);
+  for (const collection of Object.values(COLLECTION)) {
+    for (const e of snapshot[collection] as Entity[]) if (e.project) projects.add(e.project);
+  }
+  snapshot.scope = { ...snapshot.scope, projects: [...projects].sort() };
+  return snapshot;
+}
+
+/** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
+export function planSnapshot(delta: PlanDelta): Snapshot {
+  return applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
+}
+
+export function loadPlanSnapshot(planPath: string, options: PlanOptions = {}): Snapshot {
+  return planSnapshot(readPlanDelta(planPath, options));
+}
+
+/** Plan over live, for `check --plan --snapshot` and `audit --plan`. */
+export function applyPlanToSnapshot(live: Snapshot, planPath: string, tfDir?: string): Snapshot {
+  return applyDelta(live, readPlanDelta(planPath, { tfDir }));
+}

@@ -1,0 +1,533 @@
+/**
+ * Terraform resource instances of the google provider → Snapshot entities, or parts of one
+ * (a node pool of a cluster, a BGP peer of a router, a record set of a zone, the route-export
+ * flags of a network's peering). Attributes are picked one by one, never copied wholesale, and
+ * read through PlanValues, so unknown or sensitive values never reach the Snapshot.
+ */
+import type {
+  BgpPeer,
+  Cluster,
+  Entity,
+  EntityKind,
+  Firewall,
+  FirewallPermission,
+  Instance,
+  ManagedZone,
+  Network,
+  NodePool,
+  Origin,
+  RecordSet,
+  Route,
+  Router,
+  RouterInterface,
+  Subnetwork,
+} from '../../model/snapshot.js';
+import {
+  clusterName,
+  firewallName,
+  instanceName,
+  managedZoneName,
+  networkName,
+  normalizeGateway,
+  projectOf,
+  regionOf,
+  routeName,
+  routerName,
+  shortName,
+  subnetworkName,
+  toFullName,
+} from '../../model/names.js';
+import type { Path, PlanValues } from './values.js';
+
+export const ENTITY_TYPES: Record<string, EntityKind> = {
+  google_compute_network: 'network',
+  google_compute_subnetwork: 'subnetwork',
+  google_compute_route: 'route',
+  google_compute_firewall: 'firewall',
+  google_compute_router: 'router',
+  google_dns_managed_zone: 'managedZone',
+  google_container_cluster: 'cluster',
+  google_compute_instance: 'instance',
+};
+
+export const PART_TYPES = [
+  'google_container_node_pool',
+  'google_compute_router_peer',
+  'google_compute_router_interface',
+  'google_dns_record_set',
+  'google_compute_network_peering_routes_config',
+] as const;
+
+export type PartType = (typeof PART_TYPES)[number];
+
+export const isSupportedType = (type: string): boolean => type in ENTITY_TYPES || (PART_TYPES as readonly string[]).includes(type);
+
+/** A part of an entity that Terraform manages as its own resource. */
+export type Part =
+  | { kind: 'nodePool'; parent: string; item: NodePool; unknown: string[] }
+  | { kind: 'bgpPeer'; parent: string; item: BgpPeer; unknown: string[] }
+  | { kind: 'routerInterface'; parent: string; item: RouterInterface; unknown: string[] }
+  | { kind: 'recordSet'; parent: string; item: RecordSet; unknown: string[] }
+  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] };
+
+/** The collection a part belongs to, for parts whose parent cannot be told. */
+export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks'; path: string }> = {
+  nodePool: { collection: 'clusters', path: 'nodePools' },
+  bgpPeer: { collection: 'routers', path: 'bgpPeers' },
+  routerInterface: { collection: 'routers', path: 'interfaces' },
+  recordSet: { collection: 'managedZones', path: 'recordSets' },
+  peering: { collection: 'networks', path: 'peerings' },
+};
+
+/** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
+export interface MapContext {
+  address: string;
+  values: PlanValues;
+  origin: Origin;
+  /** The identity of the entity this resource instance is (from identify()). */
+  key: string;
+  /**
+   * The entity key a link attribute points at when its value is unknown, found through the
+   * configuration's references; undefined when it cannot be told.
+   */
+  follow(path: Path, kinds: EntityKind[]): { key: string; address: string; attribute: string[] } | undefined;
+  /** The synthetic peering name of a cluster created by this plan (see PlanCollector). */
+  pendingPeering(clusterAddress: string): string | undefined;
+}
+
+function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** The full name an entity will have, when project and name (and region/location) are known. */
+export function identify(type: string, v: PlanValues, address: string): string {
+  const project = v.str(['project']);
+  const name = v.str(['name']);
+  const fallback = `tf://${address}`;
+  if (!project || !name) return fallback;
+  switch (ENTITY_TYPES[type]) {
+    case 'network': return networkName(project, name);
+    case 'route': return routeName(project, name);
+    case 'firewall': return firewallName(project, name);
+    case 'managedZone': return managedZoneName(project, name);
+    case 'subnetwork': {
+      const region = v.str(['region']);
+      return region ? subnetworkName(project, shortName(region), name) : fallback;
+    }
+    case 'router': {
+      const region = v.str(['region']);
+      return region ? routerName(project, shortName(region), name) : fallback;
+    }
+    case 'cluster': {
+      const location = v.str(['location']);
+      return location ? clusterName(project, location, name) : fallback;
+    }
+    case 'instance': {
+      const zone = v.str(['zone']);
+      return zone ? instanceName(project, shortName(zone), name) : fallback;
+    }
+    default: return fallback;
+  }
+}
+
+function base<K extends EntityKind>(kind: K, c: MapContext) {
+  const project = c.values.str(['project'], 'project') ?? projectOf(c.key) ?? '';
+  return { kind, name: c.values.str(['name'], 'name') ?? c.address, fullName: c.key, project, origin: c.origin };
+}
+
+function finish<T extends Entity>(entity: T, v: PlanValues): T {
+  if (v.unknown.size > 0) entity.unknown = [...v.unknown].sort();
+  return entity;
+}
+
+/**
+ * A link attribute (a network, a subnetwork, a zone): its own value when known, else the entity
+ * the configuration points it at, else undefined with `model` recorded as unknown.
+ */
+function link(c: MapContext, path: Path, model: string, kinds: EntityKind[], toKey: (ref: string) => string | undefined): string | undefined {
+  if (!c.values.isUnknown(path)) {
+    const known = c.values.str(path, model);
+    return known ? toKey(known) : undefined;
+  }
+  const followed = c.follow(path, kinds);
+  if (followed) return followed.key;
+  c.values.raw(path, model);
+  return undefined;
+}
+
+const networkKey = (project: string) => (ref: string) => toFullName(ref, { defaultProject: project, collection: 'networks' }) ?? networkName(project, ref);
+
+/** A subnetwork as Terraform accepts it: a name (in the region), an id, or a self link. */
+const subnetworkKey = (project: string, region: string) => (ref: string) =>
+  ref.includes('/') ? (toFullName(ref, { defaultProject: project }) ?? ref) : subnetworkName(project, region, ref);
+
+export function mapNetwork(c: MapContext): Network {
+  const v = c.values;
+  return finish({ ...base('network', c), ...compact({ autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks') }), peerings: [] }, v);
+}
+
+export function mapSubnetwork(c: MapContext): Subnetwork {
+  const v = c.values;
+  const b = base('subnetwork', c);
+  const region = shortName(v.str(['region'], 'region') ?? '');
+  const ranges = v.blocks(['secondary_ip_range'], 'secondaryIpRanges');
+  const subnet: Subnetwork = {
+    ...b,
+    region,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    ipCidrRange: v.str(['ip_cidr_range'], 'ipCidrRange') ?? '',
+    secondaryIpRanges: Array.from({ length: ranges }, (_, i) => ({
+      rangeName: v.str(['secondary_ip_range', i, 'range_name'], 'secondaryIpRanges') ?? '',
+      ipCidrRange: v.str(['secondary_ip_range', i, 'ip_cidr_range'], 'secondaryIpRanges') ?? '',
+    })),
+  };
+  Object.assign(subnet, compact({
+    privateIpGoogleAccess: v.bool(['private_ip_google_access'], 'privateIpGoogleAccess'),
+    purpose: v.str(['purpose'], 'purpose'),
+    ipv6CidrRange: v.str(['ipv6_cidr_range']),
+  }));
+  return finish(subnet, v);
+}
+
+export function mapRoute(c: MapContext): Route {
+  const v = c.values;
+  const b = base('route', c);
+  const route: Route = {
+    ...b,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    destRange: v.str(['dest_range'], 'destRange') ?? '',
+    priority: v.num(['priority'], 'priority') ?? 1000,
+    tags: v.strings(['tags'], 'tags'),
+  };
+  Object.assign(route, compact({
+    nextHopGateway: normalizeGateway(v.str(['next_hop_gateway'], 'nextHopGateway')),
+    nextHopIp: v.str(['next_hop_ip'], 'nextHopIp'),
+    nextHopInstance: v.str(['next_hop_instance'], 'nextHopInstance'),
+    nextHopVpnTunnel: v.str(['next_hop_vpn_tunnel'], 'nextHopVpnTunnel'),
+    nextHopIlb: v.str(['next_hop_ilb'], 'nextHopIlb'),
+    routeType: 'STATIC',
+  }));
+  return finish(route, v);
+}
+
+function permissions(v: PlanValues, block: string, model: string): FirewallPermission[] {
+  return Array.from({ length: v.blocks([block], model) }, (_, i) => {
+    const protocol = (v.str([block, i, 'protocol'], model) ?? 'all').toLowerCase();
+    const ports = v.strings([block, i, 'ports'], model);
+    return ports.length ? { IPProtocol: protocol, ports } : { IPProtocol: protocol };
+  });
+}
+
+export function mapFirewall(c: MapContext): Firewall {
+  const v = c.values;
+  const b = base('firewall', c);
+  return finish<Firewall>({
+    ...b,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    direction: (v.str(['direction'], 'direction') ?? 'INGRESS').toUpperCase() === 'EGRESS' ? 'EGRESS' : 'INGRESS',
+    priority: v.num(['priority'], 'priority') ?? 1000,
+    sourceRanges: v.strings(['source_ranges'], 'sourceRanges'),
+    destinationRanges: v.strings(['destination_ranges'], 'destinationRanges'),
+    sourceTags: v.strings(['source_tags'], 'sourceTags'),
+    targetTags: v.strings(['target_tags'], 'targetTags'),
+    sourceServiceAccounts: v.strings(['source_service_accounts'], 'sourceServiceAccounts'),
+    targetServiceAccounts: v.strings(['target_service_accounts'], 'targetServiceAccounts'),
+    allowed: permissions(v, 'allow', 'allowed'),
+    denied: permissions(v, 'deny', 'denied'),
+    disabled: v.bool(['disabled'], 'disabled') ?? false,
+  }, v);
+}
+
+function advertisedRanges(v: PlanValues, path: Path, model: string): { range: string; description?: string }[] {
+  return Array.from({ length: v.blocks(path, model) }, (_, i) =>
+    compact({ range: v.str([...path, i, 'range'], model) ?? '', description: v.str([...path, i, 'description']) }),
+  );
+}
+
+export function mapRouter(c: MapContext): Router {
+  const v = c.values;
+  const b = base('router', c);
+  const router: Router = {
+    ...b,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    region: shortName(v.str(['region'], 'region') ?? ''),
+    bgpPeers: [],
+    interfaces: [],
+  };
+  if (v.blocks(['bgp'], 'bgp') > 0) {
+    const groups = v.strings(['bgp', 0, 'advertised_groups'], 'bgp.advertisedGroups');
+    router.bgp = compact({
+      asn: v.num(['bgp', 0, 'asn'], 'bgp.asn'),
+      advertiseMode: v.str(['bgp', 0, 'advertise_mode'], 'bgp.advertiseMode') ?? 'DEFAULT',
+      advertisedGroups: groups,
+      advertisedIpRanges: advertisedRanges(v, ['bgp', 0, 'advertised_ip_ranges'], 'bgp.advertisedIpRanges'),
+    });
+  }
+  return finish(router, v);
+}
+
+export function mapManagedZone(c: MapContext): ManagedZone {
+  const v = c.values;
+  const b = base('managedZone', c);
+  const networks: string[] = [];
+  const pvc = v.blocks(['private_visibility_config'], 'privateVisibilityNetworks');
+  for (let i = 0; i < pvc; i++) {
+    const count = v.blocks(['private_visibility_config', i, 'networks'], 'privateVisibilityNetworks');
+    for (let j = 0; j < count; j++) {
+      const net = link(c, ['private_visibility_config', i, 'networks', j, 'network_url'], 'privateVisibilityNetworks', ['network'], networkKey(b.project));
+      if (net) networks.push(net);
+    }
+  }
+  const forwarding: string[] = [];
+  const fc = v.blocks(['forwarding_config'], 'forwardingTargets');
+  for (let i = 0; i < fc; i++) {
+    const count = v.blocks(['forwarding_config', i, 'target_name_servers'], 'forwardingTargets');
+    for (let j = 0; j < count; j++) {
+      const target = v.str(['forwarding_config', i, 'target_name_servers', j, 'ipv4_address'], 'forwardingTargets') ?? v.str(['forwarding_config', i, 'target_name_servers', j, 'ipv6_address']);
+      if (target) forwarding.push(target);
+    }
+  }
+  let peeringTarget: string | undefined;
+  if (v.blocks(['peering_config'], 'peeringTargetNetwork') > 0 && v.blocks(['peering_config', 0, 'target_network'], 'peeringTargetNetwork') > 0) {
+    peeringTarget = link(c, ['peering_config', 0, 'target_network', 0, 'network_url'], 'peeringTargetNetwork', ['network'], networkKey(b.project));
+  }
+  const zone: ManagedZone = {
+    ...b,
+    dnsName: (v.str(['dns_name'], 'dnsName') ?? '').toLowerCase(),
+    visibility: (v.str(['visibility'], 'visibility') ?? 'public').toLowerCase() === 'private' ? 'private' : 'public',
+    privateVisibilityNetworks: networks,
+  };
+  Object.assign(zone, compact({ forwardingTargets: forwarding.length ? forwarding : undefined, peeringTargetNetwork: peeringTarget }));
+  return finish(zone, v);
+}
+
+/** The node pool fields of a `node_pool` block or a `google_container_node_pool` resource. */
+function nodePool(v: PlanValues, at: Path, name: string | undefined, model: (field: string) => string): NodePool {
+  const pool: NodePool = { name: name ?? 'default-pool', tags: v.strings([...at, 'node_config', 0, 'tags'], model('tags')) };
+  Object.assign(pool, compact({
+    serviceAccount: v.str([...at, 'node_config', 0, 'service_account'], model('serviceAccount')),
+    enablePrivateNodes: v.bool([...at, 'network_config', 0, 'enable_private_nodes'], model('enablePrivateNodes')),
+  }));
+  return pool;
+}
+
+export interface MappedCluster {
+  cluster: Cluster;
+  /** True when GKE will create a control-plane peering whose name is unknown until apply. */
+  peeringPending: boolean;
+}
+
+export function mapCluster(c: MapContext): MappedCluster {
+  const v = c.values;
+  const b = base('cluster', c);
+  const location = v.str(['location'], 'location') ?? '';
+  const region = regionOf(location);
+  const network = link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? (v.unknown.has('network') ? '' : networkName(b.project, 'default'));
+  const netProject = projectOf(network) ?? b.project;
+  const subnetwork =
+    link(c, ['subnetwork'], 'subnetwork', ['subnetwork'], subnetworkKey(netProject, region)) ??
+    (v.unknown.has('subnetwork') ? '' : subnetworkName(netProject, region, 'default'));
+  const cluster: Cluster = { ...b, location, network, subnetwork, nodePools: [] };
+
+  const routes = v.str(['networking_mode']) === 'ROUTES';
+  if (v.blocks(['ip_allocation_policy'], 'ipAllocationPolicy') > 0) {
+    const at = ['ip_allocation_policy', 0];
+    cluster.ipAllocationPolicy = compact({
+      useIpAliases: !routes,
+      clusterSecondaryRangeName: v.str([...at, 'cluster_secondary_range_name'], 'ipAllocationPolicy.clusterSecondaryRangeName'),
+      servicesSecondaryRangeName: v.str([...at, 'services_secondary_range_name'], 'ipAllocationPolicy.servicesSecondaryRangeName'),
+      clusterIpv4CidrBlock: v.str([...at, 'cluster_ipv4_cidr_block'], 'ipAllocationPolicy.clusterIpv4CidrBlock'),
+      servicesIpv4CidrBlock: v.str([...at, 'services_ipv4_cidr_block'], 'ipAllocationPolicy.servicesIpv4CidrBlock'),
+    });
+  } else if (v.str(['networking_mode']) === 'VPC_NATIVE') {
+    cluster.ipAllocationPolicy = { useIpAliases: true };
+  }
+
+  let peeringPending = false;
+  if (v.blocks(['private_cluster_config'], 'privateClusterConfig') > 0) {
+    const at = ['private_cluster_config', 0];
+    const pcc: NonNullable<Cluster['privateClusterConfig']> = compact({
+      enablePrivateNodes: v.bool([...at, 'enable_private_nodes'], 'privateClusterConfig.enablePrivateNodes'),
+      enablePrivateEndpoint: v.bool([...at, 'enable_private_endpoint'], 'privateClusterConfig.enablePrivateEndpoint'),
+      masterIpv4CidrBlock: v.str([...at, 'master_ipv4_cidr_block'], 'privateClusterConfig.masterIpv4CidrBlock'),
+      privateEndpoint: v.str([...at, 'private_endpoint']),
+      publicEndpoint: v.str([...at, 'public_endpoint']),
+      privateEndpointSubnetwork: v.str([...at, 'private_endpoint_subnetwork'], 'privateClusterConfig.privateEndpointSubnetwork'),
+    });
+    if (v.blocks([...at, 'master_global_access_config']) > 0) {
+      pcc.masterGlobalAccessConfig = compact({ enabled: v.bool([...at, 'master_global_access_config', 0, 'enabled'], 'privateClusterConfig.masterGlobalAccessConfig.enabled') });
+    }
+    if (v.isUnknown([...at, 'peering_name'])) {
+      // GKE names the peering at creation. It makes one only for a control plane in a range of
+      // its own (master_ipv4_cidr_block); other new clusters use Private Service Connect.
+      if (pcc.masterIpv4CidrBlock && !pcc.privateEndpointSubnetwork) {
+        pcc.peeringName = c.pendingPeering(c.address);
+        peeringPending = true;
+      } else if (v.unknown.has('privateClusterConfig.masterIpv4CidrBlock')) {
+        v.unknown.add('privateClusterConfig.peeringName');
+      }
+    } else {
+      const peering = v.str([...at, 'peering_name']);
+      if (peering) pcc.peeringName = peering;
+    }
+    // Without a peering the control plane is a Private Service Connect endpoint whose address
+    // GKE picks from the subnet at apply; what on-prem must learn is unknown until then.
+    if (!pcc.peeringName && v.isUnknown([...at, 'private_endpoint'])) v.unknown.add('privateClusterConfig.privateEndpoint');
+    cluster.privateClusterConfig = pcc;
+  }
+
+  const man = v.blocks(['master_authorized_networks_config'], 'masterAuthorizedNetworksConfig');
+  if (man > 0) {
+    const at = ['master_authorized_networks_config', 0];
+    const blocks = v.blocks([...at, 'cidr_blocks'], 'masterAuthorizedNetworksConfig.cidrBlocks');
+    // The block's presence is what enables authorized networks in Terraform.
+    cluster.masterAuthorizedNetworksConfig = compact({
+      enabled: true,
+      cidrBlocks: Array.from({ length: blocks }, (_, i) =>
+        compact({
+          displayName: v.str([...at, 'cidr_blocks', i, 'display_name']),
+          cidrBlock: v.str([...at, 'cidr_blocks', i, 'cidr_block'], 'masterAuthorizedNetworksConfig.cidrBlocks') ?? '',
+        }),
+      ),
+      gcpPublicCidrsAccessEnabled: v.bool([...at, 'gcp_public_cidrs_access_enabled'], 'masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled'),
+      privateEndpointEnforcementEnabled: v.bool([...at, 'private_endpoint_enforcement_enabled']),
+    });
+  } else if (!v.unknown.has('masterAuthorizedNetworksConfig')) {
+    cluster.masterAuthorizedNetworksConfig = { enabled: false, cidrBlocks: [] };
+  }
+
+  if (v.blocks(['control_plane_endpoints_config'], 'controlPlaneEndpointsConfig') > 0) {
+    const at = ['control_plane_endpoints_config', 0];
+    const cpec: NonNullable<Cluster['controlPlaneEndpointsConfig']> = {};
+    if (v.blocks([...at, 'dns_endpoint_config'], 'controlPlaneEndpointsConfig.dnsEndpointConfig') > 0) {
+      cpec.dnsEndpointConfig = compact({
+        allowExternalTraffic: v.bool([...at, 'dns_endpoint_config', 0, 'allow_external_traffic'], 'controlPlaneEndpointsConfig.dnsEndpointConfig.allowExternalTraffic'),
+      });
+    }
+    if (v.blocks([...at, 'ip_endpoints_config'], 'controlPlaneEndpointsConfig.ipEndpointsConfig') > 0) {
+      cpec.ipEndpointsConfig = compact({ enabled: v.bool([...at, 'ip_endpoints_config', 0, 'enabled'], 'controlPlaneEndpointsConfig.ipEndpointsConfig.enabled') });
+    }
+    cluster.controlPlaneEndpointsConfig = cpec;
+  }
+
+  const inline = v.blocks(['node_pool'], 'nodePools');
+  for (let i = 0; i < inline; i++) {
+    const name = v.str(['node_pool', i, 'name'], 'nodePools');
+    cluster.nodePools.push(nodePool(v, ['node_pool', i], name, (f) => `nodePools.${i}.${f}`));
+  }
+  if (inline === 0 && !v.unknown.has('nodePools') && v.bool(['remove_default_node_pool']) !== true) {
+    // Without node_pool blocks GKE creates `default-pool` from the cluster's node_config.
+    cluster.nodePools.push(nodePool(v, [], 'default-pool', (f) => `nodePools.0.${f}`));
+  }
+  return { cluster: finish(cluster, v), peeringPending };
+}
+
+/** Only the VMs GKE runs as nodes are kept, as for the other sources. */
+export function isGkeNodeInstance(v: PlanValues): boolean {
+  const labels = v.stringMap(['labels']);
+  return 'goog-gke-node' in labels || 'goog-k8s-cluster-name' in labels || v.mapEntry(['metadata'], 'cluster-name') !== undefined;
+}
+
+export function mapInstance(c: MapContext): Instance {
+  const v = c.values;
+  const b = base('instance', c);
+  const labels = v.stringMap(['labels'], 'labels');
+  const nics = v.blocks(['network_interface'], 'networkInterfaces');
+  const instance: Instance = {
+    ...b,
+    zone: shortName(v.str(['zone'], 'zone') ?? ''),
+    tags: v.strings(['tags'], 'tags'),
+    serviceAccounts: Array.from({ length: v.blocks(['service_account'], 'serviceAccounts') }, (_, i) => v.str(['service_account', i, 'email'], 'serviceAccounts')).filter(
+      (e): e is string => !!e,
+    ),
+    labels,
+    networkInterfaces: Array.from({ length: nics }, (_, i) => {
+      const at = ['network_interface', i];
+      const access = v.blocks([...at, 'access_config'], 'networkInterfaces');
+      return compact({
+        network: link(c, [...at, 'network'], 'networkInterfaces', ['network'], networkKey(b.project)) ?? '',
+        subnetwork: link(c, [...at, 'subnetwork'], 'networkInterfaces', ['subnetwork'], subnetworkKey(b.project, regionOf(shortName(v.str(['zone']) ?? '')))),
+        networkIP: v.str([...at, 'network_ip']),
+        // An access_config block is an external IP, whether or not its address is known yet.
+        accessConfigs: Array.from({ length: access }, (_, j) => compact({ type: 'ONE_TO_ONE_NAT', natIP: v.str([...at, 'access_config', j, 'nat_ip']) })),
+      });
+    }),
+  };
+  Object.assign(instance, compact({
+    clusterName: v.mapEntry(['metadata'], 'cluster-name') ?? labels['goog-k8s-cluster-name'],
+    nodePool: labels['goog-k8s-node-pool-name'],
+  }));
+  return finish(instance, v);
+}
+
+/** Maps a part resource; `undefined` parent means it cannot be told which entity it belongs to. */
+export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & { parent?: string } {
+  const v = c.values;
+  const project = v.str(['project']) ?? '';
+  const region = shortName(v.str(['region']) ?? '');
+  const unknownOf = (prefix: string): string[] => [...v.unknown].map((p) => (p === '' ? prefix : `${prefix}.${p}`));
+  switch (type) {
+    case 'google_container_node_pool': {
+      const location = v.str(['location']) ?? '';
+      const parent = link(c, ['cluster'], '', ['cluster'], (ref) => (ref.includes('/') ? `//container.googleapis.com/${ref.replace(/^.*?(projects\/)/, '$1')}` : clusterName(project, location, ref)));
+      const name = v.str(['name'], '');
+      const item = nodePool(v, [], name ?? c.address, (f) => f);
+      return { kind: 'nodePool', parent, item, unknown: name ? [...v.unknown].filter((p) => p !== '') : [''] };
+    }
+    case 'google_compute_router_peer': {
+      const parent = link(c, ['router'], '', ['router'], (ref) => (ref.includes('/') ? toFullName(ref, { defaultProject: project }) : routerName(project, region, ref)));
+      const enable = v.bool(['enable'], 'enable');
+      const groups = v.strings(['advertised_groups'], 'advertisedGroups');
+      const ranges = advertisedRanges(v, ['advertised_ip_ranges'], 'advertisedIpRanges');
+      const item: BgpPeer = compact({
+        name: v.str(['name'], '') ?? c.address,
+        interfaceName: v.str(['interface']),
+        peerIpAddress: v.str(['peer_ip_address']),
+        peerAsn: v.num(['peer_asn']),
+        advertiseMode: v.str(['advertise_mode'], 'advertiseMode') ?? 'DEFAULT',
+        advertisedGroups: groups.length ? groups : undefined,
+        advertisedIpRanges: ranges.length ? ranges : undefined,
+        enable: enable === undefined ? undefined : enable ? 'TRUE' : 'FALSE',
+      });
+      return { kind: 'bgpPeer', parent, item, unknown: [...v.unknown] };
+    }
+    case 'google_compute_router_interface': {
+      const parent = link(c, ['router'], '', ['router'], (ref) => (ref.includes('/') ? toFullName(ref, { defaultProject: project }) : routerName(project, region, ref)));
+      const tunnel = v.str(['vpn_tunnel']);
+      const item: RouterInterface = compact({
+        name: v.str(['name'], '') ?? c.address,
+        linkedVpnTunnel: tunnel ? (toFullName(tunnel, { defaultProject: project }) ?? tunnel) : undefined,
+        linkedInterconnectAttachment: v.str(['interconnect_attachment']),
+        ipRange: v.str(['ip_range']),
+      });
+      return { kind: 'routerInterface', parent, item, unknown: unknownOf('') };
+    }
+    case 'google_dns_record_set': {
+      const parent = link(c, ['managed_zone'], '', ['managedZone'], (ref) => (ref.includes('/') ? toFullName(ref, { service: 'dns', defaultProject: project }) : managedZoneName(project, ref)));
+      const item: RecordSet = compact({
+        name: (v.str(['name'], 'name') ?? '').toLowerCase(),
+        type: (v.str(['type'], 'type') ?? '').toUpperCase(),
+        ttl: v.num(['ttl']),
+        rrdatas: v.strings(['rrdatas'], 'rrdatas'),
+        origin: c.origin,
+      });
+      return { kind: 'recordSet', parent, item, unknown: [...v.unknown] };
+    }
+    case 'google_compute_network_peering_routes_config': {
+      const parent = link(c, ['network'], '', ['network'], networkKey(project));
+      let name: string | undefined;
+      if (v.isUnknown(['peering'])) {
+        // `peering = google_container_cluster.x.private_cluster_config[0].peering_name`
+        const followed = c.follow(['peering'], ['cluster']);
+        if (followed && followed.attribute.includes('peering_name')) name = c.pendingPeering(followed.address);
+      } else name = v.str(['peering']);
+      const item = compact({
+        name: name ?? '',
+        exportCustomRoutes: v.bool(['export_custom_routes'], 'exportCustomRoutes'),
+        importCustomRoutes: v.bool(['import_custom_routes'], 'importCustomRoutes'),
+      });
+      return { kind: 'peering', parent, item, unknown: name ? [...v.unknown].filter((p) => p !== '') : [''] };
+    }
+  }
+}

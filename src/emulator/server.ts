@@ -1,0 +1,375 @@
+/**
+ * A local stand-in for the Google Cloud APIs the live collector calls, on 127.0.0.1 only. It serves
+ * a World in Google's own REST wire format (so the official client libraries decode it as they
+ * would Google's answers), pages lists with `nextPageToken`, answers unknown and refused projects
+ * with Google's error body, injects latency and faults on demand, and logs every request so tests
+ * can assert what was called. It is read-only: anything but GET is refused.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Cluster, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
+import { LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
+import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
+import {
+  aggregatedScope,
+  assetJson,
+  clusterJson,
+  firewallJson,
+  managedZoneJson,
+  networkJson,
+  projectAssetJson,
+  recordSetJson,
+  restJson,
+  routeJson,
+  type Json,
+} from './wire.js';
+import { entitiesOf, type Refusal, type Service, type World, type WorldProject } from './world.js';
+
+export interface EmulatorOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  /** Delay before every answer. */
+  latencyMs?: number;
+  /** Largest page the emulator returns, whatever the client asks for. */
+  pageSize?: number;
+  /** Shares (0..1) of calls answered 429 RESOURCE_EXHAUSTED, 503 UNAVAILABLE, or never answered. */
+  fault429?: number;
+  fault503?: number;
+  hang?: number;
+  /** Only calls whose path matches are subject to faults (default: every call). */
+  faultPath?: RegExp;
+  /** Seed of the fault dice, so a faulty run can be replayed. */
+  seed?: number;
+}
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: string;
+  service: Service | 'unknown';
+  /** HTTP status answered; 0 while (or when) the call hangs. */
+  status: number;
+}
+
+export interface RunningEmulator {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  port: number;
+  requests: RequestRecord[];
+  close(): Promise<void>;
+}
+
+interface ProjectData {
+  project: WorldProject;
+  ancestors: string[];
+  networks: Json[];
+  routes: Json[];
+  firewalls: Json[];
+  aggregated: Record<'subnetworks' | 'routers' | 'instances', [string, Json][]>;
+  clusters: { location: string; name: string; json: Json }[];
+  zones: { name: string; json: Json; rrsets: Json[] }[];
+  assets: Json[];
+}
+
+const DEFAULT_REGIONS = ['asia-northeast1', 'us-central1', 'europe-west1'];
+
+class HttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly status: string,
+    message: string,
+    readonly reason?: string,
+    readonly metadata?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+/** Google's error body (google.rpc.Status as JSON, with the legacy `errors` list compute clients read). */
+function errorBody(e: HttpError): Json {
+  const legacyReason: Record<number, string> = { 400: 'badRequest', 403: 'forbidden', 404: 'notFound', 405: 'methodNotAllowed', 429: 'rateLimitExceeded', 503: 'backendError' };
+  return {
+    error: {
+      code: e.code,
+      message: e.message,
+      status: e.status,
+      errors: [{ message: e.message, domain: 'global', reason: legacyReason[e.code] ?? 'error' }],
+      details: e.reason
+        ? [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: e.reason, domain: 'googleapis.com', metadata: e.metadata ?? {} }]
+        : [],
+    },
+  };
+}
+
+/** mulberry32: small, seedable, good enough to spread faults. */
+function dice(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function encodeToken(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+function decodeToken(token: string | null): number {
+  if (!token) return 0;
+  try {
+    const o = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown }).o;
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
+  } catch {
+    // fall through to the error below
+  }
+  throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid page token "${token}".`);
+}
+
+function page<T>(items: T[], query: URLSearchParams, sizeParam: string, defaultSize: number, maxSize: number, cap: number | undefined): { items: T[]; next?: string } {
+  const requested = Number(query.get(sizeParam) ?? '') || defaultSize;
+  const size = Math.max(1, Math.min(requested, maxSize, cap ?? Infinity));
+  const offset = decodeToken(query.get('pageToken'));
+  const slice = items.slice(offset, offset + size);
+  return { items: slice, next: offset + size < items.length ? encodeToken(offset + size) : undefined };
+}
+
+function ancestorsOf(world: World, project: WorldProject): string[] {
+  const chain = [`projects/${project.number}`];
+  let parent = project.parent;
+  const folders = new Map(world.folders.map((f) => [`folders/${f.id}`, f]));
+  while (parent) {
+    chain.push(parent);
+    parent = folders.get(parent)?.parent;
+  }
+  return chain;
+}
+
+function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: Map<string, ProjectData>; regions: string[]; zones: string[] } {
+  const byId = new Map<string, ProjectData>();
+  for (const project of world.projects) {
+    byId.set(project.id, {
+      project,
+      ancestors: ancestorsOf(world, project),
+      networks: [],
+      routes: [],
+      firewalls: [],
+      aggregated: { subnetworks: [], routers: [], instances: [] },
+      clusters: [],
+      zones: [],
+      assets: [],
+    });
+  }
+  const regions = new Set(DEFAULT_REGIONS);
+  const zones = new Set(DEFAULT_REGIONS.flatMap((r) => [`${r}-a`, `${r}-b`, `${r}-c`]));
+  const s = world.snapshot;
+  const data = (p: string) => byId.get(p)!;
+  for (const n of s.networks) data(n.project).networks.push(networkJson(n));
+  for (const r of s.routes) data(r.project).routes.push(routeJson(r));
+  for (const f of s.firewalls) data(f.project).firewalls.push(firewallJson(f));
+  const aggregated = (e: Subnetwork | Router | Instance, key: 'subnetworks' | 'routers' | 'instances', json: Json) =>
+    data(e.project).aggregated[key].push([aggregatedScope(e), json]);
+  for (const e of s.subnetworks) {
+    regions.add(e.region);
+    aggregated(e, 'subnetworks', restJson(e));
+  }
+  for (const e of s.routers) {
+    regions.add(e.region);
+    aggregated(e, 'routers', restJson(e));
+  }
+  for (const e of s.instances) {
+    zones.add(e.zone);
+    aggregated(e, 'instances', restJson(e));
+  }
+  for (const c of s.clusters as Cluster[]) data(c.project).clusters.push({ location: c.location, name: c.name, json: clusterJson(c) });
+  for (const z of s.managedZones as ManagedZone[]) {
+    data(z.project).zones.push({ name: z.name, json: managedZoneJson(z), rrsets: (z.recordSets ?? []).map(recordSetJson) });
+  }
+  for (const e of entitiesOf(s)) {
+    const d = data(e.project);
+    d.assets.push(assetJson(e, d.project.number, d.ancestors));
+  }
+  const byNumber = new Map([...byId.values()].map((d) => [d.project.number, d]));
+  return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort() };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startEmulator(world: World, options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const index = indexWorld(world);
+  const roll = dice(options.seed ?? 1);
+  const requests: RequestRecord[] = [];
+
+  const projectData = (ref: string, service: Service): ProjectData => {
+    const d = index.byId.get(ref) ?? index.byNumber.get(ref);
+    if (!d) throw new HttpError(404, 'NOT_FOUND', `The resource 'projects/${ref}' was not found`);
+    const refusal: Refusal | undefined = d.project.refuses?.[service] ?? d.project.refuses?.['*'];
+    if (refusal?.status === 404) throw new HttpError(404, 'NOT_FOUND', `The resource 'projects/${ref}' was not found`);
+    if (refusal) {
+      const api = `${service === 'asset' ? 'cloudasset' : service}.googleapis.com`;
+      throw new HttpError(
+        403,
+        'PERMISSION_DENIED',
+        refusal.reason === 'SERVICE_DISABLED'
+          ? `${api} has not been used in project ${d.project.number} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${api}/overview?project=${d.project.number} then retry.`
+          : `Permission denied on resource project ${ref} (or it may not exist).`,
+        refusal.reason,
+        { service: api, consumer: `projects/${d.project.number}` },
+      );
+    }
+    return d;
+  };
+
+  const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `The resource '${what}' was not found`);
+
+  const listBody = (items: Json[], query: URLSearchParams, kind: string): Json => {
+    const p = page(items, query, 'maxResults', 500, 500, options.pageSize);
+    return { kind, items: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+  };
+
+  const aggregatedBody = (d: ProjectData, key: 'subnetworks' | 'routers' | 'instances', query: URLSearchParams): Json => {
+    const p = page(d.aggregated[key], query, 'maxResults', 500, 500, options.pageSize);
+    const items: Record<string, Json> = {};
+    for (const [scope, json] of p.items) ((items[scope] ??= { [key]: [] })[key] as Json[]).push(json);
+    // Google lists every scope on every page; those with nothing on this page carry a warning.
+    for (const scope of key === 'instances' ? index.zones.map((z) => `zones/${z}`) : index.regions.map((r) => `regions/${r}`)) {
+      items[scope] ??= {
+        warning: { code: 'NO_RESULTS_ON_PAGE', message: `There are no results for scope '${scope}' on this page.`, data: [{ key: 'scope', value: scope }] },
+      };
+    }
+    return { kind: `compute#${key.slice(0, -1)}AggregatedList`, items, ...(p.next ? { nextPageToken: p.next } : {}) };
+  };
+
+  const assetsFor = (parent: string, query: URLSearchParams): Json => {
+    const [kind, id] = parent.split('/');
+    let projects: ProjectData[];
+    if (kind === 'projects') projects = [projectData(id, 'asset')];
+    else {
+      const known = kind === 'organizations' ? world.organization?.id === id : world.folders.some((f) => f.id === id);
+      if (!known) throw notFound(parent);
+      projects = [...index.byId.values()].filter((d) => d.ancestors.includes(parent));
+    }
+    const types = new Set(query.getAll('assetTypes').flatMap((t) => t.split(',')).filter(Boolean));
+    for (const t of types) {
+      if (t !== PROJECT_ASSET_TYPE && !LISTED_ASSET_TYPES.includes(t) && !t.endsWith('.*')) {
+        throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid asset type: ${t}`);
+      }
+    }
+    const wanted = (t: string) => types.size === 0 || types.has(t);
+    const withResource = ['1', 'RESOURCE'].includes(query.get('contentType') ?? '');
+    const assets: Json[] = [];
+    for (const d of projects) {
+      if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
+      for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
+    }
+    const shaped = withResource ? assets : assets.map(({ resource: _resource, ...rest }) => rest);
+    const p = page(shaped, query, 'pageSize', 100, 1000, options.pageSize);
+    return { readTime: new Date().toISOString(), assets: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+  };
+
+  /** Routes one GET to its answer; throws HttpError for Google's error answers. */
+  const answer = (pathname: string, query: URLSearchParams): Json => {
+    let m: RegExpExecArray | null;
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks(?:\/([^/]+))?$/.exec(pathname))) {
+      const d = projectData(m[1], 'compute');
+      if (!m[2]) return listBody(d.networks, query, 'compute#networkList');
+      const n = d.networks.find((x) => x.name === m![2]);
+      if (!n) throw notFound(`projects/${m[1]}/global/networks/${m[2]}`);
+      return n;
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/(routes|firewalls)$/.exec(pathname))) {
+      const d = projectData(m[1], 'compute');
+      return m[2] === 'routes' ? listBody(d.routes, query, 'compute#routeList') : listBody(d.firewalls, query, 'compute#firewallList');
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(subnetworks|routers|instances)$/.exec(pathname))) {
+      return aggregatedBody(projectData(m[1], 'compute'), m[2] as 'subnetworks' | 'routers' | 'instances', query);
+    }
+    if ((m = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters(?:\/([^/]+))?$/.exec(pathname))) {
+      const d = projectData(m[1], 'container');
+      const location = m[2];
+      const inLocation = d.clusters.filter((c) => location === '-' || c.location === location);
+      if (!m[3]) return { clusters: inLocation.map((c) => c.json) };
+      const c = inLocation.find((x) => x.name === m![3]);
+      if (!c) throw notFound(`projects/${m[1]}/locations/${location}/clusters/${m[3]}`);
+      return c.json;
+    }
+    if ((m = /^\/dns\/v1\/projects\/([^/]+)\/managedZones(?:\/([^/]+)(\/rrsets)?)?$/.exec(pathname))) {
+      const d = projectData(m[1], 'dns');
+      if (!m[2]) {
+        const p = page(d.zones.map((z) => z.json), query, 'maxResults', 1000, 1000, options.pageSize);
+        return { kind: 'dns#managedZonesListResponse', managedZones: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+      }
+      const zone = d.zones.find((z) => z.name === m![2]);
+      if (!zone) throw notFound(`projects/${m[1]}/managedZones/${m[2]}`);
+      if (!m[3]) return zone.json;
+      const p = page(zone.rrsets, query, 'maxResults', 1000, 1000, options.pageSize);
+      return { kind: 'dns#resourceRecordSetsListResponse', rrsets: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+    }
+    if ((m = /^\/v1\/((?:projects|folders|organizations)\/[^/]+)\/assets$/.exec(pathname))) return assetsFor(m[1], query);
+    throw new HttpError(404, 'NOT_FOUND', `The emulator does not serve ${pathname}`);
+  };
+
+  const serviceOf = (pathname: string): Service | 'unknown' => {
+    if (pathname.startsWith('/compute/')) return 'compute';
+    if (pathname.startsWith('/dns/')) return 'dns';
+    if (/^\/v1\/[^/]+\/[^/]+\/assets$/.test(pathname)) return 'asset';
+    if (pathname.startsWith('/v1/')) return 'container';
+    return 'unknown';
+  };
+
+  const hanging = new Set<http.ServerResponse>();
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record: RequestRecord = { method: req.method ?? '', path: url.pathname, query: url.search, service: serviceOf(url.pathname), status: 0 };
+    requests.push(record);
+    const send = (status: number, body: Json) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+      res.end(JSON.stringify(body));
+    };
+    const faulty = !options.faultPath || options.faultPath.test(url.pathname);
+    if (faulty && options.hang && roll() < options.hang) {
+      hanging.add(res);
+      res.on('close', () => hanging.delete(res));
+      return;
+    }
+    void (async () => {
+      if (options.latencyMs) await sleep(options.latencyMs);
+      try {
+        if (req.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `The emulator is read-only: ${req.method} is not allowed.`);
+        if (faulty && options.fault429 && roll() < options.fault429) {
+          throw new HttpError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Read requests\' (emulated).', 'RATE_LIMIT_EXCEEDED');
+        }
+        if (faulty && options.fault503 && roll() < options.fault503) {
+          throw new HttpError(503, 'UNAVAILABLE', 'The service is currently unavailable (emulated).');
+        }
+        send(200, answer(url.pathname, url.searchParams));
+      } catch (e) {
+        if (e instanceof HttpError) send(e.code, errorBody(e));
+        else send(500, errorBody(new HttpError(500, 'INTERNAL', (e as Error).message)));
+      }
+    })();
+  });
+  // Keep-alive sockets must not hold close() up.
+  server.keepAliveTimeout = 1000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,367 @@
+/**
+ * Snapshot entities → Google's REST representation (camelCase JSON, as compute, container, dns and
+ * Cloud Asset Inventory's `resource.data` give it): the inverse of src/collectors/rest/normalize.ts.
+ * The emulator serves these, so the real client libraries decode what Google would send, including
+ * the secrets a real response carries (a cluster's `masterAuth`, an instance's `kube-env`); they are
+ * fake here and exist so tests can prove the collector never copies them.
+ */
+import type {
+  AuthorizedNetworksConfig,
+  Cluster,
+  Entity,
+  Firewall,
+  Instance,
+  ManagedZone,
+  Network,
+  RecordSet,
+  Route,
+  Router,
+  Subnetwork,
+} from '../model/snapshot.js';
+import { shortName } from '../model/names.js';
+import { ASSET_TYPES } from '../collectors/rest/assets.js';
+import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
+
+export type Json = Record<string, unknown>;
+
+/** Secrets planted in responses; nothing of them may ever reach a Snapshot or a report. */
+export const FAKE_SECRETS = {
+  clusterCaCertificate: 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tRU1VTEFUT1ItRkFLRS1DQQ==',
+  clientKey: 'RU1VTEFUT1ItRkFLRS1DTElFTlQtS0VZ',
+  kubeEnv: 'KUBELET_CERT: RU1VTEFUT1ItRkFLRS1LVUJFTEVU\nKUBELET_KEY: RU1VTEFUT1ItRkFLRS1LVUJFTEVULUtFWQ==',
+} as const;
+
+const COMPUTE_API = 'https://www.googleapis.com/compute/v1/';
+
+/** `//compute.googleapis.com/projects/P/...` → the compute self link form. */
+export function computeUrl(fullName: string): string {
+  return fullName.replace(/^\/\/compute\.googleapis\.com\//, COMPUTE_API);
+}
+
+/** `//compute.googleapis.com/projects/P/...` → `projects/P/...` (the form container uses). */
+function relativeName(fullName: string): string {
+  return fullName.replace(/^\/\/[^/]+\//, '');
+}
+
+const regionUrl = (project: string, region: string) => `${COMPUTE_API}projects/${project}/regions/${region}`;
+const zoneUrl = (project: string, zone: string) => `${COMPUTE_API}projects/${project}/zones/${zone}`;
+
+/** A stable numeric id, as compute gives every resource (a 64-bit decimal string). */
+export function numericId(seed: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of Buffer.from(seed)) h = BigInt.asUintN(64, (h ^ BigInt(ch)) * 0x100000001b3n);
+  return (h % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n).toString();
+}
+
+function hex(seed: string, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += BigInt(numericId(`${seed}#${i}`)).toString(16);
+  return out.slice(0, length);
+}
+
+/** Drops undefined members so the JSON looks like Google's (unset fields are absent). */
+function compact<T extends Json>(o: T): T {
+  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+export function networkJson(n: Network): Json {
+  return compact({
+    kind: 'compute#network',
+    id: numericId(n.fullName),
+    name: n.name,
+    selfLink: computeUrl(n.fullName),
+    autoCreateSubnetworks: n.autoCreateSubnetworks,
+    routingConfig: { routingMode: 'REGIONAL' },
+    peerings: n.peerings.map((p) =>
+      compact({
+        name: p.name,
+        network: computeUrl(p.network),
+        state: p.state,
+        exportCustomRoutes: p.exportCustomRoutes,
+        importCustomRoutes: p.importCustomRoutes,
+      }),
+    ),
+  });
+}
+
+export function subnetworkJson(s: Subnetwork): Json {
+  return compact({
+    kind: 'compute#subnetwork',
+    id: numericId(s.fullName),
+    name: s.name,
+    selfLink: computeUrl(s.fullName),
+    region: regionUrl(s.project, s.region),
+    network: computeUrl(s.network),
+    ipCidrRange: s.ipCidrRange,
+    secondaryIpRanges: s.secondaryIpRanges.map((r) => ({ rangeName: r.rangeName, ipCidrRange: r.ipCidrRange })),
+    privateIpGoogleAccess: s.privateIpGoogleAccess,
+    purpose: s.purpose,
+    ipv6CidrRange: s.ipv6CidrRange,
+  });
+}
+
+const GATEWAY = (project: string) => `${COMPUTE_API}projects/${project}/global/gateways/default-internet-gateway`;
+
+export function routeJson(r: Route): Json {
+  return compact({
+    kind: 'compute#route',
+    id: numericId(r.fullName),
+    name: r.name,
+    selfLink: computeUrl(r.fullName),
+    network: computeUrl(r.network),
+    destRange: r.destRange,
+    priority: r.priority,
+    tags: r.tags.length ? r.tags : undefined,
+    nextHopGateway: r.nextHopGateway === 'default-internet-gateway' ? GATEWAY(r.project) : r.nextHopGateway,
+    nextHopIp: r.nextHopIp,
+    nextHopInstance: r.nextHopInstance,
+    nextHopVpnTunnel: r.nextHopVpnTunnel,
+    nextHopIlb: r.nextHopIlb,
+    nextHopPeering: r.nextHopPeering,
+    nextHopNetwork: r.nextHopNetwork ? computeUrl(r.nextHopNetwork) : undefined,
+    routeType: r.routeType,
+  });
+}
+
+export function firewallJson(f: Firewall): Json {
+  const list = (v: string[]) => (v.length ? v : undefined);
+  const perms = (v: Firewall['allowed']) => (v.length ? v.map((p) => compact({ IPProtocol: p.IPProtocol, ports: p.ports })) : undefined);
+  return compact({
+    kind: 'compute#firewall',
+    id: numericId(f.fullName),
+    name: f.name,
+    selfLink: computeUrl(f.fullName),
+    network: computeUrl(f.network),
+    direction: f.direction,
+    priority: f.priority,
+    sourceRanges: list(f.sourceRanges),
+    destinationRanges: list(f.destinationRanges),
+    sourceTags: list(f.sourceTags),
+    targetTags: list(f.targetTags),
+    sourceServiceAccounts: list(f.sourceServiceAccounts),
+    targetServiceAccounts: list(f.targetServiceAccounts),
+    allowed: perms(f.allowed),
+    denied: perms(f.denied),
+    disabled: f.disabled,
+    logConfig: { enable: false },
+  });
+}
+
+export function routerJson(r: Router): Json {
+  return compact({
+    kind: 'compute#router',
+    id: numericId(r.fullName),
+    name: r.name,
+    selfLink: computeUrl(r.fullName),
+    region: regionUrl(r.project, r.region),
+    network: computeUrl(r.network),
+    bgp: r.bgp ? compact({ ...r.bgp }) : undefined,
+    bgpPeers: r.bgpPeers.length ? r.bgpPeers.map((p) => compact({ ...p })) : undefined,
+    interfaces: r.interfaces.length ? r.interfaces.map((i) => compact({ ...i })) : undefined,
+  });
+}
+
+export function instanceJson(i: Instance): Json {
+  const metadata: { key: string; value: string }[] = [];
+  if (i.clusterName) metadata.push({ key: 'cluster-name', value: i.clusterName });
+  // A real node carries kubelet credentials in kube-env; the collector must never read it.
+  if (i.clusterName) metadata.push({ key: 'kube-env', value: FAKE_SECRETS.kubeEnv });
+  return compact({
+    kind: 'compute#instance',
+    id: numericId(i.fullName),
+    name: i.name,
+    selfLink: computeUrl(i.fullName),
+    zone: zoneUrl(i.project, i.zone),
+    machineType: `${zoneUrl(i.project, i.zone)}/machineTypes/e2-standard-4`,
+    status: 'RUNNING',
+    tags: { items: i.tags, fingerprint: hex(`${i.fullName}/tags`, 12) },
+    labels: i.labels,
+    metadata: { items: metadata, fingerprint: hex(`${i.fullName}/metadata`, 12) },
+    serviceAccounts: i.serviceAccounts.map((email) => ({ email, scopes: ['https://www.googleapis.com/auth/cloud-platform'] })),
+    networkInterfaces: i.networkInterfaces.map((ni, n) =>
+      compact({
+        name: `nic${n}`,
+        network: computeUrl(ni.network),
+        subnetwork: ni.subnetwork ? computeUrl(ni.subnetwork) : undefined,
+        networkIP: ni.networkIP,
+        accessConfigs: ni.accessConfigs.length ? ni.accessConfigs.map((a) => compact({ kind: 'compute#accessConfig', ...a })) : undefined,
+        ipv6AccessConfigs: ni.ipv6AccessConfigs?.map((a) => compact({ name: a.name, type: a.type, externalIpv6: a.natIP })),
+      }),
+    ),
+  });
+}
+
+function authorizedNetworksJson(a: AuthorizedNetworksConfig | undefined): Json | undefined {
+  if (!a) return undefined;
+  return compact({
+    enabled: a.enabled,
+    cidrBlocks: a.cidrBlocks.map((b) => compact({ displayName: b.displayName, cidrBlock: b.cidrBlock })),
+    gcpPublicCidrsAccessEnabled: a.gcpPublicCidrsAccessEnabled,
+    privateEndpointEnforcementEnabled: a.privateEndpointEnforcementEnabled,
+  });
+}
+
+/** The cluster id: GKE's node tag carries its first 8 hex digits, so keep those when the tag is known. */
+function clusterId(c: Cluster): string | undefined {
+  const prefix = c.nodeTag ? new RegExp(`^gke-${c.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-([0-9a-f]{8})-node$`).exec(c.nodeTag)?.[1] : undefined;
+  return prefix ? prefix + hex(c.fullName, 24) : undefined;
+}
+
+export function clusterJson(c: Cluster): Json {
+  const ip = c.controlPlaneEndpointsConfig?.ipEndpointsConfig;
+  const dnsEp = c.controlPlaneEndpointsConfig?.dnsEndpointConfig;
+  const location = c.location;
+  return compact({
+    name: c.name,
+    id: clusterId(c),
+    location,
+    zone: location,
+    selfLink: `https://container.googleapis.com/v1/projects/${c.project}/locations/${location}/clusters/${c.name}`,
+    status: 'RUNNING',
+    currentMasterVersion: '1.31.4-gke.1183000',
+    // A real cluster carries its CA and (for old clusters) client credentials here.
+    masterAuth: { clusterCaCertificate: FAKE_SECRETS.clusterCaCertificate, clientKey: FAKE_SECRETS.clientKey },
+    network: shortName(c.network),
+    subnetwork: shortName(c.subnetwork),
+    networkConfig: compact({
+      network: relativeName(c.network),
+      subnetwork: relativeName(c.subnetwork),
+      defaultEnablePrivateNodes: c.networkConfig?.defaultEnablePrivateNodes,
+    }),
+    ipAllocationPolicy: c.ipAllocationPolicy ? compact({ ...c.ipAllocationPolicy }) : undefined,
+    privateClusterConfig: c.privateClusterConfig
+      ? compact({ ...c.privateClusterConfig, masterGlobalAccessConfig: c.privateClusterConfig.masterGlobalAccessConfig ? { ...c.privateClusterConfig.masterGlobalAccessConfig } : undefined })
+      : undefined,
+    masterAuthorizedNetworksConfig: authorizedNetworksJson(c.masterAuthorizedNetworksConfig),
+    controlPlaneEndpointsConfig: c.controlPlaneEndpointsConfig
+      ? compact({
+          ipEndpointsConfig: ip ? compact({ ...ip, authorizedNetworksConfig: authorizedNetworksJson(ip.authorizedNetworksConfig) }) : undefined,
+          dnsEndpointConfig: dnsEp ? compact({ ...dnsEp }) : undefined,
+        })
+      : undefined,
+    nodePools: c.nodePools.map((p) =>
+      compact({
+        name: p.name,
+        config: compact({
+          machineType: 'e2-standard-4',
+          tags: p.tags.length ? p.tags : undefined,
+          serviceAccount: p.serviceAccount,
+          metadata: { 'disable-legacy-endpoints': 'true' },
+        }),
+        networkConfig: p.enablePrivateNodes !== undefined ? { enablePrivateNodes: p.enablePrivateNodes } : undefined,
+        instanceGroupUrls: p.instanceGroupUrls,
+        status: 'RUNNING',
+      }),
+    ),
+    resourceLabels: { env: c.project.includes('prod') ? 'prod' : 'nonprod' },
+  });
+}
+
+function nameServerJson(target: string): Json {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(target)) return { ipv4Address: target };
+  if (target.includes(':')) return { ipv6Address: target };
+  return { domainName: target };
+}
+
+export function managedZoneJson(z: ManagedZone): Json {
+  return compact({
+    kind: 'dns#managedZone',
+    id: numericId(z.fullName),
+    name: z.name,
+    dnsName: z.dnsName,
+    description: '',
+    visibility: z.visibility,
+    nameServers: ['ns-gcp-private.googledomains.com.'],
+    privateVisibilityConfig:
+      z.visibility === 'private'
+        ? { kind: 'dns#managedZonePrivateVisibilityConfig', networks: z.privateVisibilityNetworks.map((n) => ({ kind: 'dns#managedZonePrivateVisibilityConfigNetwork', networkUrl: computeUrl(n) })) }
+        : undefined,
+    forwardingConfig: z.forwardingTargets?.length ? { targetNameServers: z.forwardingTargets.map(nameServerJson) } : undefined,
+    peeringConfig: z.peeringTargetNetwork ? { targetNetwork: { networkUrl: computeUrl(z.peeringTargetNetwork) } } : undefined,
+  });
+}
+
+export function recordSetJson(r: RecordSet): Json {
+  return compact({ kind: 'dns#resourceRecordSet', name: r.name, type: r.type, ttl: r.ttl, rrdatas: r.rrdatas });
+}
+
+export function restJson(e: Entity): Json {
+  switch (e.kind) {
+    case 'network': return networkJson(e);
+    case 'subnetwork': return subnetworkJson(e);
+    case 'route': return routeJson(e);
+    case 'firewall': return firewallJson(e);
+    case 'router': return routerJson(e);
+    case 'instance': return instanceJson(e);
+    case 'cluster': return clusterJson(e);
+    case 'managedZone': return managedZoneJson(e);
+  }
+}
+
+const ASSET_TYPE_OF: Record<Entity['kind'], string> = {
+  network: ASSET_TYPES.network,
+  subnetwork: ASSET_TYPES.subnetwork,
+  route: ASSET_TYPES.route,
+  firewall: ASSET_TYPES.firewall,
+  router: ASSET_TYPES.router,
+  instance: ASSET_TYPES.instance,
+  cluster: ASSET_TYPES.cluster,
+  managedZone: ASSET_TYPES.managedZone,
+};
+
+
+/** Where an entity lives, as Cloud Asset Inventory's `resource.location` says it. */
+function locationOf(e: Entity): string {
+  switch (e.kind) {
+    case 'subnetwork':
+    case 'router':
+      return e.region;
+    case 'instance':
+      return e.zone;
+    case 'cluster':
+      return e.location;
+    default:
+      return 'global';
+  }
+}
+
+/** An asset as `listAssets` with content type RESOURCE returns it. */
+export function assetJson(e: Entity, projectNumber: string, ancestors: string[]): Json {
+  const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' ? 'dns' : 'compute';
+  return {
+    name: e.fullName,
+    assetType: ASSET_TYPE_OF[e.kind],
+    resource: {
+      version: 'v1',
+      discoveryDocumentUri: `https://${api}.googleapis.com/$discovery/rest`,
+      discoveryName: e.kind === 'managedZone' ? 'ManagedZone' : e.kind[0].toUpperCase() + e.kind.slice(1),
+      parent: `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
+      data: restJson(e),
+      location: locationOf(e),
+    },
+    ancestors,
+  };
+}
+
+export function projectAssetJson(projectId: string, projectNumber: string, ancestors: string[]): Json {
+  const parent = ancestors[1] ?? '';
+  return {
+    name: `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
+    assetType: PROJECT_ASSET_TYPE,
+    resource: {
+      version: 'v1',
+      discoveryDocumentUri: 'https://cloudresourcemanager.googleapis.com/$discovery/rest',
+      discoveryName: 'Project',
+      parent: parent ? `//cloudresourcemanager.googleapis.com/${parent}` : '',
+      data: { projectId, projectNumber, lifecycleState: 'ACTIVE', name: projectId, parent: parent ? { type: parent.split('/')[0].replace(/s$/, ''), id: parent.split('/')[1] } : undefined },
+      location: 'global',
+    },
+    ancestors,
+  };
+}
+
+/** Aggregated-list scope key of an entity: `regions/R` or `zones/Z`. */
+export function aggregatedScope(e: Subnetwork | Router | Instance): string {
+  return e.kind === 'instance' ? `zones/${e.zone}` : `regions/${e.region}`;
+}

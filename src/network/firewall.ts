@@ -1,0 +1,290 @@
+/**
+ * Effective VPC firewall decisions, as Google Cloud makes them for one packet at one instance:
+ * of the enabled rules of the packet's direction that target the instance (no target tags and no
+ * target service accounts = every instance), whose remote side and protocol/port match, the lowest
+ * priority number wins and, at equal priority, a deny wins over an allow. When no rule matches,
+ * the implied rules decide: egress allowed, ingress denied (priority 65535).
+ */
+import type { Firewall, FirewallPermission } from '../model/snapshot.js';
+import { overlaps, parseCidr, type Interval } from './cidr.js';
+import { joinAdjacent, sameMembers, splitAt } from './segments.js';
+
+export type Direction = Firewall['direction'];
+
+/** The tags and service accounts of an instance, as rules see it (target, or ingress source). */
+export interface FirewallIdentity {
+  tags: readonly string[];
+  serviceAccounts: readonly string[];
+}
+
+/** A packet's protocol (a name such as `tcp`, or a number) and, for tcp/udp/sctp, its port. */
+export interface Packet {
+  protocol: string;
+  port?: number;
+}
+
+export interface FirewallQuery {
+  direction: Direction;
+  packet: Packet;
+  /** The instance the rules are enforced at: the sender for EGRESS, the receiver for INGRESS. */
+  target: FirewallIdentity;
+  /**
+   * For INGRESS from an instance of the network: its identity, matched by `sourceTags` and
+   * `sourceServiceAccounts` (an address range alone never matches those).
+   */
+  source?: FirewallIdentity;
+}
+
+export interface FirewallDecision {
+  action: 'allow' | 'deny';
+  /** The deciding rule; undefined when an implied rule decided. */
+  rule?: Firewall;
+  /** The other rules that matched the packet but lost to the deciding one. */
+  overridden: Firewall[];
+}
+
+export interface FirewallSegment extends FirewallDecision {
+  range: Interval;
+}
+
+export const IMPLIED_PRIORITY = 65535;
+
+const PROTOCOL_NUMBERS: Record<string, number> = { icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 };
+const PORT_PROTOCOLS = new Set([6, 17, 132]);
+
+/** `tcp` and `6` are the same protocol; names the table does not know compare as written. */
+function protocolKey(protocol: string): string {
+  const p = protocol.trim().toLowerCase();
+  return String(PROTOCOL_NUMBERS[p] ?? p);
+}
+
+function hasPorts(protocol: string): boolean {
+  return PORT_PROTOCOLS.has(Number(protocolKey(protocol)));
+}
+
+/** `443` or `8000-9000` as an inclusive pair. */
+export function parsePortRange(text: string): [number, number] {
+  const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(text);
+  if (!m) throw new RangeError(`not a port or port range: ${JSON.stringify(text)}`);
+  const low = Number(m[1]);
+  const high = m[2] === undefined ? low : Number(m[2]);
+  if (low > 65535 || high > 65535 || high < low) throw new RangeError(`not a port or port range: ${JSON.stringify(text)}`);
+  return [low, high];
+}
+
+/**
+ * Whether a permission (`allowed[]`/`denied[]` entry) covers the packet: `all` covers everything;
+ * otherwise the protocol must match and, when the permission lists ports, the packet's port must
+ * fall in one of them. A packet without a port matches only permissions without ports.
+ */
+export function permissionMatches(permission: FirewallPermission, packet: Packet): boolean {
+  if (permission.IPProtocol.trim().toLowerCase() === 'all') return true;
+  if (protocolKey(permission.IPProtocol) !== protocolKey(packet.protocol)) return false;
+  if (!permission.ports || permission.ports.length === 0) return true;
+  if (packet.port === undefined) return false;
+  const port = packet.port;
+  return portRanges(permission).some(([low, high]) => low <= port && port <= high);
+}
+
+// Parsed once per permission object: every node of every cluster asks the same rules, and a
+// snapshot does not change while it is being checked.
+const parsedPorts = new WeakMap<FirewallPermission, [number, number][]>();
+
+function portRanges(permission: FirewallPermission): [number, number][] {
+  let ranges = parsedPorts.get(permission);
+  if (!ranges) {
+    ranges = (permission.ports ?? []).map(parsePortRange);
+    parsedPorts.set(permission, ranges);
+  }
+  return ranges;
+}
+
+/** Whether the rule is enforced at the instance: no targets means every instance of the network. */
+export function firewallTargets(rule: Firewall, target: FirewallIdentity): boolean {
+  if (rule.targetTags.length === 0 && rule.targetServiceAccounts.length === 0) return true;
+  return rule.targetTags.some((t) => target.tags.includes(t)) || rule.targetServiceAccounts.some((s) => target.serviceAccounts.includes(s));
+}
+
+/** What the rule does to the packet, if it matches it at all (a deny permission takes precedence). */
+export function firewallAction(rule: Firewall, packet: Packet): 'allow' | 'deny' | undefined {
+  if (rule.denied.some((p) => permissionMatches(p, packet))) return 'deny';
+  if (rule.allowed.some((p) => permissionMatches(p, packet))) return 'allow';
+  return undefined;
+}
+
+const EVERYTHING: Interval[] = [
+  { family: 4, start: 0n, end: (1n << 32n) - 1n },
+  { family: 6, start: 0n, end: (1n << 128n) - 1n },
+];
+
+/**
+ * The remote addresses a rule matches: `destinationRanges` for egress, `sourceRanges` for ingress
+ * (empty = 0.0.0.0/0, the API's default); for ingress, a source instance whose tags or service
+ * account the rule names matches wherever it is.
+ */
+function remoteIntervals(rule: Firewall, query: FirewallQuery): Interval[] {
+  if (query.direction === 'INGRESS') {
+    const src = query.source;
+    if (src && (rule.sourceTags.some((t) => src.tags.includes(t)) || rule.sourceServiceAccounts.some((s) => src.serviceAccounts.includes(s)))) {
+      return EVERYTHING;
+    }
+  }
+  return remoteRanges(rule);
+}
+
+const parsedRanges = new WeakMap<Firewall, Interval[]>();
+
+/** The address ranges on the remote side of the rule, by its direction, parsed once per rule object. */
+export function remoteRanges(rule: Firewall): Interval[] {
+  let ranges = parsedRanges.get(rule);
+  if (!ranges) {
+    if (rule.direction === 'INGRESS') {
+      const none = rule.sourceRanges.length === 0 && rule.sourceTags.length === 0 && rule.sourceServiceAccounts.length === 0;
+      ranges = (none ? ['0.0.0.0/0'] : rule.sourceRanges).map((r) => parseCidr(r));
+    } else {
+      ranges = (rule.destinationRanges.length === 0 ? ['0.0.0.0/0'] : rule.destinationRanges).map((r) => parseCidr(r));
+    }
+    parsedRanges.set(rule, ranges);
+  }
+  return ranges;
+}
+
+/** Whether the rule's remote side touches any of the intervals (rules that do not can decide nothing there). */
+export function firewallReaches(rule: Firewall, intervals: readonly Interval[]): boolean {
+  return remoteRanges(rule).some((r) => intervals.some((i) => overlaps(r, i)));
+}
+
+interface Matching {
+  rule: Firewall;
+  action: 'allow' | 'deny';
+  remote: Interval[];
+}
+
+/** Lowest priority number first; at equal priority, deny before allow. */
+function byPrecedence(a: Matching, b: Matching): number {
+  return a.rule.priority - b.rule.priority || (a.action === b.action ? 0 : a.action === 'deny' ? -1 : 1);
+}
+
+function matchingRules(rules: readonly Firewall[], query: FirewallQuery, within: Interval[]): Matching[] {
+  const out: Matching[] = [];
+  for (const rule of rules) {
+    if (rule.disabled || rule.direction !== query.direction || !firewallTargets(rule, query.target)) continue;
+    const action = firewallAction(rule, query.packet);
+    if (!action) continue;
+    const remote = remoteIntervals(rule, query);
+    if (remote.some((r) => within.some((w) => overlaps(r, w)))) out.push({ rule, action, remote });
+  }
+  return out.sort(byPrecedence);
+}
+
+function decideAt(sorted: Matching[], direction: Direction, family: 4 | 6, address: bigint): FirewallDecision {
+  const hits = sorted.filter((m) => m.remote.some((i) => i.family === family && i.start <= address && address <= i.end));
+  if (hits.length === 0) return { action: direction === 'EGRESS' ? 'allow' : 'deny', overridden: [] };
+  return { action: hits[0].action, rule: hits[0].rule, overridden: hits.slice(1).map((h) => h.rule) };
+}
+
+function toIntervals(remote: string | Interval | readonly (string | Interval)[]): Interval[] {
+  const list = Array.isArray(remote) ? remote : [remote];
+  return list.map((r: string | Interval) => (typeof r === 'string' ? parseCidr(r) : r));
+}
+
+/**
+ * The decision for every address of the remote range(s): split where the matching rules' ranges
+ * begin and end, one decision per piece, adjacent pieces decided alike joined.
+ */
+export function firewallDecisions(
+  rules: readonly Firewall[],
+  query: FirewallQuery,
+  remote: string | Interval | readonly (string | Interval)[],
+): FirewallSegment[] {
+  const targets = toIntervals(remote);
+  const sorted = matchingRules(rules, query, targets);
+  const pieces = splitAt(targets, sorted.flatMap((m) => m.remote));
+  const segments = pieces.map((range) => ({ range, ...decideAt(sorted, query.direction, range.family, range.start) }));
+  return joinAdjacent(segments, (a, b) => a.action === b.action && a.rule === b.rule && sameMembers(a.overridden, b.overridden));
+}
+
+/** The decision for one remote address. */
+export function firewallDecision(rules: readonly Firewall[], query: FirewallQuery, remote: string): FirewallDecision {
+  const [first] = firewallDecisions(rules, query, parseCidr(remote));
+  return { action: first.action, rule: first.rule, overridden: first.overridden };
+}
+
+/**
+ * One packet per class of packets the rules cannot tell apart: every protocol they name, plus tcp,
+ * udp and icmp, plus one protocol none names; for tcp/udp/sctp one port per stretch between the
+ * rules' port boundaries. Checking these packets is checking every packet.
+ */
+export function packetClasses(rules: readonly Firewall[]): Packet[] {
+  const protocols = new Set(['6', '17', '1']);
+  const cuts = new Map<string, Set<number>>();
+  for (const rule of rules) {
+    for (const perm of [...rule.allowed, ...rule.denied]) {
+      const key = perm.IPProtocol.trim().toLowerCase() === 'all' ? undefined : protocolKey(perm.IPProtocol);
+      if (key === undefined) continue;
+      protocols.add(key);
+      for (const [low, high] of portRanges(perm)) {
+        const set = cuts.get(key) ?? new Set<number>();
+        set.add(low);
+        if (high < 65535) set.add(high + 1);
+        cuts.set(key, set);
+      }
+    }
+  }
+  let other = 253; // reserved for experimentation (RFC 3692): a protocol no rule is likely to name
+  while (protocols.has(String(other))) other -= 1;
+  protocols.add(String(other));
+
+  const packets: Packet[] = [];
+  const names = Object.fromEntries(Object.entries(PROTOCOL_NUMBERS).map(([n, k]) => [String(k), n]));
+  for (const key of protocols) {
+    const protocol = names[key] ?? key;
+    if (!hasPorts(protocol)) {
+      packets.push({ protocol });
+      continue;
+    }
+    const starts = [...new Set([0, ...(cuts.get(key) ?? [])])].sort((a, b) => a - b);
+    starts.forEach((start, i) => {
+      const end = i + 1 < starts.length ? starts[i + 1] - 1 : 65535;
+      // Port 0 is no real service: show a port people recognize when the stretch has one.
+      packets.push({ protocol, port: start === 0 && end >= 1 ? 1 : start });
+    });
+  }
+  return packets;
+}
+
+/** `tcp:443`, `icmp`, `47`. */
+export function formatPacket(packet: Packet): string {
+  return packet.port === undefined ? packet.protocol : `${packet.protocol}:${packet.port}`;
+}
+
+/** `deny-egress-all (priority 65534)`, or the implied rule. */
+export function describeDecider(decision: FirewallDecision, direction: Direction): string {
+  if (decision.rule) return `${decision.rule.name} (priority ${decision.rule.priority})`;
+  return direction === 'EGRESS' ? `the implied egress allow rule (priority ${IMPLIED_PRIORITY})` : `the implied ingress deny rule (priority ${IMPLIED_PRIORITY})`;
+}
+
+/** The first field of the rule the analysis cannot read (a malformed range or port), if any. */
+export function firewallDefect(rule: Firewall): string | undefined {
+  for (const field of ['sourceRanges', 'destinationRanges'] as const) {
+    for (const [i, r] of rule[field].entries()) {
+      try {
+        parseCidr(r);
+      } catch {
+        return `${field}[${i}] ${JSON.stringify(r)}`;
+      }
+    }
+  }
+  for (const field of ['allowed', 'denied'] as const) {
+    for (const [i, perm] of rule[field].entries()) {
+      for (const [j, p] of (perm.ports ?? []).entries()) {
+        try {
+          parsePortRange(p);
+        } catch {
+          return `${field}[${i}].ports[${j}] ${JSON.stringify(p)}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}

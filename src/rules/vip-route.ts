@@ -1,0 +1,138 @@
+import type { Outcome, Rule } from '../engine/types.js';
+import { VIPS } from '../model/facts.js';
+import type { Route } from '../model/snapshot.js';
+import { contains, formatRange, prefixLength } from '../network/cidr.js';
+import { describeNextHop, effectiveRoutes, isInternetGatewayRoute, routeAppliesTo, type RouteSegment } from '../network/routes.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, identityKey, listText, nodeText, vipText } from './support.js';
+
+type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
+
+/** Why `winner` is taken instead of the gateway route `expected`, for a message. */
+function shadowReason(winner: Route, expected: Route): string {
+  const [w, e] = [prefixLength(winner.destRange), prefixLength(expected.destRange)];
+  if (w > e) return `a more specific destination (${winner.destRange} within ${expected.destRange})`;
+  if (winner.priority < expected.priority) return `a lower priority number (${winner.priority} < ${expected.priority})`;
+  return `the same prefix and priority (ECMP: part of the traffic takes ${winner.name})`;
+}
+
+/** Routes beyond the VIP range are the same for every node with the same tags: judged once per group. */
+interface Judged {
+  /** The first piece of the VIP range that does not go to the default internet gateway. */
+  failure?: { segment: RouteSegment };
+  /** The routes that carry the VIP when it passes. */
+  used: Route[];
+}
+
+function judgeNode(routes: Route[], ranges: string[], tags: string[]): Judged {
+  const used: Route[] = [];
+  for (const range of ranges) {
+    for (const segment of effectiveRoutes(routes, range, tags)) {
+      const toGateway = segment.winners.length > 0 && segment.winners.every(isInternetGatewayRoute);
+      if (!toGateway) return { failure: { segment }, used };
+      used.push(...segment.winners);
+    }
+  }
+  return { used };
+}
+
+/** Why a piece of the VIP range does not go to the default internet gateway: no route, a shadowing route, or another next hop. */
+function describeFailure(segment: RouteSegment, routes: Route[], tags: string[], node: string, vip: string): Finding {
+  const range = formatRange(segment.range);
+  const wrong = segment.winners.find((r) => !isInternetGatewayRoute(r));
+  if (!wrong) {
+    // A gateway route the node's tags do not select is the likely intent; say so.
+    const untagged = routes.filter((r) => isInternetGatewayRoute(r) && !routeAppliesTo(r, tags) && contains(r.destRange, segment.range));
+    const hint = untagged.length > 0 ? ` (route ${untagged[0].name} to the default internet gateway applies only to tags ${listText(untagged[0].tags)})` : '';
+    return { messageId: 'noRoute', data: { node, range, vip, hint }, related: untagged.map((r) => r.fullName) };
+  }
+  const expected = segment.winners.find(isInternetGatewayRoute) ?? segment.beaten.find(isInternetGatewayRoute);
+  if (expected) {
+    return {
+      messageId: 'shadowed',
+      data: { node, range, route: wrong.name, nextHop: describeNextHop(wrong), expected: expected.name, reason: shadowReason(wrong, expected) },
+      related: [wrong.fullName, expected.fullName],
+    };
+  }
+  return { messageId: 'wrongNextHop', data: { node, range, route: wrong.name, nextHop: describeNextHop(wrong) }, related: [wrong.fullName] };
+}
+
+export const vipRoute: Rule = {
+  meta: {
+    id: 'vip-route',
+    title: 'The Google API VIP is routed to the default internet gateway',
+    defaultSeverity: 'high',
+    subject: 'cluster',
+    description:
+      'From every node of the cluster, the effective route for every address of the policy\'s VIP range (`199.36.153.4/30` for restricted.googleapis.com, `199.36.153.8/30` for private.googleapis.com; also the VIP\'s IPv6 /64 when the node subnet has an IPv6 range) is a route of the cluster\'s network whose next hop is the default internet gateway. Routes are chosen as Google Cloud does: longest prefix, then lowest priority number, honouring route tags.',
+    rationale:
+      'The article deletes the default route to the internet and adds a route sending only the restricted VIP to the default internet gateway (ルートの作成): that is the one path by which nodes without external IPs reach Google APIs through Private Google Access. A more specific route (for instance, on-prem routes learned over the VPN) or a route with a lower priority number silently takes the VIP traffic elsewhere, and image pulls and API calls fail.',
+    articleSection: 'ルートの作成',
+    remediation: {
+      gcloud:
+        'gcloud compute routes create restricted-googleapis --network NETWORK \\\n  --destination-range 199.36.153.4/30 --next-hop-gateway default-internet-gateway --priority 1000\n# and remove or re-scope (tags, destination) any more specific or lower-priority-number route that shadows it',
+      terraform:
+        'resource "google_compute_route" "restricted_googleapis" {\n  name             = "restricted-googleapis"\n  network          = google_compute_network.vpc.id\n  dest_range       = "199.36.153.4/30"\n  next_hop_gateway = "default-internet-gateway"\n  priority         = 1000\n}',
+    },
+    messages: {
+      viaGateway: 'Cluster {{subject}}: every node reaches the {{vip}} VIP ({{ranges}}) through {{routes}} to the default internet gateway.',
+      shadowed:
+        'Cluster {{subject}}: from {{node}}, {{range}} takes route {{route}} to {{nextHop}}, which shadows route {{expected}} to the default internet gateway with {{reason}}.',
+      wrongNextHop: 'Cluster {{subject}}: from {{node}}, {{range}} takes route {{route}} to {{nextHop}}; no route to the default internet gateway covers it.',
+      noRoute: 'Cluster {{subject}}: from {{node}}, no route covers {{range}}, so the {{vip}} VIP is unreachable{{hint}}.',
+      ...CLUSTER_NETWORK_MESSAGES,
+    },
+  },
+  check({ index, params, report }) {
+    const vip = VIPS[params.vip];
+    const judgedByKey = new Map<string, Judged>();
+    for (const cluster of index.clusters) {
+      const gathered = clusterNetwork(index, cluster, {
+        network: true,
+        subnetwork: true,
+        routes: true,
+        nodes: true,
+        destinations: [vip.ipv4Range, vip.ipv6Range],
+      });
+      if ('notEvaluated' in gathered) {
+        report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
+        continue;
+      }
+      const { subnetwork, routes, identities } = gathered.scope;
+      const ipv6 = firstUnknown(index, subnetwork!, ['ipv6CidrRange']);
+      if (ipv6) {
+        report({ status: 'not-evaluated', subject: cluster, messageId: 'unknown', data: { field: `${ipv6} of subnetwork ${subnetwork!.name}` }, related: [subnetwork!.fullName] });
+        continue;
+      }
+      const ranges = subnetwork!.ipv6CidrRange ? [vip.ipv4Range, vip.ipv6Range] : [vip.ipv4Range];
+
+      let finding: Finding | undefined;
+      const used = new Map<string, Route>();
+      for (const identity of identities) {
+        const key = `${identityKey(cluster.network, identity)}\n${ranges.join(',')}`;
+        let judged = judgedByKey.get(key);
+        if (!judged) {
+          judged = judgeNode(routes, ranges, identity.tags);
+          judgedByKey.set(key, judged);
+        }
+        if (judged.failure) {
+          const { segment } = judged.failure;
+          finding = describeFailure(segment, routes, identity.tags, nodeText(identity), vipText(vip));
+          break;
+        }
+        for (const r of judged.used) used.set(r.fullName, r);
+      }
+      if (finding) {
+        report({ status: 'fail', subject: cluster, ...finding });
+        continue;
+      }
+      const names = [...used.values()].map((r) => `route ${r.name}`);
+      report({
+        status: 'pass',
+        subject: cluster,
+        messageId: 'viaGateway',
+        data: { vip: vipText(vip), ranges: listText(ranges), routes: listText(names) },
+        related: [...used.keys()],
+      });
+    }
+  },
+};

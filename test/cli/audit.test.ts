@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT, compliantSnapshot } from '../helpers/fixtures.js';
+import { startEmulator } from '../../src/emulator/server.js';
+import { worldFromSnapshot } from '../../src/emulator/world.js';
+import { loadSnapshot } from '../../src/model/load.js';
+import type { AuditReport } from '../../src/engine/types.js';
+
+const ENV = { ...process.env, CI: '1', METADATA_SERVER_DETECTION: 'none', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', NO_COLOR: '1' };
+
+function cli(args: string[], onStdout?: (chunk: string, kill: () => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: REPO_ROOT, env: ENV });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      onStdout?.(stdout, () => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'audit-cli-'));
+
+describe('audit --emulator (the no-account demo)', () => {
+  it('audits the whole demo organization through the real clients and gates on its findings', async () => {
+    const out = path.join(tmp(), 'report.json');
+    const r = await cli(['audit', '--emulator', '--format', 'json', '--output', out, '--report', 'sarif=' + out.replace('.json', '.sarif')]);
+    expect(r.stderr).toMatch(/emulator: serving the demo organization acme\.example \(5 projects\) on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
+    expect(report.run.scope).toMatchObject({ kind: 'organization', id: '416203918475' });
+    expect(new Set(report.results.map((x) => x.resource.project))).toEqual(new Set(['acme-dev-sandbox', 'acme-prod-payments', 'acme-prod-platform', 'acme-stg-platform']));
+    const fails = report.results.filter((x) => x.status === 'fail').map((x) => `${x.ruleId} ${x.resource.name}`);
+    expect(fails).toEqual(expect.arrayContaining(['private-endpoint stg-legacy', 'dns-endpoint-external stg-psc', 'vip-route sandbox']));
+    expect(report.results.filter((x) => x.resource.project === 'acme-prod-platform').every((x) => x.status === 'pass' || x.status === 'not-applicable')).toBe(true);
+    const notEvaluated = report.results.filter((x) => x.status === 'not-evaluated');
+    expect(notEvaluated.map((x) => x.ruleId).sort()).toEqual(['dns-gcr', 'dns-googleapis', 'dns-pkg-dev']);
+    expect(notEvaluated.every((x) => x.resource.project === 'acme-prod-payments')).toBe(true);
+    expect(report.run.readErrors).toHaveLength(3);
+    expect(existsSync(out.replace('.json', '.sarif'))).toBe(true);
+    expect(readFileSync(out, 'utf8')).not.toMatch(/clusterCaCertificate|kube-env|KUBELET/);
+  }, 180_000);
+
+  it('ends in exit 3 when a project refuses its DNS API, with the other project fully audited', async () => {
+    const out = path.join(tmp(), 'report.json');
+    const r = await cli(['audit', '--emulator', '--project', 'acme-prod-platform', '--project', 'acme-prod-payments', '--format', 'json', '--output', out]);
+    expect(r.code).toBe(3);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
+    expect(report.run.readErrors).toEqual([expect.objectContaining({ project: 'acme-prod-payments', collection: 'managedZones', status: 403, reason: 'SERVICE_DISABLED' })]);
+    const platform = report.results.filter((x) => x.resource.project === 'acme-prod-platform');
+    expect(platform.length).toBeGreaterThan(20);
+    expect(platform.every((x) => x.status === 'pass' || x.status === 'not-applicable')).toBe(true);
+    expect(report.results.filter((x) => x.status === 'not-evaluated').every((x) => x.resource.project === 'acme-prod-payments')).toBe(true);
+  }, 180_000);
+});
+
+describe('audit and collect against an emulator given by --endpoint', () => {
+  it('collect writes a valid snapshot atomically; audit of a project whose clusters cannot be listed is incomplete', async () => {
+    const world = worldFromSnapshot(compliantSnapshot(), { folders: [], projects: [{ id: 'acme-locked-down', number: '500000000001', refuses: { '*': { status: 403, reason: 'IAM_PERMISSION_DENIED' } } }] });
+    const emu = await startEmulator(world);
+    try {
+      const endpoints = ['compute', 'container', 'dns', 'asset'].flatMap((s) => ['--endpoint', `${s}=${emu.url}`]);
+      const file = path.join(tmp(), 'nested', 'snapshot.json');
+      const collected = await cli(['collect', '--project', 'acme-prod-platform', ...endpoints, '--out', file]);
+      expect(collected.code).toBe(0);
+      expect(collected.stderr).toMatch(/collected 1 project\(s\): 2 cluster\(s\)/);
+      const snapshot = loadSnapshot(file);
+      expect(snapshot.clusters.map((c) => c.name).sort()).toEqual(['alpha', 'beta']);
+      expect(readFileSync(file, 'utf8')).not.toMatch(/masterAuth"|kube-env/);
+
+      const audited = await cli(['audit', '--project', 'acme-locked-down', ...endpoints, '--timeout-ms', '2000']);
+      expect(audited.code).toBe(3);
+      expect(audited.stderr).toMatch(/the clusters of acme-locked-down could not be listed/);
+      expect(emu.requests.every((r) => r.method === 'GET')).toBe(true);
+    } finally {
+      await emu.close();
+    }
+  }, 180_000);
+
+  it('refuses bad usage with one line and exit 2', async () => {
+    const noScope = await cli(['audit']);
+    expect(noScope.code).toBe(2);
+    expect(noScope.stderr.trim()).toBe('gke-private-audit: audit needs a scope: --project ID (repeatable), --folder ID or --org ID (or --emulator for the demo)');
+    const badEndpoint = await cli(['collect', '--project', 'acme-prod-platform', '--endpoint', 'storage=http://127.0.0.1:1', '--out', path.join(tmp(), 'x.json')]);
+    expect(badEndpoint.code).toBe(2);
+    expect(badEndpoint.stderr).toMatch(/--endpoint storage=http:\/\/127\.0\.0\.1:1: expected SERVICE=URL/);
+    const twoScopes = await cli(['collect', '--project', 'acme-prod-platform', '--org', '1', '--out', path.join(tmp(), 'x.json')]);
+    expect(twoScopes.code).toBe(2);
+  }, 180_000);
+});
+
+describe('emulator command', () => {
+  it('prints its base URL, serves the demo organization and stops on SIGTERM', async () => {
+    let served: Promise<number> | undefined;
+    const r = await cli(['emulator', '--page-size', '2'], (stdout, kill) => {
+      const url = /^(http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1];
+      if (url && !served) {
+        served = fetch(`${url}/compute/v1/projects/acme-prod-platform/global/firewalls`)
+          .then((res) => res.json() as Promise<{ items: unknown[] }>)
+          .then((body) => body.items.length)
+          .finally(kill);
+      }
+    });
+    expect(await served).toBe(2);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/emulator: stopped after 1 request\(s\)/);
+  }, 180_000);
+});

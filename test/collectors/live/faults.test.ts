@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compliantSnapshot } from '../../helpers/fixtures.js';
+import { worldFromSnapshot } from '../../../src/emulator/world.js';
+import { audit } from '../../../src/engine/audit.js';
+import { defaultPolicy } from '../../../src/engine/policy.js';
+import { Caller, CallFailure, classify } from '../../../src/collectors/live/calls.js';
+import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
+
+const P = 'acme-prod-platform';
+
+describe('live collector under faults', () => {
+  const guard = guardLoopbackOnly();
+  afterAll(() => guard.restore());
+  let baseline: Awaited<ReturnType<typeof collectFrom>>;
+
+  beforeAll(async () => {
+    baseline = await collectFrom(worldFromSnapshot(compliantSnapshot()), { kind: 'projects', projects: [P] });
+  });
+
+  it('retries 429 and 503 answers on a share of calls and ends with a complete snapshot', async () => {
+    const faulty = await collectFrom(
+      worldFromSnapshot(compliantSnapshot()),
+      { kind: 'projects', projects: [P] },
+      { fault429: 0.25, fault503: 0.25, seed: 7, pageSize: 2 },
+      { policy: { timeoutMs: 2_000, retries: 8, concurrency: 4, backoffMs: 1, maxBackoffMs: 5 } },
+    );
+    const statuses = faulty.emulator.requests.map((r) => r.status);
+    expect(statuses).toContain(429);
+    expect(statuses).toContain(503);
+    expect(faulty.stats.retries).toBe(statuses.filter((s) => s !== 200).length);
+    expect(faulty.snapshot.readErrors).toEqual([]);
+    expect(comparable(faulty.snapshot)).toEqual(comparable(baseline.snapshot));
+    // Every attempt, retries included, reached the emulator and nothing else.
+    expect(faulty.stats.calls).toBe(faulty.emulator.requests.length);
+    expect(guard.refused).toEqual([]);
+  });
+
+  it('gives up on a call that never answers after its timeout and retries, so the rules needing it are not evaluated', async () => {
+    const hung = await collectFrom(
+      worldFromSnapshot(compliantSnapshot()),
+      { kind: 'projects', projects: [P] },
+      { hang: 1, faultPath: /\/global\/firewalls$/ },
+      { policy: { timeoutMs: 200, retries: 1, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
+    );
+    expect(hung.snapshot.readErrors).toEqual([
+      { project: P, collection: 'firewalls', status: 0, reason: 'TIMEOUT', message: expect.stringMatching(/no answer .*\(after 2 attempts\)/) },
+    ]);
+    expect(hung.emulator.requests.filter((r) => r.path.endsWith('/global/firewalls'))).toHaveLength(2);
+    expect(hung.snapshot.firewalls).toEqual([]);
+    expect(comparable(hung.snapshot).clusters).toEqual(comparable(baseline.snapshot).clusters);
+
+    const report = audit(hung.snapshot, defaultPolicy(), { failOn: 'high' });
+    const firewallRules = report.results.filter((r) => ['vip-egress-firewall', 'egress-default-deny', 'health-check-ingress'].includes(r.ruleId));
+    expect(firewallRules.length).toBeGreaterThan(0);
+    expect(firewallRules.every((r) => r.status === 'not-evaluated')).toBe(true);
+    expect(report.verdict.exitCode).toBe(3);
+  });
+
+  it('bounds the dns client too: hung record-set reads end as read errors of their zones', async () => {
+    const hung = await collectFrom(
+      worldFromSnapshot(compliantSnapshot()),
+      { kind: 'projects', projects: [P] },
+      { hang: 1, faultPath: /\/managedZones\/gcr-io\/rrsets$/ },
+      { policy: { timeoutMs: 200, retries: 0, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
+    );
+    expect(hung.snapshot.readErrors).toEqual([
+      { project: P, collection: 'recordSets', resource: `//dns.googleapis.com/projects/${P}/managedZones/gcr-io`, status: 0, reason: 'TIMEOUT', message: expect.any(String) },
+    ]);
+    expect(hung.snapshot.managedZones.find((z) => z.name === 'gcr-io')!.recordSets).toBeUndefined();
+    expect(hung.snapshot.managedZones.find((z) => z.name === 'googleapis')!.recordSets).toHaveLength(4);
+  });
+});
+
+describe('Caller', () => {
+  const policy = { timeoutMs: 50, retries: 3, concurrency: 2, backoffMs: 8, maxBackoffMs: 20 };
+
+  it('retries retryable failures up to the bound, then reports the last one', async () => {
+    const caller = new Caller(policy, { random: () => 0 });
+    let attempts = 0;
+    const failure = await caller
+      .run('x', async () => {
+        attempts++;
+        throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 });
+      })
+      .catch((e: unknown) => e);
+    expect(attempts).toBe(4);
+    expect(failure).toBeInstanceOf(CallFailure);
+    expect(failure).toMatchObject({ status: 429, message: 'slow down (after 4 attempts)' });
+    expect(caller.calls).toBe(4);
+    expect(caller.retried).toBe(3);
+  });
+
+  it('does not retry a refusal', async () => {
+    const caller = new Caller(policy);
+    let attempts = 0;
+    await expect(
+      caller.run('x', async () => {
+        attempts++;
+        throw Object.assign(new Error('forbidden'), { code: 403, response: { body: JSON.stringify({ error: { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED' }] } }) } });
+      }),
+    ).rejects.toMatchObject({ status: 403, reason: 'SERVICE_DISABLED' });
+    expect(attempts).toBe(1);
+  });
+
+  it('bounds backoff by full jitter under an exponential ceiling', () => {
+    const top = new Caller(policy, { random: () => 0.999999 });
+    expect([0, 1, 2, 3].map((n) => top.backoff(n))).toEqual([8, 16, 20, 20]);
+    expect(new Caller(policy, { random: () => 0 }).backoff(5)).toBe(0);
+  });
+
+  it('keeps at most `concurrency` calls in flight', async () => {
+    const caller = new Caller({ ...policy, timeoutMs: 1_000 });
+    let inFlight = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        caller.run('x', async () => {
+          peak = Math.max(peak, ++inFlight);
+          await new Promise((r) => setTimeout(r, 5));
+          inFlight--;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+  });
+
+  it('classifies gRPC codes, HTTP statuses and aborts', () => {
+    expect(classify(Object.assign(new Error('x'), { code: 7, reason: 'IAM_PERMISSION_DENIED' }))).toMatchObject({ status: 403, reason: 'IAM_PERMISSION_DENIED', retryable: false });
+    expect(classify(Object.assign(new Error('x'), { code: 14 }))).toMatchObject({ status: 503, retryable: true });
+    expect(classify(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toMatchObject({ status: 0, reason: 'TIMEOUT', retryable: true });
+    expect(classify(Object.assign(new Error('x'), { code: 404 }))).toMatchObject({ status: 404, retryable: false });
+  });
+});

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compliantSnapshot } from '../../helpers/fixtures.js';
+import { worldFromSnapshot, type World } from '../../../src/emulator/world.js';
+import { FAKE_SECRETS } from '../../../src/emulator/wire.js';
+import type { Instance, Snapshot } from '../../../src/model/snapshot.js';
+import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
+
+const P = 'acme-prod-platform';
+const EMPTY = 'acme-empty-project';
+
+/** The article's project, an empty project, and a VM that is not a GKE node. */
+function world(): { world: World; source: Snapshot } {
+  const source = compliantSnapshot();
+  const bastion: Instance = {
+    ...structuredClone(source.instances[0]),
+    name: 'bastion',
+    fullName: `//compute.googleapis.com/projects/${P}/zones/asia-northeast1-a/instances/bastion`,
+    labels: {},
+    tags: ['ssh'],
+  };
+  delete bastion.clusterName;
+  delete bastion.nodePool;
+  const served = structuredClone(source);
+  served.instances.push(bastion);
+  return { world: worldFromSnapshot(served, { folders: [], projects: [{ id: EMPTY, number: '300000000001' }] }), source };
+}
+
+describe('live collector, project scope, through the official clients against the emulator', () => {
+  const guard = guardLoopbackOnly();
+  afterAll(() => guard.restore());
+  let run: Awaited<ReturnType<typeof collectFrom>>;
+  let source: Snapshot;
+
+  beforeAll(async () => {
+    const w = world();
+    source = w.source;
+    run = await collectFrom(w.world, { kind: 'projects', projects: [P, EMPTY] });
+  });
+
+  it('round-trips: snapshot → emulator → collector → snapshot gives the same entities', () => {
+    expect(comparable(run.snapshot)).toEqual(comparable(source));
+    expect(run.snapshot.readErrors).toEqual([]);
+    expect(run.snapshot.scope).toEqual({ kind: 'projects', projects: [EMPTY, P] });
+    expect(run.snapshot.networks[0].origin).toEqual({ source: 'api', selfLink: `https://www.googleapis.com/compute/v1/projects/${P}/global/networks/vpc-private` });
+  });
+
+  it('keeps only GKE nodes among the instances', () => {
+    expect(run.snapshot.instances.map((i) => i.name)).not.toContain('bastion');
+    expect(run.emulator.requests.some((r) => r.path.endsWith('/aggregated/instances'))).toBe(true);
+  });
+
+  it('reads record sets of the zones that matter and never copies masterAuth or kube-env', () => {
+    expect(run.snapshot.managedZones.every((z) => Array.isArray(z.recordSets) && z.recordSets.length > 0)).toBe(true);
+    const text = JSON.stringify(run.snapshot);
+    const leaked = [...Object.values(FAKE_SECRETS).map((s) => s.slice(0, 24)), '"masterAuth"', 'kube-env', 'clusterCaCertificate', 'KUBELET'].filter((s) => text.includes(s));
+    expect(leaked).toEqual([]);
+  });
+
+  it('reads an empty project as empty, with no read error', () => {
+    for (const list of ['networks', 'clusters', 'managedZones', 'instances'] as const) {
+      expect(run.snapshot[list].filter((e) => e.project === EMPTY)).toEqual([]);
+    }
+    expect(run.emulator.requests.filter((r) => r.path.includes(`/projects/${EMPTY}/`)).every((r) => r.status === 200)).toBe(true);
+  });
+
+  it('makes read-only calls only, every one of them seen by the emulator, none beyond 127.0.0.1', () => {
+    expect(run.emulator.requests.length).toBeGreaterThan(0);
+    expect(new Set(run.emulator.requests.map((r) => r.method))).toEqual(new Set(['GET']));
+    expect(run.stats.calls).toBe(run.emulator.requests.length);
+    expect(guard.refused).toEqual([]);
+    expect(guard.attempts.length).toBeGreaterThan(0);
+    // Per project: networks, routes, firewalls, 3 aggregated lists, clusters, zones (+ record sets of 3 zones).
+    const paths = run.emulator.requests.filter((r) => r.path.includes(`/projects/${P}/`)).map((r) => r.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        `/compute/v1/projects/${P}/global/networks`,
+        `/compute/v1/projects/${P}/global/routes`,
+        `/compute/v1/projects/${P}/global/firewalls`,
+        `/compute/v1/projects/${P}/aggregated/subnetworks`,
+        `/compute/v1/projects/${P}/aggregated/routers`,
+        `/compute/v1/projects/${P}/aggregated/instances`,
+        `/v1/projects/${P}/locations/-/clusters`,
+        `/dns/v1/projects/${P}/managedZones`,
+        `/dns/v1/projects/${P}/managedZones/googleapis/rrsets`,
+      ]),
+    );
+    expect(paths).toHaveLength(11);
+  });
+
+  it('follows nextPageToken over several pages and aggregated-list warnings, with the same result', async () => {
+    const paged = await collectFrom(world().world, { kind: 'projects', projects: [P] }, { pageSize: 1 });
+    expect(comparable(paged.snapshot)).toEqual(comparable(source));
+    const firewallCalls = paged.emulator.requests.filter((r) => r.path.endsWith('/global/firewalls'));
+    expect(firewallCalls).toHaveLength(source.firewalls.length);
+    expect(firewallCalls.filter((r) => r.query.includes('pageToken='))).toHaveLength(source.firewalls.length - 1);
+    // 3 GKE nodes + the bastion, one per page, every page also listing empty zones with a warning.
+    expect(paged.emulator.requests.filter((r) => r.path.endsWith('/aggregated/instances'))).toHaveLength(4);
+    expect(paged.emulator.requests.filter((r) => r.path.endsWith('/rrsets')).length).toBeGreaterThan(3);
+    expect(paged.stats.calls).toBe(paged.emulator.requests.length);
+    expect(paged.snapshot.readErrors).toEqual([]);
+  });
+
+  it('records an unknown project as read errors (404) for every collection, and goes on', async () => {
+    const r = await collectFrom(world().world, { kind: 'projects', projects: [P, 'no-such-project'] });
+    const errors = r.snapshot.readErrors.filter((e) => e.project === 'no-such-project');
+    expect(errors.map((e) => e.collection).sort()).toEqual(
+      ['clusters', 'firewalls', 'instances', 'managedZones', 'networks', 'routers', 'routes', 'subnetworks'],
+    );
+    expect(errors.every((e) => e.status === 404 && /not found/.test(e.message))).toBe(true);
+    expect(comparable(r.snapshot)).toEqual(comparable(source));
+  });
+});
