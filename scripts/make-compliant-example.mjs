@@ -1,6 +1,7 @@
 // One-off generator kept for reference: writes examples/compliant.snapshot.json, the article's
 // setup in one project, with a legacy-field cluster (peering) and a newer-field cluster (PSC).
 import { writeFileSync } from 'node:fs';
+import { URL } from 'node:url';
 const P = 'acme-prod-platform';
 const R = 'asia-northeast1';
 const C = `//compute.googleapis.com/projects/${P}`;

@@ -23,6 +23,11 @@ function run(handler: Handler) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `... | head` closes the pipe early: stop quietly, keeping the exit code already decided.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
   const commands = [auditCommand, collectCommand, checkCommand, rulesCommand, mergeCommand, emulatorCommand];
   let cli = yargs(argv)
     .scriptName('gke-private-audit')

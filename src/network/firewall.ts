@@ -264,8 +264,15 @@ export function describeDecider(decision: FirewallDecision, direction: Direction
   return direction === 'EGRESS' ? `the implied egress allow rule (priority ${IMPLIED_PRIORITY})` : `the implied ingress deny rule (priority ${IMPLIED_PRIORITY})`;
 }
 
+const defects = new WeakMap<Firewall, string | undefined>();
+
 /** The first field of the rule the analysis cannot read (a malformed range or port), if any. */
 export function firewallDefect(rule: Firewall): string | undefined {
+  if (!defects.has(rule)) defects.set(rule, findDefect(rule));
+  return defects.get(rule);
+}
+
+function findDefect(rule: Firewall): string | undefined {
   for (const field of ['sourceRanges', 'destinationRanges'] as const) {
     for (const [i, r] of rule[field].entries()) {
       try {

@@ -83,6 +83,11 @@ function decide(sorted: Candidate[], address: bigint, family: 4 | 6): EffectiveR
   return { winners: matching.filter(tied).map((c) => c.route), beaten: matching.filter((c) => !tied(c)).map((c) => c.route) };
 }
 
+/** The route's `destRange` as an interval (parsed once per route object); throws on a malformed range. */
+export function routeRange(route: Route): Interval {
+  return candidate(route).range;
+}
+
 /** The effective route for one destination address (or the first address of a CIDR). */
 export function effectiveRoute(routes: readonly Route[], destination: string, instanceTags: readonly string[]): EffectiveRoute {
   const dest = parseCidr(destination);
@@ -104,7 +109,7 @@ export function effectiveRoutes(routes: readonly Route[], destination: string | 
 /** The route's `destRange` when the analysis cannot read it, if so. */
 export function routeDefect(route: Route): string | undefined {
   try {
-    parseCidr(route.destRange);
+    candidate(route);
     return undefined;
   } catch {
     return `destRange ${JSON.stringify(route.destRange)}`;

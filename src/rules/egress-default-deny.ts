@@ -2,7 +2,7 @@ import type { Outcome, Rule } from '../engine/types.js';
 import type { NodeIdentity } from '../engine/snapshot-index.js';
 import { VIPS } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
-import { coveredBy, formatRange, isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
+import { contains, coveredBy, formatRange, isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import {
   describeDecider,
   firewallAction,
@@ -11,6 +11,7 @@ import {
   firewallTargets,
   formatPacket,
   packetClasses,
+  remoteRanges,
   type Packet,
 } from '../network/firewall.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, identityKey, listText, nodeText, vipText } from './support.js';
@@ -25,8 +26,10 @@ function rulesAt(firewalls: Firewall[], identity: NodeIdentity): Firewall[] {
   return firewalls.filter((f) => !f.disabled && f.direction === 'EGRESS' && firewallTargets(f, identity));
 }
 
+const ALL_IPV4 = parseCidr('0.0.0.0/0');
+
 function coversEverything(rule: Firewall): boolean {
-  return rule.destinationRanges.length === 0 || coveredBy('0.0.0.0/0', rule.destinationRanges.filter((r) => isCidr(r)));
+  return coveredBy(ALL_IPV4, remoteRanges(rule));
 }
 
 /** A catch-all deny that is there but does not apply, named in the message as the likely cause. */
@@ -69,12 +72,13 @@ function judgeNode(firewalls: Firewall[], identity: NodeIdentity, internet: Inte
   }
 
   for (const proxy of proxies) {
-    const proxyRules = rules.filter((f) => firewallReaches(f, [parseCidr(proxy)]));
+    const proxyRange = parseCidr(proxy);
+    const proxyRules = rules.filter((f) => firewallReaches(f, [proxyRange]));
     const tcpPackets = packetClasses(proxyRules).filter((p) => p.protocol === 'tcp');
     const reachable = tcpPackets.some((p) => firewallDecisions(proxyRules, query(p), proxy).every((s) => s.action === 'allow'));
     if (reachable) continue;
     // Show the port an allow meant to open, so the deny named is the one in the way.
-    const intended = tcpPackets.find((p) => proxyRules.some((f) => f.destinationRanges.some((d) => coveredBy(proxy, [d])) && firewallAction(f, p) === 'allow'));
+    const intended = tcpPackets.find((p) => proxyRules.some((f) => remoteRanges(f).some((d) => contains(d, proxyRange)) && firewallAction(f, p) === 'allow'));
     const packet = intended ?? tcpPackets[0];
     const blocked = firewallDecisions(proxyRules, query(packet), proxy).find((s) => s.action === 'deny')!;
     return {

@@ -8,7 +8,7 @@ import { projectOf } from '../model/names.js';
 import type { Vip } from '../model/facts.js';
 import { overlaps, parseCidr } from '../network/cidr.js';
 import { firewallDefect } from '../network/firewall.js';
-import { routeDefect } from '../network/routes.js';
+import { routeDefect, routeRange } from '../network/routes.js';
 import type { RecordSet } from '../model/snapshot.js';
 import type { RuleContext } from '../engine/types.js';
 import { fqdn, shortName } from '../model/names.js';
@@ -126,7 +126,7 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
   const routes = needs.routes ? index.routesOf(cluster.network) : [];
   for (const route of routes) {
     const defect = routeDefect(route);
-    if (!defect && destinations.length > 0 && !index.isUnknown(route, 'destRange') && !destinations.some((d) => overlaps(d, route.destRange))) continue;
+    if (!defect && destinations.length > 0 && !index.isUnknown(route, 'destRange') && !destinations.some((d) => overlaps(d, routeRange(route)))) continue;
     const field = firstUnknown(index, route, ROUTE_FIELDS);
     if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of route ${route.name}` }, related: [route.fullName] } };
     if (defect) return { notEvaluated: { messageId: 'unreadable', data: { field: `${defect} of route ${route.name}` }, related: [route.fullName] } };

@@ -91,7 +91,8 @@ export async function launchChromium(): Promise<Browser> {
         void d.dismiss();
       });
       await page.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : route.abort()));
-      await page.goto(pathToFileURL(path.resolve(file)).href, { waitUntil: 'load' });
+      // Generous: an organization-sized report on a busy CI runner is parsed for a while.
+      await page.goto(pathToFileURL(path.resolve(file)).href, { waitUntil: 'load', timeout: 180_000 });
       return opened;
     },
     async close() {

@@ -9,6 +9,7 @@ import { CONTENT_SECURITY_POLICY, renderHtml } from '../../src/report/html.js';
 import { clusterSteps, PATH_STEPS, stepState, type StepOutcome } from '../../src/report/html/checklist.js';
 import { REPORT_JS } from '../../src/report/html/client.js';
 import { clusterDiagram } from '../../src/report/html/diagram.js';
+import { INLINE_EXPLANATIONS_MAX } from '../../src/report/html/findings.js';
 import { REPORT_CSS } from '../../src/report/html/styles.js';
 import { cspHash } from '../../src/report/html/template.js';
 import { render } from '../../src/report/index.js';
@@ -287,5 +288,15 @@ describe('html report: scale', () => {
     expect(report.results).toHaveLength(5000);
     expect(page.match(/<tr class="finding /g)).toHaveLength(5000);
     expect(page.match(/<section class="cluster card"/g)).toHaveLength(report.clusters.length);
+    // Thousands of findings to fix link to their rule's card instead of repeating its texts.
+    expect(page).not.toContain('<details class="fix">');
+    expect(page).toContain('>Why it matters and how to fix it (vip-route)</a>');
+    expect(page).toMatch(/<div class="card" id="rule-vip-route">[\s\S]*?<h4>gcloud<\/h4>/);
+  });
+
+  it('keeps explanations in the rows up to the limit', () => {
+    const small = syntheticReport(INLINE_EXPLANATIONS_MAX);
+    expect(small.results.filter((r) => r.status === 'fail' || r.status === 'not-evaluated').length).toBeLessThanOrEqual(INLINE_EXPLANATIONS_MAX);
+    expect(renderHtml(small)).toContain('<details class="fix">');
   });
 });

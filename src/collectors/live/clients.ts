@@ -125,25 +125,36 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     return client;
   };
 
-  const clients: Omit<LiveClients, 'close'> = {
-    networks: new compute.NetworksClient(computeOptions),
-    subnetworks: new compute.SubnetworksClient(computeOptions),
-    routes: new compute.RoutesClient(computeOptions),
-    firewalls: new compute.FirewallsClient(computeOptions),
-    routers: new compute.RoutersClient(computeOptions),
-    instances: new compute.InstancesClient(computeOptions),
-    clusters: new container.v1.ClusterManagerClient(gaxOptions('container') as never),
-    assets: new asset.v1.AssetServiceClient(gaxOptions('asset') as never),
-    dns,
+  // Built on first use: an organization scope needs only asset and dns, and a compute client costs
+  // a noticeable share of a second to construct.
+  const built = new Map<string, { close(): Promise<void> }>();
+  const lazy = <T extends { close(): Promise<void> }>(name: string, make: () => T) => (): T => {
+    let client = built.get(name) as T | undefined;
+    if (!client) built.set(name, (client = make()));
+    return client;
+  };
+  const getters = {
+    networks: lazy('networks', () => new compute.NetworksClient(computeOptions)),
+    subnetworks: lazy('subnetworks', () => new compute.SubnetworksClient(computeOptions)),
+    routes: lazy('routes', () => new compute.RoutesClient(computeOptions)),
+    firewalls: lazy('firewalls', () => new compute.FirewallsClient(computeOptions)),
+    routers: lazy('routers', () => new compute.RoutersClient(computeOptions)),
+    instances: lazy('instances', () => new compute.InstancesClient(computeOptions)),
+    clusters: lazy('clusters', () => new container.v1.ClusterManagerClient(gaxOptions('container') as never)),
+    assets: lazy('assets', () => new asset.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
   return {
-    ...clients,
+    get networks() { return getters.networks(); },
+    get subnetworks() { return getters.subnetworks(); },
+    get routes() { return getters.routes(); },
+    get firewalls() { return getters.firewalls(); },
+    get routers() { return getters.routers(); },
+    get instances() { return getters.instances(); },
+    get clusters() { return getters.clusters(); },
+    get assets() { return getters.assets(); },
+    dns,
     close: async () => {
-      await Promise.all(
-        [clients.networks, clients.subnetworks, clients.routes, clients.firewalls, clients.routers, clients.instances, clients.clusters, clients.assets].map((c) =>
-          c.close().catch(() => undefined),
-        ),
-      );
+      await Promise.all([...built.values()].map((c) => c.close().catch(() => undefined)));
     },
   };
 }

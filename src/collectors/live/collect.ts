@@ -230,10 +230,14 @@ class Collection {
     this.progress?.projectDone();
   }
 
-  /** An organization or folder: one asset stream, then the record sets of the zones that matter. */
+  /**
+   * An organization or folder: one asset stream. The record sets of a zone that matters are read as
+   * soon as its page arrives, alongside the next pages, so they add at most one round trip.
+   */
   async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>): Promise<void> {
     const parent = assetParent(scope);
     const list: PagedList = (r, o) => (this.clients.assets.listAssets as unknown as PagedList).call(this.clients.assets, r, o);
+    const reads: Promise<void>[] = [];
     let request: Json | null = { parent, assetTypes: SCOPE_ASSET_TYPES, contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, 1000) };
     while (request) {
       const req: Json = request;
@@ -242,6 +246,7 @@ class Collection {
       try {
         [page, next] = await this.caller.run(`asset listAssets ${parent}`, () => list(req, ONE_PAGE));
       } catch (e) {
+        await Promise.all(reads);
         throw new ScopeError(parent, classify(e));
       }
       const before = projects.size;
@@ -262,20 +267,15 @@ class Collection {
           ASSET,
         );
         this.builder.addEntry(entry);
-        if (entry.kind === 'entity') projects.add(entry.entity.project);
+        if (entry.kind !== 'entity') continue;
+        projects.add(entry.entity.project);
+        if (entry.entity.kind === 'managedZone' && zoneMatters(entry.entity)) reads.push(this.recordSets(entry.entity));
       }
       this.progress?.addProjects(projects.size - before);
       request = next && next.pageToken ? next : null;
     }
-    const zones = this.builder.current.managedZones.filter(zoneMatters);
-    const byProject = new Map<string, ManagedZone[]>();
-    for (const z of zones) byProject.set(z.project, [...(byProject.get(z.project) ?? []), z]);
-    await Promise.all(
-      [...projects].map(async (p) => {
-        await Promise.all((byProject.get(p) ?? []).map((z) => this.recordSets(z)));
-        this.progress?.projectDone();
-      }),
-    );
+    await Promise.all(reads);
+    for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
   }
 }
 

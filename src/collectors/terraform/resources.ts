@@ -62,7 +62,10 @@ export type PartType = (typeof PART_TYPES)[number];
 
 export const isSupportedType = (type: string): boolean => type in ENTITY_TYPES || (PART_TYPES as readonly string[]).includes(type);
 
-/** A part of an entity that Terraform manages as its own resource. */
+/**
+ * A part of an entity that Terraform manages as its own resource. `parent` is the entity's full
+ * name; `unknown` lists the item's fields unknown until apply (`''`: the parent's whole list).
+ */
 export type Part =
   | { kind: 'nodePool'; parent: string; item: NodePool; unknown: string[] }
   | { kind: 'bgpPeer'; parent: string; item: BgpPeer; unknown: string[] }
@@ -466,14 +469,14 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
   const v = c.values;
   const project = v.str(['project']) ?? '';
   const region = shortName(v.str(['region']) ?? '');
-  const unknownOf = (prefix: string): string[] => [...v.unknown].map((p) => (p === '' ? prefix : `${prefix}.${p}`));
   switch (type) {
     case 'google_container_node_pool': {
       const location = v.str(['location']) ?? '';
       const parent = link(c, ['cluster'], '', ['cluster'], (ref) => (ref.includes('/') ? `//container.googleapis.com/${ref.replace(/^.*?(projects\/)/, '$1')}` : clusterName(project, location, ref)));
       const name = v.str(['name'], '');
       const item = nodePool(v, [], name ?? c.address, (f) => f);
-      return { kind: 'nodePool', parent, item, unknown: name ? [...v.unknown].filter((p) => p !== '') : [''] };
+      // An unknown pool name leaves the cluster's whole pool list unknown ('').
+      return { kind: 'nodePool', parent, item, unknown: name ? [...v.unknown] : [''] };
     }
     case 'google_compute_router_peer': {
       const parent = link(c, ['router'], '', ['router'], (ref) => (ref.includes('/') ? toFullName(ref, { defaultProject: project }) : routerName(project, region, ref)));
@@ -501,7 +504,7 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
         linkedInterconnectAttachment: v.str(['interconnect_attachment']),
         ipRange: v.str(['ip_range']),
       });
-      return { kind: 'routerInterface', parent, item, unknown: unknownOf('') };
+      return { kind: 'routerInterface', parent, item, unknown: [...v.unknown] };
     }
     case 'google_dns_record_set': {
       const parent = link(c, ['managed_zone'], '', ['managedZone'], (ref) => (ref.includes('/') ? toFullName(ref, { service: 'dns', defaultProject: project }) : managedZoneName(project, ref)));
@@ -527,7 +530,8 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
         exportCustomRoutes: v.bool(['export_custom_routes'], 'exportCustomRoutes'),
         importCustomRoutes: v.bool(['import_custom_routes'], 'importCustomRoutes'),
       });
-      return { kind: 'peering', parent, item, unknown: name ? [...v.unknown].filter((p) => p !== '') : [''] };
+      // A peering that cannot be named leaves every peering of the network unknown ('').
+      return { kind: 'peering', parent, item, unknown: name ? [...v.unknown] : [''] };
     }
   }
 }

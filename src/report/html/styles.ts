@@ -42,7 +42,7 @@ ol.checklist{list-style:none;display:flex;flex-wrap:wrap;gap:6px;padding:0;margi
 ol.checklist>li{flex:1 1 118px;min-width:118px;border:2px solid;border-radius:8px;padding:6px 8px;position:relative}
 ol.checklist>li.s-not-run{border-style:dashed}
 ol.checklist>li .step-no{font-size:11px;opacity:.8}
-ol.checklist>li .step-label{display:block;font-weight:700;color:var(--ink)}
+ol.checklist>li .step-label{display:block;font-weight:700;font-size:13px;color:var(--ink);overflow-wrap:break-word}
 ol.checklist>li .step-detail{display:block;font-size:11px;color:var(--muted)}
 ol.checklist>li .step-state{display:block;font-weight:700;margin-top:2px}
 ol.checklist li ul{list-style:none;padding:0;margin:4px 0 0;font-size:11px;overflow-wrap:anywhere}
