@@ -101,8 +101,8 @@ export const egressDefaultDeny: Rule = {
     description:
       'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster; every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed above the deny.',
     rationale:
-      'The article\'s cluster reaches the internet only through a proxy (ファイアウォールルールの作成): egress is closed with a deny-all rule at a low precedence and opened, above it, for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
-    articleSection: 'ファイアウォールルールの作成',
+      'The article\'s network is one where "access to the internet goes through a proxy" (インターネットへのアクセスはプロキシ経由, the property it states for the VPC before building the cluster). In the VPC firewall that means an egress deny-all at a low precedence with, above it, allows for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
+    articleSection: 'インターネットへのアクセスはプロキシ経由',
     remediation: {
       gcloud:
         'gcloud compute firewall-rules create deny-egress-all --network NETWORK \\\n  --direction EGRESS --action DENY --rules all --destination-ranges 0.0.0.0/0 --priority 65534\ngcloud compute firewall-rules create allow-egress-proxy --network NETWORK \\\n  --direction EGRESS --action ALLOW --rules tcp:3128 --destination-ranges PROXY_RANGE --priority 1000',

@@ -32,8 +32,8 @@ export const vipEgressFirewall: Rule = {
     description:
       'For every node of the cluster, the effective egress firewall decision for tcp:443 to every address of the policy\'s VIP range is "allow": an enabled egress allow that targets the node and that no deny of higher or equal precedence (lower or equal priority number) shadows. The implied egress allow rule counts only when no egress deny applies to that traffic at all.',
     rationale:
-      'The article closes egress with a deny-all rule and opens only what the nodes need (ファイアウォールルールの作成): among it, HTTPS to the restricted VIP, through which nodes reach Google APIs and pull images. A deny with a lower priority number, or one at the same priority (a deny wins ties), cuts the nodes off from Google APIs even though an allow exists.',
-    articleSection: 'ファイアウォールルールの作成',
+      'After the route to the VIP, the article allows the nodes\' outbound traffic to it in the firewall (ファイアウォールで外向き(下り)トラフィックを許可します, 限定公開のGoogleアクセスの設定): in a network whose egress is otherwise closed, HTTPS to the restricted VIP is how nodes reach Google APIs and pull images. A deny with a lower priority number, or one at the same priority (a deny wins ties), cuts the nodes off from Google APIs even though an allow exists.',
+    articleSection: '限定公開のGoogleアクセスの設定',
     remediation: {
       gcloud:
         'gcloud compute firewall-rules create allow-egress-restricted-vip --network NETWORK \\\n  --direction EGRESS --action ALLOW --rules tcp:443 --destination-ranges 199.36.153.4/30 --priority 1000\n# and give any deny that covers the VIP a higher priority number than this allow',

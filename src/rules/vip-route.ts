@@ -15,7 +15,7 @@ function shadowReason(winner: Route, expected: Route): string {
   return `the same prefix and priority (ECMP: part of the traffic takes ${winner.name})`;
 }
 
-/** Routes beyond the VIP range are the same for every node with the same tags: judged once per group. */
+/** What the routes do with the VIP for one group of alike nodes (same network and tags), judged once per group. */
 interface Judged {
   /** The first piece of the VIP range that does not go to the default internet gateway. */
   failure?: { segment: RouteSegment };
@@ -65,8 +65,8 @@ export const vipRoute: Rule = {
     description:
       'From every node of the cluster, the effective route for every address of the policy\'s VIP range (`199.36.153.4/30` for restricted.googleapis.com, `199.36.153.8/30` for private.googleapis.com; also the VIP\'s IPv6 /64 when the node subnet has an IPv6 range) is a route of the cluster\'s network whose next hop is the default internet gateway. Routes are chosen as Google Cloud does: longest prefix, then lowest priority number, honouring route tags.',
     rationale:
-      'The article deletes the default route to the internet and adds a route sending only the restricted VIP to the default internet gateway (ルートの作成): that is the one path by which nodes without external IPs reach Google APIs through Private Google Access. A more specific route (for instance, on-prem routes learned over the VPN) or a route with a lower priority number silently takes the VIP traffic elsewhere, and image pulls and API calls fail.',
-    articleSection: 'ルートの作成',
+      'The article (限定公開のGoogleアクセスの設定) sends `*.googleapis.com` and `gcr.io` to the restricted VIP and then creates a route to `restricted.googleapis.com` (「restricted.googleapis.com」へのルートを作成し), stressing that its next hop must be the default internet gateway (ネクストホップに「default Internet gateway」を設定する必要がある): with the default route gone or pointing on-prem, that route is the only path by which nodes without external IPs reach Google APIs. A more specific route (on-prem routes learned over the VPN, for instance) or one with a lower priority number silently takes the VIP traffic elsewhere, and image pulls and API calls fail.',
+    articleSection: '限定公開のGoogleアクセスの設定',
     remediation: {
       gcloud:
         'gcloud compute routes create restricted-googleapis --network NETWORK \\\n  --destination-range 199.36.153.4/30 --next-hop-gateway default-internet-gateway --priority 1000\n# and remove or re-scope (tags, destination) any more specific or lower-priority-number route that shadows it',
