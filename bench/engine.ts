@@ -51,6 +51,21 @@ export interface BenchRow {
   note?: string;
 }
 
+/**
+ * The rows as bench/run.ts tabulates them: the same keys on every row (its table takes the
+ * columns from the first row), `met` as `yes`/`NO`/empty.
+ */
+export function tableRows(rows: BenchRow[]): Record<string, string | number>[] {
+  return rows.map((r) => ({
+    measure: r.name,
+    value: r.value,
+    unit: r.unit,
+    target: r.target ?? '',
+    met: r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
+    note: r.note ?? '',
+  }));
+}
+
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, '..');
 const REGION = 'asia-northeast1';

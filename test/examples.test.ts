@@ -59,7 +59,7 @@ describe('examples with the full rule set and the shipped rules.yaml', () => {
     for (const rule of RULES) {
       expect(report.results.some((r) => r.ruleId === rule.meta.id && r.status === 'pass'), `${rule.meta.id} passes`).toBe(true);
     }
-    expect(report.verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(report.verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
     expect(report.run.warnings).toEqual([]);
   });
 
@@ -86,7 +86,7 @@ describe('examples with the full rule set and the shipped rules.yaml', () => {
     // With the failures waived by --fail-on none, the audit is still incomplete: exit 3.
     const policy = loadPolicy(path.join(REPO_ROOT, 'rules.yaml'));
     const lenient = audit(loadSnapshot(path.join(REPO_ROOT, 'examples/noncompliant.snapshot.json')), policy, { failOn: 'none', now: NOW });
-    expect(lenient.verdict).toEqual({ exitCode: 3, gateFailures: 0, incomplete: 3 });
+    expect(lenient.verdict).toEqual({ exitCode: 3, gateFailures: 0, incomplete: 3, unread: 1 });
   });
 
   const listed = listedFindings();

@@ -2,7 +2,7 @@
  * From a snapshot and a policy to the AuditReport every report format renders: evaluation,
  * summary, and the gate verdict (exit code).
  */
-import type { Snapshot } from '../model/snapshot.js';
+import type { ReadError, Snapshot } from '../model/snapshot.js';
 import { RULES } from '../rules/index.js';
 import { TOOL_NAME, TOOL_VERSION, ruleHelpUri } from '../version.js';
 import { evaluate } from './engine.js';
@@ -51,7 +51,13 @@ export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
   return failOn !== 'none' && SEVERITY_RANK[severity] >= SEVERITY_RANK[failOn];
 }
 
-export function verdictOf(results: Result[], failOn: FailOn, allowIncomplete = false, baseline?: Set<string>): Verdict {
+export function verdictOf(
+  results: Result[],
+  failOn: FailOn,
+  allowIncomplete = false,
+  baseline?: Set<string>,
+  readErrors: readonly ReadError[] = [],
+): Verdict {
   let gateFailures = 0;
   let incomplete = 0;
   for (const r of results) {
@@ -59,8 +65,9 @@ export function verdictOf(results: Result[], failOn: FailOn, allowIncomplete = f
     if (r.status === 'fail' && atOrAbove(r.severity, failOn) && !baseline?.has(r.fingerprint)) gateFailures++;
     if (r.status === 'not-evaluated') incomplete++;
   }
-  const exitCode = gateFailures > 0 ? 1 : incomplete > 0 && !allowIncomplete ? 3 : 0;
-  return { exitCode, gateFailures, incomplete };
+  const unread = readErrors.length;
+  const exitCode = gateFailures > 0 ? 1 : (incomplete > 0 || unread > 0) && !allowIncomplete ? 3 : 0;
+  return { exitCode, gateFailures, incomplete, unread };
 }
 
 /** The SARIF category when none is given: what was audited. */
@@ -128,6 +135,6 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
     results,
     clusters: topologyOf(snapshot),
     summary: summarize(results),
-    verdict: verdictOf(results, options.failOn, options.allowIncomplete, options.baseline),
+    verdict: verdictOf(results, options.failOn, options.allowIncomplete, options.baseline, snapshot.readErrors),
   };
 }

@@ -132,6 +132,11 @@ export interface Verdict {
   gateFailures: number;
   /** Not-evaluated, unwaived results. */
   incomplete: number;
+  /**
+   * Parts of the scope the collection could not read. Counted on their own because some leave no
+   * result behind at all (a project whose clusters could not be listed has no cluster to judge).
+   */
+  unread: number;
 }
 
 /**

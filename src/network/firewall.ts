@@ -120,7 +120,9 @@ const EVERYTHING: Interval[] = [
 /**
  * The remote addresses a rule matches: `destinationRanges` for egress, `sourceRanges` for ingress
  * (empty = 0.0.0.0/0, the API's default); for ingress, a source instance whose tags or service
- * account the rule names matches wherever it is.
+ * account the rule names matches wherever it is. Filters on the node's own address (an ingress
+ * rule's `destinationRanges`, an egress rule's `sourceRanges`) are not modelled: the snapshot does
+ * not say which address each node has, so such a rule counts for every node it targets.
  */
 function remoteIntervals(rule: Firewall, query: FirewallQuery): Interval[] {
   if (query.direction === 'INGRESS') {

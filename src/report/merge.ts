@@ -183,7 +183,7 @@ export function mergeJsonReports(shards: { file: string; report: JsonReport }[],
       (c) => c.fullName,
     ),
     summary: summarize(results),
-    verdict: verdictOf(results, failOn, allowIncomplete),
+    verdict: verdictOf(results, failOn, allowIncomplete, undefined, run.readErrors),
   };
 }
 

@@ -81,7 +81,10 @@ export function renderText(report: AuditReport, options: ReportOptions = {}): st
   );
   const gate = `Gate (--fail-on ${run.failOn}): `;
   if (verdict.exitCode === 1) lines.push(c.red(c.bold(`${gate}FAILED — ${verdict.gateFailures} finding(s) at or above ${run.failOn}`)));
-  else if (verdict.exitCode === 3) lines.push(c.magenta(c.bold(`${gate}INCOMPLETE — ${verdict.incomplete} result(s) not evaluated`)));
+  else if (verdict.exitCode === 3) {
+    const parts = [verdict.incomplete ? `${verdict.incomplete} result(s) not evaluated` : '', verdict.unread ? `${verdict.unread} part(s) of the scope not read` : ''].filter(Boolean);
+    lines.push(c.magenta(c.bold(`${gate}INCOMPLETE — ${parts.join(', ')}`)));
+  }
   else lines.push(c.green(c.bold(`${gate}PASSED`)));
   return lines.join('\n') + '\n';
 }

@@ -76,7 +76,8 @@ describe('audit and collect against an emulator given by --endpoint', () => {
 
       const audited = await cli(['audit', '--project', 'acme-locked-down', ...endpoints, '--timeout-ms', '2000']);
       expect(audited.code).toBe(3);
-      expect(audited.stderr).toMatch(/the clusters of acme-locked-down could not be listed/);
+      expect(audited.stdout).toMatch(/could not read clusters of project acme-locked-down: HTTP 403/);
+      expect(audited.stdout).toMatch(/INCOMPLETE — \d+ part\(s\) of the scope not read/);
       expect(emu.requests.every((r) => r.method === 'GET')).toBe(true);
     } finally {
       await emu.close();

@@ -35,14 +35,14 @@ describe('audit: summary and verdict', () => {
   });
 
   it('exits 1 when a fail is at or above --fail-on, counting the gate failures', () => {
-    expect(run().verdict).toEqual({ exitCode: 1, gateFailures: 2, incomplete: 1 });
-    expect(run(undefined, '', 'low').verdict).toEqual({ exitCode: 1, gateFailures: 3, incomplete: 1 });
-    expect(run([critical], 'rules:\n  private-nodes: medium\n', 'high').verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(run().verdict).toEqual({ exitCode: 1, gateFailures: 2, incomplete: 1, unread: 0 });
+    expect(run(undefined, '', 'low').verdict).toEqual({ exitCode: 1, gateFailures: 3, incomplete: 1, unread: 0 });
+    expect(run([critical], 'rules:\n  private-nodes: medium\n', 'high').verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
   });
 
   it('exits 3 when nothing fails the gate but something was not evaluated, 0 with --allow-incomplete', () => {
-    expect(run([low, incomplete]).verdict).toEqual({ exitCode: 3, gateFailures: 0, incomplete: 1 });
-    expect(run([low, incomplete], '', 'high', true).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 1 });
+    expect(run([low, incomplete]).verdict).toEqual({ exitCode: 3, gateFailures: 0, incomplete: 1, unread: 0 });
+    expect(run([low, incomplete], '', 'high', true).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 1, unread: 0 });
     // A gate failure wins over incompleteness.
     expect(run([critical, incomplete], '', 'high', true).verdict.exitCode).toBe(1);
   });
@@ -52,18 +52,18 @@ describe('audit: summary and verdict', () => {
     const waiveAll = ['a', 'b']
       .map((n) => `  - rule: private-nodes\n    resource: "${clusterName(n)}"\n    reason: NET-1\n    expires: 2027-01-01\n`)
       .join('');
-    expect(run([critical], `exceptions:\n${waiveAll}`).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(run([critical], `exceptions:\n${waiveAll}`).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
   });
 
   it('a waived not-evaluated result does not make the audit incomplete', () => {
     const yaml = `exceptions:\n  - rule: dns-gcr\n    resource: "${clusterName('a')}"\n    reason: no DNS read access yet\n    expires: 2027-01-01\n`;
-    expect(run([incomplete], yaml).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(run([incomplete], yaml).verdict).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
   });
 
   it('a baseline keeps known findings out of the gate', () => {
     const report = run([critical]);
     const baseline = new Set(report.results.filter((r) => r.status === 'fail').map((r) => r.fingerprint));
-    expect(verdictOf(report.results, 'high', false, baseline)).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(verdictOf(report.results, 'high', false, baseline)).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
     expect(verdictOf(report.results, 'high', false, new Set([[...baseline][0]])).gateFailures).toBe(1);
   });
 
@@ -103,6 +103,14 @@ describe('audit: summary and verdict', () => {
       failBySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
       waived: 0,
     });
-    expect(verdictOf(empty, 'low')).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0 });
+    expect(verdictOf(empty, 'low')).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
+  });
+});
+
+describe('parts of the scope that could not be read', () => {
+  it('make the audit incomplete even when they leave no result behind', () => {
+    const readErrors = [{ project: 'p', collection: 'clusters' as const, status: 403, message: 'container.clusters.list denied' }];
+    expect(verdictOf([], 'high', false, undefined, readErrors)).toEqual({ exitCode: 3, gateFailures: 0, incomplete: 0, unread: 1 });
+    expect(verdictOf([], 'high', true, undefined, readErrors).exitCode).toBe(0);
   });
 });

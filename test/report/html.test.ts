@@ -132,11 +132,11 @@ describe('html report: header', () => {
   it('states the gate verdict for the chosen --fail-on', () => {
     expect(report.verdict.exitCode).toBe(1);
     expect(page).toMatch(/Gate --fail-on high: FAILED<span class="sub">\d+ failing findings at or above high; exit code 1/);
-    const incomplete: AuditReport = { ...report, verdict: { exitCode: 3, gateFailures: 0, incomplete: 2 } };
+    const incomplete: AuditReport = { ...report, verdict: { exitCode: 3, gateFailures: 0, incomplete: 2, unread: 0 } };
     expect(renderHtml(incomplete)).toContain('Gate --fail-on high: INCOMPLETE<span class="sub">2 results not evaluated');
-    const passed: AuditReport = { ...report, run: { ...report.run, failOn: 'critical', allowIncomplete: true }, verdict: { exitCode: 0, gateFailures: 0, incomplete: 2 } };
+    const passed: AuditReport = { ...report, run: { ...report.run, failOn: 'critical', allowIncomplete: true }, verdict: { exitCode: 0, gateFailures: 0, incomplete: 2, unread: 0 } };
     expect(renderHtml(passed)).toMatch(/Gate --fail-on critical: PASSED.*2 results were not evaluated \(--allow-incomplete\)/);
-    const off: AuditReport = { ...report, run: { ...report.run, failOn: 'none' }, verdict: { exitCode: 0, gateFailures: 0, incomplete: 0 } };
+    const off: AuditReport = { ...report, run: { ...report.run, failOn: 'none' }, verdict: { exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 } };
     expect(renderHtml(off)).toContain('Gate off (--fail-on none): PASSED');
   });
 });
