@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Snapshot } from '../../src/model/snapshot.js';
+import { emptySnapshot, type Snapshot } from '../../src/model/snapshot.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -17,21 +17,7 @@ export function compliantSnapshot(): Snapshot {
 
 /** A snapshot with only the given parts; missing collections are empty. */
 export function partialSnapshot(parts: Partial<Snapshot>): Snapshot {
-  return {
-    schemaVersion: 1,
-    generatedAt: '2026-11-20T03:00:00.000Z',
-    scope: { kind: 'fixture', projects: [] },
-    networks: [],
-    subnetworks: [],
-    routes: [],
-    firewalls: [],
-    routers: [],
-    managedZones: [],
-    clusters: [],
-    instances: [],
-    readErrors: [],
-    ...parts,
-  };
+  return { ...emptySnapshot({ kind: 'fixture', projects: [] }), generatedAt: '2026-11-20T03:00:00.000Z', ...parts };
 }
 
 export function readJson<T>(file: string): T {
