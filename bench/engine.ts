@@ -368,7 +368,7 @@ export interface EngineMeasurement {
   peakRssMiB: number;
   /** Heap in use after the snapshot was built, before evaluation, in MiB. */
   snapshotHeapMiB: number;
-  /** CPU milliseconds per rule (index building excluded), slowest first. */
+  /** CPU milliseconds per rule, best of two runs (index building excluded), slowest first. */
   perRuleCpuMs: { id: string; ms: number }[];
 }
 
@@ -414,10 +414,15 @@ export function measureEngine(projects: number, warmRuns = 3): EngineMeasurement
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
 
   const indexCpuMs = timed(() => new SnapshotIndex(snapshot)).timing.cpuMs;
+  // Best of two per rule: a single run at full size often carries a major collection of the whole
+  // heap (the previous rule's results), which is no cost of the rule itself.
   const perRuleCpuMs = RULES.map((rule) => {
-    gc();
-    const { timing } = timed(() => evaluate(snapshot, policy, [rule], { now: options.now }));
-    return { id: rule.meta.id, ms: Math.max(0, timing.cpuMs - indexCpuMs) };
+    let best = Infinity;
+    for (let i = 0; i < 2; i++) {
+      gc();
+      best = Math.min(best, timed(() => evaluate(snapshot, policy, [rule], { now: options.now })).timing.cpuMs);
+    }
+    return { id: rule.meta.id, ms: Math.max(0, best - indexCpuMs) };
   }).sort((a, b) => b.ms - a.ms);
 
   return {

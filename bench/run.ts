@@ -1,11 +1,20 @@
 /**
  * `npm run bench`: runs every benchmark section, prints one table per section and writes
  * bench/results.json. Not a test: figures depend on the machine. Add a section by adding an entry.
+ * `npm run bench -- collect engine` runs only the sections named (the other sections' figures in
+ * bench/results.json are kept). A section that fails is
+ * reported as failed (its error in the JSON) and the others still run; the exit status is then 1.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCollectBenchmark } from './collect.js';
+import { benchEngine, tableRows } from './engine.js';
+import { benchReports } from './reports.js';
+import { benchHtmlReports } from './report-html.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const round = (n: number) => Math.round(n);
 
 interface Section {
   name: string;
@@ -16,8 +25,32 @@ interface Section {
 const sections: Section[] = [
   {
     name: 'collect',
-    describe: 'live collector against the emulator: 200 generated projects, 20 ms per call (ratios to the lower bounds)',
-    run: async () => (await runCollectBenchmark()) as unknown as Record<string, string | number>[],
+    describe:
+      'organization collection through the emulator (own process): 1,000 generated projects, 50 ms per call, 1% 429s; 1 shard, and 4 shards as 4 processes side by side; median of 3 runs; target: wall ≤ 1.5× the round-trip bound, 0 failed projects',
+    run: async () => (await runCollectBenchmark({ log })) as unknown as Record<string, string | number>[],
+  },
+  {
+    name: 'engine',
+    describe: 'rule evaluation of a generated organization (10,000 clusters, 100,000 firewall rules, 50,000 routes) and of a tenth of it, each in its own process',
+    run: async () => tableRows(await benchEngine({ log })),
+  },
+  {
+    name: 'reports',
+    describe: 'rendering every report format for 25,000 results (best of two renders)',
+    run: async () => tableRows(await benchReports({ log })),
+  },
+  {
+    name: 'html',
+    describe: 'HTML report opened from file:// in Chromium: render, load and one filter change',
+    run: async () =>
+      (await benchHtmlReports()).map((r) => ({
+        findings: r.findings,
+        clusters: r.clusters,
+        renderMs: round(r.renderMs),
+        MiB: Number((r.bytes / 1024 / 1024).toFixed(1)),
+        loadMs: round(r.loadMs),
+        filterMs: round(r.filterMs),
+      })),
   },
 ];
 
@@ -31,13 +64,36 @@ function table(rows: Record<string, string | number>[]): string {
 
 const only = process.argv.slice(2);
 const results: Record<string, unknown> = { generatedAt: new Date().toISOString(), node: process.version, sections: {} };
+const unknown = only.filter((name) => !sections.some((s) => s.name === name));
+if (unknown.length) {
+  process.stderr.write(`bench: unknown section(s) ${unknown.join(', ')} (sections: ${sections.map((s) => s.name).join(', ')})\n`);
+  process.exit(2);
+}
+let failed = false;
 for (const section of sections) {
   if (only.length && !only.includes(section.name)) continue;
   process.stdout.write(`\n## ${section.name}: ${section.describe}\n`);
-  const rows = await section.run();
-  process.stdout.write(table(rows));
-  (results.sections as Record<string, unknown>)[section.name] = rows;
+  try {
+    const rows = await section.run();
+    process.stdout.write(table(rows));
+    (results.sections as Record<string, unknown>)[section.name] = rows;
+  } catch (e) {
+    failed = true;
+    const message = (e as Error).message.split('\n')[0];
+    process.stdout.write(`FAILED: ${message}\n`);
+    (results.sections as Record<string, unknown>)[section.name] = { error: message };
+  }
 }
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results.json');
+if (only.length) {
+  // A run of some sections keeps the others' last figures, so bench/results.json stays whole.
+  try {
+    const previous = JSON.parse(readFileSync(out, 'utf8')) as { sections?: Record<string, unknown> };
+    results.sections = { ...previous.sections, ...(results.sections as Record<string, unknown>) };
+  } catch {
+    // no previous results (or unreadable): this run's sections alone
+  }
+}
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}\n`);
+if (failed) process.exitCode = 1;

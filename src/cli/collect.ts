@@ -2,10 +2,11 @@
 import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
 import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
-import { DEFAULT_CALL_POLICY } from '../collectors/live/calls.js';
+import { DEFAULT_CALL_POLICY, formatApiStats, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { parseShard } from '../shard.js';
 import { writeFileAtomic } from './outputs.js';
 import { UsageError } from './usage-error.js';
 
@@ -18,6 +19,9 @@ export interface CollectArgs {
   retries: number;
   concurrency: number;
   'page-size': number;
+  'max-rps'?: number;
+  'retry-budget'?: number;
+  shard?: string;
   progress?: boolean;
 }
 
@@ -35,6 +39,15 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('retries', { type: 'number', default: DEFAULT_CALL_POLICY.retries, describe: 'Retries of a call answered 429/503 or timed out (exponential backoff with jitter)' })
     .option('concurrency', { type: 'number', default: DEFAULT_CALL_POLICY.concurrency, describe: 'API calls in flight at once' })
     .option('page-size', { type: 'number', default: 1000, describe: 'Page size asked of the APIs (asset: at most 1000, compute: at most 500)' })
+    .option('max-rps', { type: 'number', describe: 'Requests started per second, per API (compute, container, dns, asset), retries included (default: no limit)' })
+    .option('retry-budget', {
+      type: 'number',
+      describe: `Retries allowed per API over the run; once spent, throttled calls fail at once into read errors (exit 3) (default: ${RETRY_BUDGET_FLOOR} or ${RETRY_BUDGET_SHARE * 100}% of the calls made, whichever is larger)`,
+    })
+    .option('shard', {
+      type: 'string',
+      describe: 'i/n: only the projects whose stable hash falls in shard i of n (from 1); auto: from CLOUD_RUN_TASK_INDEX/COUNT or JOB_COMPLETION_INDEX with SHARD_COUNT',
+    })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
 }
 
@@ -79,18 +92,21 @@ export function endpointsFrom(specs: string[] | undefined): Partial<Record<LiveS
 
 /** Every flag checked before anything is collected; `scope` may come from elsewhere (the emulator). */
 export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOptions {
-  const showProgress = args.progress ?? progressWanted();
-  return {
-    scope,
-    endpoints: endpointsFrom(args.endpoint),
-    policy: {
-      timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
-      retries: positiveInt(args.retries, 'retries', 0),
-      concurrency: positiveInt(args.concurrency, 'concurrency'),
-    },
-    pageSize: positiveInt(args['page-size'], 'page-size'),
-    progress: showProgress ? terminalProgress() : undefined,
+  const maxRps = args['max-rps'];
+  if (maxRps !== undefined && !(Number.isFinite(maxRps) && maxRps > 0)) throw new UsageError(`--max-rps ${maxRps}: expected a number of requests per second above 0`);
+  const retryBudget = args['retry-budget'] === undefined ? undefined : positiveInt(args['retry-budget'], 'retry-budget', 0);
+  const shard = args.shard === undefined ? undefined : parseShard(args.shard);
+  const pageSize = positiveInt(args['page-size'], 'page-size');
+  const policy = {
+    timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
+    retries: positiveInt(args.retries, 'retries', 0),
+    concurrency: positiveInt(args.concurrency, 'concurrency'),
+    ...(maxRps !== undefined ? { maxRps } : {}),
+    ...(retryBudget !== undefined ? { retryBudget } : {}),
   };
+  // Built last: a progress bar must not be drawn for a run that a bad flag is about to stop.
+  const showProgress = args.progress ?? progressWanted();
+  return { scope, endpoints: endpointsFrom(args.endpoint), policy, pageSize, ...(shard ? { shard } : {}), progress: showProgress ? terminalProgress() : undefined };
 }
 
 /** Collects, or says in one line why the scope could not be listed (exit 3: nothing was audited). */
@@ -99,29 +115,41 @@ export async function collectOrExplain(options: LiveOptions): Promise<{ snapshot
     return await collectLive(options);
   } catch (e) {
     if (e instanceof ScopeError) {
-      process.stderr.write(`gke-private-audit: ${e.message}\n`);
+      process.stderr.write(`gke-private-audit: ${e.message}\napi calls: ${formatApiStats(e.apis)}\n`);
       return undefined;
     }
     throw e;
   }
 }
 
+/** Two lines for stderr: what was collected, then the calls made, retried and failed per API. */
 export function describeCollection(snapshot: Snapshot, stats: LiveStats): string {
+  const shard = snapshot.scope.shard ? ` (shard ${snapshot.scope.shard})` : '';
   return (
-    `collected ${stats.projects} project(s): ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
+    `collected ${stats.projects} project(s)${shard}: ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
     `${snapshot.managedZones.length} DNS zone(s) in ${stats.calls} API call(s) (${stats.retries} retried), ${(stats.wallMs / 1000).toFixed(1)} s` +
-    (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '')
+    (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '') +
+    `\napi calls: ${formatApiStats(stats.apis)}`
   );
 }
 
 interface CollectCommandArgs extends CollectArgs {
   out: string;
+  'allow-incomplete': boolean;
 }
 
 export const collectCommand = {
   command: 'collect',
-  describe: 'Read live GCP state (projects, a folder or an organization) into a snapshot file',
-  builder: (y: Argv) => withCollectOptions(y).option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (atomically)' }),
+  describe:
+    'Read live GCP state (projects, a folder or an organization) into a snapshot file; exits 3 after writing it when some parts could not be read (unless --allow-incomplete)',
+  builder: (y: Argv) =>
+    withCollectOptions(y)
+      .option('out', { type: 'string', demandOption: true, describe: 'Snapshot file to write (atomically)' })
+      .option('allow-incomplete', {
+        type: 'boolean',
+        default: false,
+        describe: 'Exit 0 even when some parts could not be read (they are still recorded in the snapshot, so check reports them as not evaluated)',
+      }),
   handler: async (args: CollectCommandArgs): Promise<number> => {
     const scope = scopeFrom(args);
     if (!scope) throw new UsageError('collect needs a scope: --project ID (repeatable), --folder ID or --org ID');
@@ -130,10 +158,12 @@ export const collectCommand = {
     if (!collected) return 3;
     const { snapshot, stats } = collected;
     writeFileAtomic(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
-    process.stderr.write(`${describeCollection(snapshot, stats)}; wrote ${args.out}\n`);
+    process.stderr.write(`${describeCollection(snapshot, stats)}\nwrote ${args.out}\n`);
     for (const e of snapshot.readErrors) {
       process.stderr.write(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}\n`);
     }
-    return 0;
+    // The snapshot is written either way (check reports the unread parts as not evaluated), but a
+    // pipeline that goes on with it must know it is incomplete, as audit's verdict would say.
+    return snapshot.readErrors.length && !args['allow-incomplete'] ? 3 : 0;
   },
 };

@@ -49,6 +49,13 @@ export interface RequestRecord {
   service: Service | 'unknown';
   /** HTTP status answered; 0 while (or when) the call hangs. */
   status: number;
+  /** When the request arrived (ms, `performance.now()` of the emulator's process). */
+  at: number;
+  /**
+   * The `x-goog-api-client` header, when sent: the official clients name themselves in it
+   * (gax: `gax/… gapic/… rest/…`, @google-cloud/common: `gccl/…`), which shows who made the call.
+   */
+  apiClient?: string;
 }
 
 export interface RunningEmulator {
@@ -197,6 +204,11 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A body already serialized (asset pages: the emulator must not be what a benchmark measures). */
+class RawJson {
+  constructor(readonly text: string) {}
+}
+
 export async function startEmulator(world: World, options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const index = indexWorld(world);
   const roll = dice(options.seed ?? 1);
@@ -242,7 +254,10 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     return { kind: `compute#${key.slice(0, -1)}AggregatedList`, items, ...(p.next ? { nextPageToken: p.next } : {}) };
   };
 
-  const assetsFor = (parent: string, query: URLSearchParams): Json => {
+  // The world does not change: an asset listing is built and serialized once per parent, types and content.
+  const listings = new Map<string, string[]>();
+
+  const assetsFor = (parent: string, query: URLSearchParams): RawJson => {
     const [kind, id] = parent.split('/');
     let projects: ProjectData[];
     if (kind === 'projects') projects = [projectData(id, 'asset')];
@@ -259,18 +274,24 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     }
     const wanted = (t: string) => types.size === 0 || types.has(t);
     const withResource = ['1', 'RESOURCE'].includes(query.get('contentType') ?? '');
-    const assets: Json[] = [];
-    for (const d of projects) {
-      if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
-      for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
+    const key = `${parent}\u0000${[...types].sort().join(',')}\u0000${withResource}`;
+    let listing = listings.get(key);
+    if (!listing) {
+      const assets: Json[] = [];
+      for (const d of projects) {
+        if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
+        for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
+      }
+      listing = (withResource ? assets : assets.map(({ resource: _resource, ...rest }) => rest)).map((a) => JSON.stringify(a));
+      listings.set(key, listing);
     }
-    const shaped = withResource ? assets : assets.map(({ resource: _resource, ...rest }) => rest);
-    const p = page(shaped, query, 'pageSize', 100, 1000, options.pageSize);
-    return { readTime: new Date().toISOString(), assets: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+    const p = page(listing, query, 'pageSize', 100, 1000, options.pageSize);
+    const next = p.next ? `,"nextPageToken":${JSON.stringify(p.next)}` : '';
+    return new RawJson(`{"readTime":${JSON.stringify(new Date().toISOString())},"assets":[${p.items.join(',')}]${next}}`);
   };
 
   /** Routes one GET to its answer; throws HttpError for Google's error answers. */
-  const answer = (pathname: string, query: URLSearchParams): Json => {
+  const answer = (pathname: string, query: URLSearchParams): Json | RawJson => {
     let m: RegExpExecArray | null;
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks(?:\/([^/]+))?$/.exec(pathname))) {
       const d = projectData(m[1], 'compute');
@@ -323,12 +344,14 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const record: RequestRecord = { method: req.method ?? '', path: url.pathname, query: url.search, service: serviceOf(url.pathname), status: 0 };
+    const record: RequestRecord = { method: req.method ?? '', path: url.pathname, query: url.search, service: serviceOf(url.pathname), status: 0, at: performance.now() };
+    const apiClient = req.headers['x-goog-api-client'];
+    if (typeof apiClient === 'string') record.apiClient = apiClient;
     requests.push(record);
-    const send = (status: number, body: Json) => {
+    const send = (status: number, body: Json | RawJson) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
-      res.end(JSON.stringify(body));
+      res.end(body instanceof RawJson ? body.text : JSON.stringify(body));
     };
     const faulty = !options.faultPath || options.faultPath.test(url.pathname);
     if (faulty && options.hang && roll() < options.hang) {
@@ -353,8 +376,9 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
       }
     })();
   });
-  // Keep-alive sockets must not hold close() up.
-  server.keepAliveTimeout = 1000;
+  // Clients reuse a socket only until a second before the server's advertised keep-alive timeout,
+  // so a short one makes every call a new connection. close() ends idle sockets itself.
+  server.keepAliveTimeout = 10_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

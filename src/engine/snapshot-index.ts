@@ -38,6 +38,9 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
   return map;
 }
 
+/** What `readErrorsFor` answers for the (usual) project that read fine: shared, so frozen. */
+const NO_READ_ERRORS: ReadError[] = Object.freeze([]) as unknown as ReadError[];
+
 export class SnapshotIndex {
   readonly snapshot: Snapshot;
   private readonly networks: Map<string, Network>;
@@ -50,7 +53,11 @@ export class SnapshotIndex {
   private readonly zonesByDnsName: Map<string, ManagedZone[]>;
   private readonly clustersByNetwork: Map<string, Cluster[]>;
   private readonly instancesByCluster: Map<string, Instance[]>;
-  private readonly readErrors: Map<string, ReadError[]>;
+  /** Read errors by project, then by collection. */
+  private readonly readErrors: Map<string, Map<CollectionKind, ReadError[]>>;
+  private readonly identities = new Map<string, NodeIdentity[]>();
+  private readonly memos = new Map<string, Map<string, unknown>>();
+  private readonly memosOn = new Map<string, WeakMap<object, unknown>>();
 
   constructor(snapshot: Snapshot) {
     this.snapshot = snapshot;
@@ -87,7 +94,17 @@ export class SnapshotIndex {
       if (list) list.push(inst);
       else this.instancesByCluster.set(cluster.fullName, [inst]);
     }
-    this.readErrors = groupBy(snapshot.readErrors, (e) => `${e.project}/${e.collection}`);
+    this.readErrors = new Map();
+    for (const e of snapshot.readErrors) {
+      let byCollection = this.readErrors.get(e.project);
+      if (!byCollection) {
+        byCollection = new Map();
+        this.readErrors.set(e.project, byCollection);
+      }
+      const list = byCollection.get(e.collection);
+      if (list) list.push(e);
+      else byCollection.set(e.collection, [e]);
+    }
   }
 
   get clusters(): Cluster[] {
@@ -153,6 +170,17 @@ export class SnapshotIndex {
    * the tag GKE adds to every node.
    */
   nodeIdentities(cluster: Cluster): NodeIdentity[] {
+    // Several rules ask for the same cluster's identities; one array per cluster also lets them
+    // key their shared decisions on the identity objects themselves.
+    let identities = this.identities.get(cluster.fullName);
+    if (!identities) {
+      identities = this.deriveIdentities(cluster);
+      this.identities.set(cluster.fullName, identities);
+    }
+    return identities;
+  }
+
+  private deriveIdentities(cluster: Cluster): NodeIdentity[] {
     const instances = this.instancesOf(cluster);
     if (instances.length > 0) {
       return instances.map((i) => ({ label: i.name, tags: i.tags, serviceAccounts: i.serviceAccounts }));
@@ -170,12 +198,55 @@ export class SnapshotIndex {
    * resource named (a zone's record sets).
    */
   readErrorsFor(project: string, collection: CollectionKind, resource?: string): ReadError[] {
-    const errors = this.readErrors.get(`${project}/${collection}`) ?? [];
+    // Asked for every cluster by several rules: two lookups on the strings given, no key built.
+    const errors = this.readErrors.get(project)?.get(collection);
+    if (!errors) return NO_READ_ERRORS;
     return errors.filter((e) => e.resource === undefined || e.resource === resource);
   }
 
   /** True when the value at `path` (or anything under it) is unknown until apply. */
   isUnknown(entity: Entity, path: string): boolean {
-    return (entity.unknown ?? []).some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+    const unknown = entity.unknown;
+    // Asked millions of times at organization scale, almost always of an entity with nothing unknown.
+    if (unknown === undefined || unknown.length === 0) return false;
+    return unknown.some((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
+  }
+
+  /**
+   * A value derived from this snapshot, computed on first request and shared by every rule of the
+   * evaluation (which builds one index): the firewall rules of a network by tag, a network's
+   * unreadable routes, the ranges of its subnets. `namespace` names the kind of value (a constant),
+   * `key` what it is of (usually a full name taken from the snapshot, whose hash the engine keeps,
+   * so a lookup builds no string); `compute` must be a pure function of the snapshot and the key,
+   * so rules stay pure.
+   */
+  memo<T>(namespace: string, key: string, compute: () => T): T {
+    let memos = this.memos.get(namespace);
+    if (!memos) {
+      memos = new Map();
+      this.memos.set(namespace, memos);
+    }
+    if (memos.has(key)) return memos.get(key) as T;
+    const value = compute();
+    memos.set(key, value);
+    return value;
+  }
+
+  /**
+   * `memo` for a value that belongs to an object the evaluation hands around (a node identity, a
+   * selection of rules): looked up by the object itself, so hot paths need no long string key.
+   * `key` names what else the value depends on; `compute` must be pure, as for `memo`.
+   */
+  memoOn<T>(owner: object, key: string, compute: () => T): T {
+    // One table per kind of value (a few dozen), not one per owner (hundreds of thousands).
+    let memos = this.memosOn.get(key);
+    if (!memos) {
+      memos = new WeakMap();
+      this.memosOn.set(key, memos);
+    }
+    if (memos.has(owner)) return memos.get(owner) as T;
+    const value = compute();
+    memos.set(owner, value);
+    return value;
   }
 }

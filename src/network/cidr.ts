@@ -135,7 +135,10 @@ export function subtract(target: Interval, cover: Interval[]): Interval[] {
 /** True when the union of `cover` contains all of `target` (e.g. several blocks covering one range). */
 export function coveredBy(target: string | Interval, cover: (string | Interval)[]): boolean {
   const t = typeof target === 'string' ? parseCidr(target) : target;
-  return subtract(t, cover.map((c) => (typeof c === 'string' ? parseCidr(c) : c))).length === 0;
+  const intervals = cover.map((c) => (typeof c === 'string' ? parseCidr(c) : c));
+  // Usually one block holds the whole target: say so without merging and cutting the lot.
+  for (const c of intervals) if (contains(c, t)) return true;
+  return subtract(t, intervals).length === 0;
 }
 
 /** Formats an interval's first address (for messages). */

@@ -51,12 +51,27 @@ export const IMPLIED_PRIORITY = 65535;
 
 const PROTOCOL_NUMBERS: Record<string, number> = { icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 };
 const PORT_PROTOCOLS = new Set([6, 17, 132]);
+/** Protocol names by number, for packets people can read. */
+const PROTOCOL_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PROTOCOL_NUMBERS).map(([n, k]) => [String(k), n]));
+
+// Protocols are written a handful of ways in a whole organization; their keys are kept, so the
+// hot path compares strings without trimming and lower-casing them again.
+const protocolKeys = new Map<string, string>();
 
 /** `tcp` and `6` are the same protocol; names the table does not know compare as written. */
 function protocolKey(protocol: string): string {
-  const p = protocol.trim().toLowerCase();
-  return String(PROTOCOL_NUMBERS[p] ?? p);
+  let key = protocolKeys.get(protocol);
+  if (key === undefined) {
+    const p = protocol.trim().toLowerCase();
+    key = String(PROTOCOL_NUMBERS[p] ?? p);
+    if (protocolKeys.size >= 10_000) protocolKeys.clear();
+    protocolKeys.set(protocol, key);
+  }
+  return key;
 }
+
+/** `all` matches every protocol (`protocolKey` leaves it as written, lower-cased). */
+const ALL_PROTOCOLS = 'all';
 
 function hasPorts(protocol: string): boolean {
   return PORT_PROTOCOLS.has(Number(protocolKey(protocol)));
@@ -78,12 +93,27 @@ export function parsePortRange(text: string): [number, number] {
  * fall in one of them. A packet without a port matches only permissions without ports.
  */
 export function permissionMatches(permission: FirewallPermission, packet: Packet): boolean {
-  if (permission.IPProtocol.trim().toLowerCase() === 'all') return true;
-  if (protocolKey(permission.IPProtocol) !== protocolKey(packet.protocol)) return false;
+  return matchesKey(permission, protocolKey(packet.protocol), packet.port);
+}
+
+function matchesKey(permission: FirewallPermission, packetKey: string, port: number | undefined): boolean {
+  const key = protocolKey(permission.IPProtocol);
+  if (key === ALL_PROTOCOLS) return true;
+  if (key !== packetKey) return false;
   if (!permission.ports || permission.ports.length === 0) return true;
-  if (packet.port === undefined) return false;
-  const port = packet.port;
-  return portRanges(permission).some(([low, high]) => low <= port && port <= high);
+  if (port === undefined) return false;
+  for (const [low, high] of portRanges(permission)) if (low <= port && port <= high) return true;
+  return false;
+}
+
+function anyMatches(permissions: readonly FirewallPermission[], packetKey: string, port: number | undefined): boolean {
+  for (const p of permissions) if (matchesKey(p, packetKey, port)) return true;
+  return false;
+}
+
+function sharesAny(a: readonly string[], b: readonly string[]): boolean {
+  for (const x of a) if (b.includes(x)) return true;
+  return false;
 }
 
 // Parsed once per permission object: every node of every cluster asks the same rules, and a
@@ -102,13 +132,17 @@ function portRanges(permission: FirewallPermission): [number, number][] {
 /** Whether the rule is enforced at the instance: no targets means every instance of the network. */
 export function firewallTargets(rule: Firewall, target: FirewallIdentity): boolean {
   if (rule.targetTags.length === 0 && rule.targetServiceAccounts.length === 0) return true;
-  return rule.targetTags.some((t) => target.tags.includes(t)) || rule.targetServiceAccounts.some((s) => target.serviceAccounts.includes(s));
+  return sharesAny(rule.targetTags, target.tags) || sharesAny(rule.targetServiceAccounts, target.serviceAccounts);
 }
 
 /** What the rule does to the packet, if it matches it at all (a deny permission takes precedence). */
 export function firewallAction(rule: Firewall, packet: Packet): 'allow' | 'deny' | undefined {
-  if (rule.denied.some((p) => permissionMatches(p, packet))) return 'deny';
-  if (rule.allowed.some((p) => permissionMatches(p, packet))) return 'allow';
+  return actionFor(rule, protocolKey(packet.protocol), packet.port);
+}
+
+function actionFor(rule: Firewall, packetKey: string, port: number | undefined): 'allow' | 'deny' | undefined {
+  if (anyMatches(rule.denied, packetKey, port)) return 'deny';
+  if (anyMatches(rule.allowed, packetKey, port)) return 'allow';
   return undefined;
 }
 
@@ -167,22 +201,45 @@ function byPrecedence(a: Matching, b: Matching): number {
   return a.rule.priority - b.rule.priority || (a.action === b.action ? 0 : a.action === 'deny' ? -1 : 1);
 }
 
+function anyOverlap(a: readonly Interval[], b: readonly Interval[]): boolean {
+  for (const x of a) for (const y of b) if (overlaps(x, y)) return true;
+  return false;
+}
+
 function matchingRules(rules: readonly Firewall[], query: FirewallQuery, within: Interval[]): Matching[] {
   const out: Matching[] = [];
+  const packetKey = protocolKey(query.packet.protocol);
   for (const rule of rules) {
     if (rule.disabled || rule.direction !== query.direction || !firewallTargets(rule, query.target)) continue;
-    const action = firewallAction(rule, query.packet);
+    const action = actionFor(rule, packetKey, query.packet.port);
     if (!action) continue;
     const remote = remoteIntervals(rule, query);
-    if (remote.some((r) => within.some((w) => overlaps(r, w)))) out.push({ rule, action, remote });
+    if (anyOverlap(remote, within)) out.push({ rule, action, remote });
   }
   return out.sort(byPrecedence);
 }
 
+function holds(remote: readonly Interval[], family: 4 | 6, address: bigint): boolean {
+  for (const i of remote) if (i.family === family && i.start <= address && address <= i.end) return true;
+  return false;
+}
+
 function decideAt(sorted: Matching[], direction: Direction, family: 4 | 6, address: bigint): FirewallDecision {
-  const hits = sorted.filter((m) => m.remote.some((i) => i.family === family && i.start <= address && address <= i.end));
-  if (hits.length === 0) return { action: direction === 'EGRESS' ? 'allow' : 'deny', overridden: [] };
-  return { action: hits[0].action, rule: hits[0].rule, overridden: hits.slice(1).map((h) => h.rule) };
+  let first: Matching | undefined;
+  const overridden: Firewall[] = [];
+  for (const m of sorted) {
+    if (!holds(m.remote, family, address)) continue;
+    if (first) overridden.push(m.rule);
+    else first = m;
+  }
+  if (!first) return { action: direction === 'EGRESS' ? 'allow' : 'deny', overridden };
+  return { action: first.action, rule: first.rule, overridden };
+}
+
+/** The decision for a piece of the remote range, shaped as before: no `rule` key when an implied rule decided. */
+function segmentAt(sorted: Matching[], direction: Direction, range: Interval): FirewallSegment {
+  const d = decideAt(sorted, direction, range.family, range.start);
+  return d.rule ? { range, action: d.action, rule: d.rule, overridden: d.overridden } : { range, action: d.action, overridden: d.overridden };
 }
 
 function toIntervals(remote: string | Interval | readonly (string | Interval)[]): Interval[] {
@@ -202,7 +259,7 @@ export function firewallDecisions(
   const targets = toIntervals(remote);
   const sorted = matchingRules(rules, query, targets);
   const pieces = splitAt(targets, sorted.flatMap((m) => m.remote));
-  const segments = pieces.map((range) => ({ range, ...decideAt(sorted, query.direction, range.family, range.start) }));
+  const segments = pieces.map((range) => segmentAt(sorted, query.direction, range));
   return joinAdjacent(segments, (a, b) => a.action === b.action && a.rule === b.rule && sameMembers(a.overridden, b.overridden));
 }
 
@@ -221,9 +278,9 @@ export function packetClasses(rules: readonly Firewall[]): Packet[] {
   const protocols = new Set(['6', '17', '1']);
   const cuts = new Map<string, Set<number>>();
   for (const rule of rules) {
-    for (const perm of [...rule.allowed, ...rule.denied]) {
-      const key = perm.IPProtocol.trim().toLowerCase() === 'all' ? undefined : protocolKey(perm.IPProtocol);
-      if (key === undefined) continue;
+    for (const perm of rule.allowed.concat(rule.denied)) {
+      const key = protocolKey(perm.IPProtocol);
+      if (key === ALL_PROTOCOLS) continue;
       protocols.add(key);
       for (const [low, high] of portRanges(perm)) {
         const set = cuts.get(key) ?? new Set<number>();
@@ -238,9 +295,8 @@ export function packetClasses(rules: readonly Firewall[]): Packet[] {
   protocols.add(String(other));
 
   const packets: Packet[] = [];
-  const names = Object.fromEntries(Object.entries(PROTOCOL_NUMBERS).map(([n, k]) => [String(k), n]));
   for (const key of protocols) {
-    const protocol = names[key] ?? key;
+    const protocol = PROTOCOL_NAMES[key] ?? key;
     if (!hasPorts(protocol)) {
       packets.push({ protocol });
       continue;

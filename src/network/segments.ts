@@ -5,21 +5,29 @@
  */
 import type { Interval } from './cidr.js';
 
+function compareBigInt(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The elementary pieces of `targets` cut at every start and end of `boundaries`. */
 export function splitAt(targets: Interval[], boundaries: Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const t of targets) {
-    const cuts = new Set<bigint>([t.start]);
+    // Asked for every node group and packet of an organization: plain arrays, no sets or closures.
+    const cuts: bigint[] = [t.start];
     for (const b of boundaries) {
       if (b.family !== t.family || b.end < t.start || b.start > t.end) continue;
-      if (b.start > t.start) cuts.add(b.start);
-      if (b.end < t.end) cuts.add(b.end + 1n);
+      if (b.start > t.start) cuts.push(b.start);
+      if (b.end < t.end) cuts.push(b.end + 1n);
     }
-    const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    sorted.forEach((start, i) => {
-      const end = i + 1 < sorted.length ? sorted[i + 1] - 1n : t.end;
-      out.push({ family: t.family, start, end });
-    });
+    if (cuts.length > 1) cuts.sort(compareBigInt);
+    for (let i = 0; i < cuts.length; i++) {
+      const start = cuts[i];
+      if (i > 0 && start === cuts[i - 1]) continue;
+      let next = i + 1;
+      while (next < cuts.length && cuts[next] === start) next++;
+      out.push({ family: t.family, start, end: next < cuts.length ? cuts[next] - 1n : t.end });
+    }
   }
   return out;
 }

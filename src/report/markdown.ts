@@ -81,6 +81,8 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
       : verdict.exitCode === 3
         ? `**⚠️ Audit incomplete**: ${verdict.incomplete} result(s) not evaluated.`
         : `**✅ Gate passed** (${gate}).`;
+  const helpUris = new Map(run.rules.map((r) => [r.id, r.helpUri]));
+  const ruleUri = (id: string) => helpUris.get(id) ?? '#';
   const failing = report.results.filter((r) => r.status === 'fail' && !r.waiver).sort(bySeverity);
   const notEvaluated = report.results.filter((r) => r.status === 'not-evaluated' && !r.waiver).sort(bySeverity);
   const waived = report.results.filter((r) => r.waiver).sort(bySeverity);
@@ -104,7 +106,7 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
     out.always('', `### Failing (${failing.length})`, '', '| Severity | Rule | Resource | Finding |', '| --- | --- | --- | --- |');
     for (const r of failing) {
       const at = r.resource.file ? ` (${code(`${r.resource.file}${r.resource.line ? `:${r.resource.line}` : ''}`)})` : '';
-      out.row(`| ${SEVERITY_LABEL[r.severity]} | [${code(r.ruleId)}](${ruleUri(report, r.ruleId)}) | ${code(displayName(r.resource))}${at} | ${cell(r.message)} |`);
+      out.row(`| ${SEVERITY_LABEL[r.severity]} | [${code(r.ruleId)}](${ruleUri(r.ruleId)}) | ${code(displayName(r.resource))}${at} | ${cell(r.message)} |`);
     }
   }
   if (notEvaluated.length && out.omitted === 0) {
@@ -124,8 +126,4 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
     out.always('', `_${out.omitted} more row(s) left out to stay under GitHub's 1 MiB step-summary limit; the SARIF and JSON reports have them all._`);
   }
   return out.text();
-}
-
-function ruleUri(report: AuditReport, id: string): string {
-  return report.run.rules.find((r) => r.id === id)?.helpUri ?? '#';
 }

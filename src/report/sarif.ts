@@ -8,9 +8,9 @@
 import type { Log, Notification, ReportingDescriptor, Result as SarifResult, Run } from 'sarif';
 import { FINGERPRINT_KEY } from '../engine/baseline.js';
 import { displayName } from '../engine/engine.js';
-import { SEVERITY_RANK, type AuditReport, type Result, type RunInfo, type Severity } from '../engine/types.js';
+import { SEVERITY_RANK, type AuditReport, type ResourceRef, type Result, type RunInfo, type Severity } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
-import { physicalTarget } from './sarif/locations.js';
+import { physicalTarget, type PhysicalTarget } from './sarif/locations.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_INFORMATION_URI = 'https://github.com/gke-private-audit/gke-private-audit';
@@ -113,8 +113,23 @@ function messageOf(r: Result): string {
   return parts.join(' ');
 }
 
-function toSarifResult(r: Result, ruleIndex: Map<string, number>): SarifResult {
-  const target = physicalTarget(r.resource);
+/**
+ * The physical target of each resource, computed once per resource: an organization's results
+ * name the same cluster or network several times over.
+ */
+function targetCache(): (ref: ResourceRef) => PhysicalTarget {
+  const byFullName = new Map<string, PhysicalTarget>();
+  return (ref) => {
+    // Only a cloud resource is keyed by its full name alone; a Terraform one also by file and line.
+    if (ref.file || ref.address) return physicalTarget(ref);
+    let target = byFullName.get(ref.fullName);
+    if (!target) byFullName.set(ref.fullName, (target = physicalTarget(ref)));
+    return target;
+  };
+}
+
+function toSarifResult(r: Result, ruleIndex: Map<string, number>, targetOf: (ref: ResourceRef) => PhysicalTarget): SarifResult {
+  const target = targetOf(r.resource);
   const out: SarifResult = {
     ruleId: r.ruleId,
     message: { text: messageOf(r) },
@@ -130,10 +145,10 @@ function toSarifResult(r: Result, ruleIndex: Map<string, number>): SarifResult {
       severity: r.severity,
       resourceKind: r.resource.kind,
       project: r.resource.project,
-      ...(r.clusters.length ? { clusters: r.clusters } : {}),
-      ...(r.related.length ? { related: r.related } : {}),
     },
   };
+  if (r.clusters.length) out.properties!.clusters = r.clusters;
+  if (r.related.length) out.properties!.related = r.related;
   const index = ruleIndex.get(r.ruleId);
   if (index !== undefined) out.ruleIndex = index;
   if (r.status === 'fail') {
@@ -193,6 +208,7 @@ export function buildSarif(report: AuditReport, options: ReportOptions = {}): Lo
   const { run } = report;
   const rules = run.rules.map(toDescriptor);
   const ruleIndex = new Map(run.rules.map((r, i) => [r.id, i]));
+  const targetOf = targetCache();
   let selected = report.results.filter((r) => included(r, options));
   let dropped = 0;
   if (selected.length > MAX_RESULTS_PER_RUN) {
@@ -224,7 +240,7 @@ export function buildSarif(report: AuditReport, options: ReportOptions = {}): Lo
       },
     ],
     columnKind: 'utf16CodeUnits',
-    results: selected.map((r) => toSarifResult(r, ruleIndex)),
+    results: selected.map((r) => toSarifResult(r, ruleIndex, targetOf)),
     properties: {
       scope: run.scope,
       failOn: run.failOn,

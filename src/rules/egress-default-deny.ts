@@ -1,35 +1,47 @@
 import type { Outcome, Rule } from '../engine/types.js';
-import type { NodeIdentity } from '../engine/snapshot-index.js';
+import type { NodeIdentity, SnapshotIndex } from '../engine/snapshot-index.js';
 import { VIPS } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
-import { contains, coveredBy, formatRange, isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
+import { contains, coveredBy, formatRange, isCidr, overlaps, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import {
   describeDecider,
   firewallAction,
   firewallDecisions,
-  firewallReaches,
   firewallTargets,
   formatPacket,
   packetClasses,
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, identityKey, listText, nodeText, vipText } from './support.js';
+import { decisionsAt, firewallQuestion, firewallsAt, rangesKey, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 const HTTPS: Packet = { protocol: 'tcp', port: 443 };
 
-/** Egress rules enforced at the node; the only ones that can decide its packets. */
-function rulesAt(firewalls: Firewall[], identity: NodeIdentity): Firewall[] {
-  return firewalls.filter((f) => !f.disabled && f.direction === 'EGRESS' && firewallTargets(f, identity));
-}
-
 const ALL_IPV4 = parseCidr('0.0.0.0/0');
 
+/**
+ * `ranges` (sorted, disjoint, not adjacent, as subtract returns them) without `cut`; the very same
+ * array when nothing of it is cut, so callers can tell.
+ */
+function withoutRanges(ranges: Interval[], cut: Interval[]): Interval[] {
+  if (!ranges.some((r) => cut.some((c) => overlaps(r, c)))) return ranges;
+  return ranges.flatMap((r) => subtract(r, cut));
+}
+
+const coversAll = new WeakMap<Firewall, boolean>();
+
+/** Whether the rule's remote side is all of 0.0.0.0/0; asked of every rule for every group of nodes, so kept per rule. */
 function coversEverything(rule: Firewall): boolean {
-  return coveredBy(ALL_IPV4, remoteRanges(rule));
+  let covers = coversAll.get(rule);
+  if (covers === undefined) {
+    covers = coveredBy(ALL_IPV4, remoteRanges(rule));
+    coversAll.set(rule, covers);
+  }
+  return covers;
 }
 
 /** A catch-all deny that is there but does not apply, named in the message as the likely cause. */
@@ -45,51 +57,72 @@ type Judged = { finding: Finding } | { deny: Firewall };
  * The first thing that fails for one node: no catch-all deny, internet traffic let out, the VIP or
  * a proxy shadowed. The finding's data lacks the node, which the caller adds (nodes alike share it).
  */
-function judgeNode(firewalls: Firewall[], identity: NodeIdentity, internet: Interval[], vipRange: string, proxies: string[]): Judged {
-  const rules = rulesAt(firewalls, identity);
-  const deny = rules.filter((f) => f.denied.length > 0 && coversEverything(f)).sort((a, b) => a.priority - b.priority)[0];
+function judgeNode(
+  index: SnapshotIndex,
+  firewalls: Firewall[],
+  selection: Selection<Firewall>,
+  identity: NodeIdentity,
+  internet: RemoteRanges,
+  vipQuestion: FirewallQuestion,
+  proxies: string[],
+): Judged {
+  // The egress rules enforced at the node are the only ones that can decide its packets.
+  const rules = selection.rules;
+  const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
+  const deny = rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
   if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
 
-  const query = (packet: Packet) => ({ direction: 'EGRESS' as const, packet, target: identity });
-  // Only rules that reach an internet address can decide internet traffic, so only their protocols and ports matter.
-  const internetRules = rules.filter((f) => firewallReaches(f, internet));
-  for (const packet of packetClasses(internetRules)) {
-    const open = firewallDecisions(internetRules, query(packet), internet).find((s) => s.action === 'allow');
-    if (open) {
-      return {
-        finding: {
-          messageId: 'internetOpen',
-          data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeDecider(open, 'EGRESS') },
-          related: open.rule ? [open.rule.fullName] : [],
-        },
-      };
-    }
-  }
+  // Only rules that reach an internet address can decide internet traffic, so only their protocols
+  // and ports matter; nodes whose selections differ only elsewhere share the answer.
+  const internetRules = reaching(index, selection, internet);
+  const open = index.memoOn(internetRules, 'internetOpen', () => internetOpen(internetRules.rules, identity, internet.intervals));
+  if (open) return { finding: open };
 
-  const vipDenied = firewallDecisions(rules, query(HTTPS), vipRange).find((s) => s.action === 'deny');
+  const vipDenied = decisionsAt(index, selection, identity, 'EGRESS', vipQuestion).find((s) => s.action === 'deny');
   if (vipDenied) {
     return { finding: { messageId: 'vipShadowed', data: { range: formatRange(vipDenied.range), deny: describeDecider(vipDenied, 'EGRESS') }, related: [vipDenied.rule!.fullName] } };
   }
 
   for (const proxy of proxies) {
-    const proxyRange = parseCidr(proxy);
-    const proxyRules = rules.filter((f) => firewallReaches(f, [proxyRange]));
-    const tcpPackets = packetClasses(proxyRules).filter((p) => p.protocol === 'tcp');
-    const reachable = tcpPackets.some((p) => firewallDecisions(proxyRules, query(p), proxy).every((s) => s.action === 'allow'));
-    if (reachable) continue;
-    // Show the port an allow meant to open, so the deny named is the one in the way.
-    const intended = tcpPackets.find((p) => proxyRules.some((f) => remoteRanges(f).some((d) => contains(d, proxyRange)) && firewallAction(f, p) === 'allow'));
-    const packet = intended ?? tcpPackets[0];
-    const blocked = firewallDecisions(proxyRules, query(packet), proxy).find((s) => s.action === 'deny')!;
-    return {
-      finding: {
-        messageId: 'proxyShadowed',
-        data: { proxy, packet: formatPacket(packet), deny: describeDecider(blocked, 'EGRESS') },
-        related: blocked.rule ? [blocked.rule.fullName] : [],
-      },
-    };
+    const proxyRules = reaching(index, selection, remoteRangesOf(proxy));
+    const blocked = index.memoOn(proxyRules, 'proxyBlocked', () => proxyBlocked(proxyRules.rules, identity, proxy));
+    if (blocked) return { finding: blocked };
   }
   return { deny };
+}
+
+const egressQuery = (packet: Packet, identity: NodeIdentity) => ({ direction: 'EGRESS' as const, packet, target: identity });
+
+/** The first packet class some internet address lets out, if any; `rules` are those reaching the internet. */
+function internetOpen(rules: Firewall[], identity: NodeIdentity, internet: Interval[]): Finding | undefined {
+  for (const packet of packetClasses(rules)) {
+    const open = firewallDecisions(rules, egressQuery(packet, identity), internet).find((s) => s.action === 'allow');
+    if (open) {
+      return {
+        messageId: 'internetOpen',
+        data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeDecider(open, 'EGRESS') },
+        related: open.rule ? [open.rule.fullName] : [],
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Why tcp to the proxy is denied on every port, if it is; `rules` are those reaching the proxy. */
+function proxyBlocked(rules: Firewall[], identity: NodeIdentity, proxy: string): Finding | undefined {
+  const proxyRange = parseCidr(proxy);
+  const tcpPackets = packetClasses(rules).filter((p) => p.protocol === 'tcp');
+  const reachable = tcpPackets.some((p) => firewallDecisions(rules, egressQuery(p, identity), proxy).every((s) => s.action === 'allow'));
+  if (reachable) return undefined;
+  // Show the port an allow meant to open, so the deny named is the one in the way.
+  const intended = tcpPackets.find((p) => rules.some((f) => remoteRanges(f).some((d) => contains(d, proxyRange)) && firewallAction(f, p) === 'allow'));
+  const packet = intended ?? tcpPackets[0];
+  const blocked = firewallDecisions(rules, egressQuery(packet, identity), proxy).find((s) => s.action === 'deny')!;
+  return {
+    messageId: 'proxyShadowed',
+    data: { proxy, packet: formatPacket(packet), deny: describeDecider(blocked, 'EGRESS') },
+    related: blocked.rule ? [blocked.rule.fullName] : [],
+  };
 }
 
 export const egressDefaultDeny: Rule = {
@@ -120,7 +153,14 @@ export const egressDefaultDeny: Rule = {
   },
   check({ index, params, report }) {
     const vip = VIPS[params.vip];
-    const judgedByKey = new Map<string, Judged>();
+    // The same question as vip-egress-firewall asks: decided once for both.
+    const vipQuestion = firewallQuestion(HTTPS, vip.ipv4Range);
+    const judgedKey = `egress-default-deny\n${vip.ipv4Range}\n${params.proxyRanges.join(',')}\n`;
+    // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once.
+    const commonNotInternet = [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
+    const commonInternet = subtract(ALL_IPV4, commonNotInternet.map((r) => parseCidr(r)));
+    const commonInternetRanges = { intervals: commonInternet, key: rangesKey(commonInternet) };
+    const commonJudgedKey = `${judgedKey}${commonInternetRanges.key}`;
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, subnetwork: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
@@ -136,31 +176,25 @@ export const egressDefaultDeny: Rule = {
         continue;
       }
       const { pods, services } = clusterRanges(cluster, subnetwork!);
-      const notInternet = [
-        VIPS.restricted.ipv4Range,
-        VIPS.private.ipv4Range,
-        ...params.proxyRanges,
-        ...params.onPremRanges,
-        ...RFC1918,
-        subnetwork!.ipCidrRange,
-        pods.cidr,
-        services.cidr,
-        cluster.privateClusterConfig?.masterIpv4CidrBlock,
-      ].filter((r): r is string => r !== undefined && isCidr(r));
-      const internet = subtract(parseCidr('0.0.0.0/0'), notInternet.map((r) => parseCidr(r)));
+      const own = [subnetwork!.ipCidrRange, pods.cidr, services.cidr, cluster.privateClusterConfig?.masterIpv4CidrBlock].filter(
+        (r): r is string => r !== undefined && isCidr(r),
+      );
+      const internet = withoutRanges(commonInternet, own.map((r) => parseCidr(r)));
+      // The cluster's own ranges usually lie in RFC 1918 already, so clusters share the same internet.
+      const internetRanges = internet === commonInternet ? commonInternetRanges : { intervals: internet, key: rangesKey(internet) };
+      const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
 
       let deny: Firewall | undefined;
       let finding: Finding | undefined;
       for (const identity of identities) {
-        const key = `${identityKey(cluster.network, identity)}\n${notInternet.join(',')}`;
-        let judged = judgedByKey.get(key);
-        if (!judged) {
-          judged = judgeNode(firewalls, identity, internet, vip.ipv4Range, proxies);
-          judgedByKey.set(key, judged);
-        }
+        // Nodes the same egress rules select, on any cluster of the network, are judged once.
+        const selection = firewallsAt(index, cluster, identity, 'EGRESS');
+        const judged = index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies));
         if ('finding' in judged) {
+          // Nodes alike share the judgement: each outcome gets its own data and related list.
           finding = { ...judged.finding, data: { node: nodeText(identity), ...judged.finding.data } };
+          if (judged.finding.related) finding.related = [...judged.finding.related];
           break;
         }
         deny ??= judged.deny;

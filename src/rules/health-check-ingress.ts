@@ -2,8 +2,9 @@ import type { Rule } from '../engine/types.js';
 import { HEALTH_CHECK_RANGES } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, firewallDecisions, type FirewallSegment, type Packet } from '../network/firewall.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, identityKey, listText, nodeText } from './support.js';
+import { describeDecider, firewallAction, type Packet } from '../network/firewall.js';
+import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
 
 /** The port of the health-check firewall rule GKE creates for load balancers (kube-proxy's healthz). */
 const PROBE: Packet = { protocol: 'tcp', port: 10256 };
@@ -33,24 +34,20 @@ export const healthCheckIngress: Rule = {
     },
   },
   check({ index, report }) {
-    // Nodes alike on the same network get the same decisions: computed once per group.
-    const decided = new Map<string, FirewallSegment[]>();
+    const question = firewallQuestion(PROBE, HEALTH_CHECK_RANGES);
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
       }
-      const { firewalls, identities } = gathered.scope;
+      const { identities } = gathered.scope;
       const allows = new Map<string, Firewall>();
       let failed = false;
       for (const identity of identities) {
-        const key = identityKey(cluster.network, identity);
-        let segments = decided.get(key);
-        if (!segments) {
-          segments = firewallDecisions(firewalls, { direction: 'INGRESS', packet: PROBE, target: identity }, HEALTH_CHECK_RANGES);
-          decided.set(key, segments);
-        }
+        // Nodes the same rules select share one decision, across the clusters of the network.
+        const selection = firewallsAt(index, cluster, identity, 'INGRESS');
+        const segments = decisionsAt(index, selection, identity, 'INGRESS', question);
         const denied = segments.find((s) => s.action === 'deny');
         if (denied) {
           const node = nodeText(identity);

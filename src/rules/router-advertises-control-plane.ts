@@ -2,7 +2,7 @@ import type { SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Outcome, Rule } from '../engine/types.js';
 import type { BgpPeer, Cluster, ReadError, Router } from '../model/snapshot.js';
 import { projectOf, regionOf } from '../model/names.js';
-import { coveredBy, isCidr } from '../network/cidr.js';
+import { contains, coveredBy, isCidr, parseCidr, type Interval } from '../network/cidr.js';
 import { firstUnknown, listText } from './support.js';
 
 /** Groups that make a router advertise the subnets of its own VPC. */
@@ -59,6 +59,27 @@ interface Target {
    * one that overlaps a subnet), so advertising the subnets cannot cover it.
    */
   inSubnet: boolean;
+}
+
+/** The ranges of every subnet of the network (primary and secondary), parsed once per network for all its clusters. */
+function advertisableSubnetRanges(index: SnapshotIndex, network: string): Interval[] {
+  return index.memo('subnetRanges', network, () =>
+    index
+      .subnetworksOf(network)
+      .flatMap((s) => [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)])
+      .filter(isCidr)
+      .map((r) => parseCidr(r)),
+  );
+}
+
+const NO_RANGES: Interval[] = [];
+
+/** Whether the advertised ranges and subnets together cover `target`; one range covering it is the usual case, told without merging. */
+function advertises(target: string, ranges: string[], subnets: Interval[]): boolean {
+  const t = parseCidr(target);
+  for (const r of ranges) if (contains(r, t)) return true;
+  for (const s of subnets) if (contains(s, t)) return true;
+  return coveredBy(t, [...ranges, ...subnets]);
 }
 
 function readErrorText(errors: ReadError[]): string {
@@ -145,10 +166,7 @@ function judge(index: SnapshotIndex, cluster: Cluster): Outcome {
 
   const region = regionOf(cluster.location);
   const routers = index.routersOf(cluster.network, region);
-  const subnetRanges = index
-    .subnetworksOf(cluster.network)
-    .flatMap((s) => [s.ipCidrRange, ...s.secondaryIpRanges.map((r) => r.ipCidrRange)])
-    .filter(isCidr);
+  const subnetRanges = advertisableSubnetRanges(index, cluster.network);
   const subnetErrors = index.readErrorsFor(project, 'subnetworks');
 
   const missing: string[] = [];
@@ -162,10 +180,11 @@ function judge(index: SnapshotIndex, cluster: Cluster): Outcome {
       continue;
     }
     for (const peer of activePeers(router)) {
-      const ad = effectiveAdvertisement(router, peer);
+      // One router serves every cluster of its network and region: its sessions are read once.
+      const ad = index.memoOn(peer, 'advertisement', () => effectiveAdvertisement(router, peer));
       const label = `router ${router.name} peer ${peer.name}`;
       const subnetsCount = ad.includesSubnets && target.inSubnet;
-      if (coveredBy(target.range, [...ad.ranges, ...(subnetsCount ? subnetRanges : [])])) {
+      if (advertises(target.range, ad.ranges, subnetsCount ? subnetRanges : NO_RANGES)) {
         advertising.push(label);
       } else if (subnetsCount && subnetErrors.length > 0) {
         // The subnets it announces were not all read: the endpoint may sit in one of them.

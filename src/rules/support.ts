@@ -9,7 +9,7 @@ import type { Vip } from '../model/facts.js';
 import { overlaps, parseCidr } from '../network/cidr.js';
 import { firewallDefect } from '../network/firewall.js';
 import { routeDefect, routeRange } from '../network/routes.js';
-import type { RecordSet } from '../model/snapshot.js';
+import type { ManagedZone, RecordSet } from '../model/snapshot.js';
 import type { RuleContext } from '../engine/types.js';
 import { fqdn, shortName } from '../model/names.js';
 import { VIPS } from '../model/facts.js';
@@ -70,6 +70,15 @@ export function readErrorText(errors: ReadError[]): string {
   return errors.map((e) => `${e.status ? `HTTP ${e.status} ` : ''}${e.message}`).join('; ');
 }
 
+/** The project that holds the cluster's network (a Shared VPC host, or the cluster's own). */
+export function networkProject(index: SnapshotIndex, cluster: Cluster): string {
+  return index.memoOn(cluster, 'networkProject', () => projectOf(cluster.network) ?? cluster.project);
+}
+
+/** The collections a network rule reads, in the order their read errors are reported, and the need behind each. */
+const COLLECTIONS = ['networks', 'routes', 'firewalls'] as const;
+const NEEDS_OF = { networks: 'network', routes: 'routes', firewalls: 'firewalls' } as const;
+
 function readErrorOutcome(errors: ReadError[], collection: CollectionKind, project: string): NotEvaluated {
   return { messageId: 'readError', data: { collection, project, error: readErrorText(errors) }, readErrors: errors };
 }
@@ -81,19 +90,18 @@ function readErrorOutcome(errors: ReadError[], collection: CollectionKind, proje
  * first, since a list cut short may hold some entities without all of them.
  */
 export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: ClusterNetworkNeeds): { scope: ClusterNetwork } | { notEvaluated: NotEvaluated } {
-  const unknownRef = firstUnknown(index, cluster, [
-    ...(needs.network || needs.routes || needs.firewalls ? ['network'] : []),
-    ...(needs.subnetwork ? ['subnetwork'] : []),
-  ]);
+  // Asked by several rules for every cluster of an organization: no lists built on the way.
+  const unknownRef =
+    (needs.network || needs.routes || needs.firewalls) && index.isUnknown(cluster, 'network')
+      ? 'network'
+      : needs.subnetwork && index.isUnknown(cluster, 'subnetwork')
+        ? 'subnetwork'
+        : undefined;
   if (unknownRef) return { notEvaluated: { messageId: 'unknown', data: { field: unknownRef } } };
 
-  const project = projectOf(cluster.network) ?? cluster.project;
-  const collections: CollectionKind[] = [
-    ...(needs.network ? (['networks'] as const) : []),
-    ...(needs.routes ? (['routes'] as const) : []),
-    ...(needs.firewalls ? (['firewalls'] as const) : []),
-  ];
-  for (const collection of collections) {
+  const project = networkProject(index, cluster);
+  for (const collection of COLLECTIONS) {
+    if (!needs[NEEDS_OF[collection]]) continue;
     const errors = index.readErrorsFor(project, collection);
     if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, collection, project) };
   }
@@ -122,23 +130,57 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
     if (identities.length === 0) return { notEvaluated: { messageId: 'noNodes', data: {} } };
   }
 
-  const destinations = (needs.destinations ?? []).map((d) => parseCidr(d));
   const routes = needs.routes ? index.routesOf(cluster.network) : [];
-  for (const route of routes) {
-    const defect = routeDefect(route);
-    if (!defect && destinations.length > 0 && !index.isUnknown(route, 'destRange') && !destinations.some((d) => overlaps(d, routeRange(route)))) continue;
-    const field = firstUnknown(index, route, ROUTE_FIELDS);
-    if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of route ${route.name}` }, related: [route.fullName] } };
-    if (defect) return { notEvaluated: { messageId: 'unreadable', data: { field: `${defect} of route ${route.name}` }, related: [route.fullName] } };
+  if (needs.routes) {
+    const problem = routesProblem(index, cluster.network, needs.destinations ?? []);
+    if (problem) return { notEvaluated: copyNotEvaluated(problem) };
   }
   const firewalls = needs.firewalls ? index.firewallsOf(cluster.network) : [];
-  for (const rule of firewalls) {
-    const field = firstUnknown(index, rule, FIREWALL_FIELDS);
-    if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of firewall ${rule.name}` }, related: [rule.fullName] } };
-    const defect = firewallDefect(rule);
-    if (defect) return { notEvaluated: { messageId: 'unreadable', data: { field: `${defect} of firewall ${rule.name}` }, related: [rule.fullName] } };
+  if (needs.firewalls) {
+    const problem = firewallsProblem(index, cluster.network);
+    if (problem) return { notEvaluated: copyNotEvaluated(problem) };
   }
   return { scope: { network, subnetwork, identities, routes, firewalls } };
+}
+
+/** Each outcome owns its data: a memoized problem is shared by every cluster of the network. */
+function copyNotEvaluated(problem: NotEvaluated): NotEvaluated {
+  const copy: NotEvaluated = { messageId: problem.messageId, data: { ...problem.data } };
+  if (problem.related) copy.related = [...problem.related];
+  if (problem.readErrors) copy.readErrors = [...problem.readErrors];
+  return copy;
+}
+
+/**
+ * The first route of the network that leaves its rules unable to judge: a field unknown until
+ * apply or a range it cannot parse. It depends on the network and the destinations only, so it is
+ * found once per network for every cluster on it and every rule that asks.
+ */
+function routesProblem(index: SnapshotIndex, network: string, destinationTexts: string[]): NotEvaluated | undefined {
+  return index.memo(`routesProblem ${destinationTexts.join(',')}`, network, () => {
+    const destinations = destinationTexts.map((d) => parseCidr(d));
+    for (const route of index.routesOf(network)) {
+      const defect = routeDefect(route);
+      if (!defect && destinations.length > 0 && !index.isUnknown(route, 'destRange') && !destinations.some((d) => overlaps(d, routeRange(route)))) continue;
+      const field = firstUnknown(index, route, ROUTE_FIELDS);
+      if (field) return { messageId: 'unknown', data: { field: `${field} of route ${route.name}` }, related: [route.fullName] };
+      if (defect) return { messageId: 'unreadable', data: { field: `${defect} of route ${route.name}` }, related: [route.fullName] };
+    }
+    return undefined;
+  });
+}
+
+/** The first firewall rule of the network with a field unknown until apply or unreadable; once per network. */
+function firewallsProblem(index: SnapshotIndex, network: string): NotEvaluated | undefined {
+  return index.memo('firewallsProblem', network, () => {
+    for (const rule of index.firewallsOf(network)) {
+      const field = firstUnknown(index, rule, FIREWALL_FIELDS);
+      if (field) return { messageId: 'unknown', data: { field: `${field} of firewall ${rule.name}` }, related: [rule.fullName] };
+      const defect = firewallDefect(rule);
+      if (defect) return { messageId: 'unreadable', data: { field: `${defect} of firewall ${rule.name}` }, related: [rule.fullName] };
+    }
+    return undefined;
+  });
 }
 
 /** A node identity in words: `node gke-alpha-...` for an instance, `the nodes of pool default-pool` otherwise. */
@@ -291,6 +333,59 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
   }
 }
 
+/** A zone whose selection is not known until apply, with the first such field and its place in the snapshot. */
+interface UndecidedZone {
+  zone: ManagedZone;
+  field: string;
+  order: number;
+}
+
+/**
+ * The zones whose selection fields are not all known, found once per evaluation and grouped by the
+ * networks they list; those whose network list itself is unknown may concern any network.
+ */
+function undecidedZones(index: SnapshotIndex): { byNetwork: Map<string, UndecidedZone[]>; anyNetwork: UndecidedZone[] } {
+  return index.memo('undecidedZones', '', () => {
+    const byNetwork = new Map<string, UndecidedZone[]>();
+    const anyNetwork: UndecidedZone[] = [];
+    index.snapshot.managedZones.forEach((zone, order) => {
+      const field = firstUnknown(index, zone, ZONE_SELECTION_FIELDS);
+      if (field === undefined) return;
+      const entry = { zone, field, order };
+      if (index.isUnknown(zone, 'privateVisibilityNetworks')) {
+        anyNetwork.push(entry);
+        return;
+      }
+      for (const network of new Set(zone.privateVisibilityNetworks)) {
+        const list = byNetwork.get(network);
+        if (list) list.push(entry);
+        else byNetwork.set(network, [entry]);
+      }
+    });
+    return { byNetwork, anyNetwork };
+  });
+}
+
+/**
+ * The first zone of the snapshot that might answer for `domain` on `network` but whose name,
+ * visibility or target is not known until apply: the answer cannot be known either.
+ */
+function undecidedZone(index: SnapshotIndex, network: string, domain: string): UndecidedZone | undefined {
+  const { byNetwork, anyNetwork } = undecidedZones(index);
+  let first: UndecidedZone | undefined;
+  for (const list of [byNetwork.get(network) ?? [], anyNetwork]) {
+    for (const entry of list) {
+      if (first && first.order < entry.order) break;
+      const z = entry.zone;
+      if (index.isUnknown(z, 'dnsName') || isSubdomain(z.dnsName, domain) || isSubdomain(domain, z.dnsName)) {
+        first = entry;
+        break;
+      }
+    }
+  }
+  return first;
+}
+
 /**
  * The check of dns-googleapis, dns-gcr and dns-pkg-dev: one outcome per network hosting a
  * cluster, judged by resolving `spec.names` as its VMs would (src/network/dns.ts). A definite
@@ -310,13 +405,9 @@ export function checkVipDomain({ index, params, report }: RuleContext, spec: Vip
       continue;
     }
 
-    const undecided = index.snapshot.managedZones
-      .filter((z) => index.isUnknown(z, 'dnsName') || isSubdomain(z.dnsName, spec.domain) || isSubdomain(spec.domain, z.dnsName))
-      .filter((z) => index.isUnknown(z, 'privateVisibilityNetworks') || z.privateVisibilityNetworks.includes(network))
-      .map((zone) => ({ zone, field: firstUnknown(index, zone, ZONE_SELECTION_FIELDS) }))
-      .find((z) => z.field !== undefined);
+    const undecided = undecidedZone(index, network, spec.domain);
     if (undecided) {
-      outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field as string } });
+      outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field } });
       continue;
     }
 
@@ -363,12 +454,4 @@ export function clusterRanges(cluster: Cluster, subnetwork: Subnetwork): { pods:
     pods: pick(policy.clusterSecondaryRangeName, policy.clusterIpv4CidrBlock, 'clusterIpv4CidrBlock'),
     services: pick(policy.servicesSecondaryRangeName, policy.servicesIpv4CidrBlock, 'servicesIpv4CidrBlock'),
   };
-}
-
-/**
- * What routes and firewalls can tell apart of a node: nodes with the same tags and service
- * accounts on the same network get the same answer, so a rule judges each such group once.
- */
-export function identityKey(network: string, identity: NodeIdentity): string {
-  return [network, [...identity.tags].sort().join(','), [...identity.serviceAccounts].sort().join(',')].join('\n');
 }

@@ -2,8 +2,9 @@ import type { Outcome, Rule } from '../engine/types.js';
 import { VIPS } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, firewallDecisions, type FirewallSegment } from '../network/firewall.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, identityKey, listText, nodeText, vipText } from './support.js';
+import { describeDecider, firewallAction, type FirewallSegment } from '../network/firewall.js';
+import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText, vipText } from './support.js';
 
 const HTTPS = { protocol: 'tcp', port: 443 };
 
@@ -51,25 +52,21 @@ export const vipEgressFirewall: Rule = {
   },
   check({ index, params, report }) {
     const vip = VIPS[params.vip];
-    // Nodes alike on the same network get the same decisions: computed once per group.
-    const decided = new Map<string, FirewallSegment[]>();
+    const question = firewallQuestion(HTTPS, vip.ipv4Range);
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
       }
-      const { firewalls, identities } = gathered.scope;
+      const { identities } = gathered.scope;
       let failed = false;
       const allows = new Map<string, Firewall>();
       let implied = false;
       for (const identity of identities) {
-        const key = identityKey(cluster.network, identity);
-        let segments = decided.get(key);
-        if (!segments) {
-          segments = firewallDecisions(firewalls, { direction: 'EGRESS', packet: HTTPS, target: identity }, vip.ipv4Range);
-          decided.set(key, segments);
-        }
+        // Nodes the same rules select share one decision, across clusters and with egress-default-deny.
+        const selection = firewallsAt(index, cluster, identity, 'EGRESS');
+        const segments = decisionsAt(index, selection, identity, 'EGRESS', question);
         const denied = segments.find((s) => s.action === 'deny');
         if (denied) {
           report({ status: 'fail', subject: cluster, ...deniedFinding(denied, nodeText(identity)) });

@@ -3,7 +3,8 @@ import { VIPS } from '../model/facts.js';
 import type { Route } from '../model/snapshot.js';
 import { contains, formatRange, prefixLength } from '../network/cidr.js';
 import { describeNextHop, effectiveRoutes, isInternetGatewayRoute, routeAppliesTo, type RouteSegment } from '../network/routes.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, identityKey, listText, nodeText, vipText } from './support.js';
+import { routesAt } from './enforced.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -84,7 +85,11 @@ export const vipRoute: Rule = {
   },
   check({ index, params, report }) {
     const vip = VIPS[params.vip];
-    const judgedByKey = new Map<string, Judged>();
+    // The two questions a node can be asked, each with its memo key built once.
+    const ipv4Ranges = [vip.ipv4Range];
+    const bothRanges = [vip.ipv4Range, vip.ipv6Range];
+    const ipv4Key = `vip-route\n${ipv4Ranges.join(',')}`;
+    const bothKey = `vip-route\n${bothRanges.join(',')}`;
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, {
         network: true,
@@ -103,17 +108,16 @@ export const vipRoute: Rule = {
         report({ status: 'not-evaluated', subject: cluster, messageId: 'unknown', data: { field: `${ipv6} of subnetwork ${subnetwork!.name}` }, related: [subnetwork!.fullName] });
         continue;
       }
-      const ranges = subnetwork!.ipv6CidrRange ? [vip.ipv4Range, vip.ipv6Range] : [vip.ipv4Range];
+      const dualStack = Boolean(subnetwork!.ipv6CidrRange);
+      const ranges = dualStack ? bothRanges : ipv4Ranges;
+      const rangesKey = dualStack ? bothKey : ipv4Key;
 
       let finding: Finding | undefined;
       const used = new Map<string, Route>();
       for (const identity of identities) {
-        const key = `${identityKey(cluster.network, identity)}\n${ranges.join(',')}`;
-        let judged = judgedByKey.get(key);
-        if (!judged) {
-          judged = judgeNode(routes, ranges, identity.tags);
-          judgedByKey.set(key, judged);
-        }
+        // Nodes the same routes apply to, on any cluster of the network, are judged once.
+        const selection = routesAt(index, cluster, identity);
+        const judged = index.memoOn(selection, rangesKey, () => judgeNode(selection.rules, ranges, identity.tags));
         if (judged.failure) {
           const { segment } = judged.failure;
           finding = describeFailure(segment, routes, identity.tags, nodeText(identity), vipText(vip));

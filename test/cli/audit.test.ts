@@ -84,6 +84,29 @@ describe('audit and collect against an emulator given by --endpoint', () => {
     }
   }, 180_000);
 
+  it('collect still writes the snapshot when parts could not be read, then exits 3 (0 with --allow-incomplete)', async () => {
+    const world = worldFromSnapshot(compliantSnapshot(), { folders: [], projects: [{ id: 'acme-locked-down', number: '500000000001', refuses: { dns: { status: 403, reason: 'SERVICE_DISABLED' } } }] });
+    const emu = await startEmulator(world);
+    try {
+      const endpoints = ['compute', 'container', 'dns', 'asset'].flatMap((s) => ['--endpoint', `${s}=${emu.url}`]);
+      const dir = tmp();
+      const file = path.join(dir, 'snapshot.json');
+      const incomplete = await cli(['collect', '--project', 'acme-prod-platform', '--project', 'acme-locked-down', ...endpoints, '--out', file]);
+      expect(incomplete.code, incomplete.stderr).toBe(3);
+      expect(incomplete.stderr).toMatch(/could not read managedZones of acme-locked-down: 403 SERVICE_DISABLED/);
+      expect(incomplete.stderr).toMatch(/^wrote .*snapshot\.json$/m);
+      const snapshot = loadSnapshot(file);
+      expect(snapshot.readErrors).toEqual([expect.objectContaining({ project: 'acme-locked-down', collection: 'managedZones', status: 403 })]);
+      expect(snapshot.clusters.map((c) => c.name).sort()).toEqual(['alpha', 'beta']);
+
+      const allowed = await cli(['collect', '--project', 'acme-locked-down', ...endpoints, '--allow-incomplete', '--out', path.join(dir, 'allowed.json')]);
+      expect(allowed.code, allowed.stderr).toBe(0);
+      expect(loadSnapshot(path.join(dir, 'allowed.json')).readErrors).toHaveLength(1);
+    } finally {
+      await emu.close();
+    }
+  }, 180_000);
+
   it('refuses bad usage with one line and exit 2', async () => {
     const noScope = await cli(['audit']);
     expect(noScope.code).toBe(2);

@@ -96,7 +96,7 @@ describe('emulator (plain HTTP, Google wire format)', () => {
     const before = emu.requests.length;
     const post = await get(`/compute/v1/projects/${P}/global/networks`, { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
-    expect(emu.requests.slice(before)).toEqual([{ method: 'POST', path: `/compute/v1/projects/${P}/global/networks`, query: '', service: 'compute', status: 405 }]);
+    expect(emu.requests.slice(before)).toEqual([{ method: 'POST', path: `/compute/v1/projects/${P}/global/networks`, query: '', service: 'compute', status: 405, at: expect.any(Number) }]);
   });
 
   it('rejects a page token it did not issue', async () => {

@@ -1,25 +1,42 @@
 /**
- * Every API call of the live collector goes through one Caller: a global concurrency limit, a
- * timeout on every attempt (the clients' own timeouts cannot be trusted to fire), and retries of
- * throttling and transient errors with exponential backoff and full jitter, up to a bound. The
- * clients' built-in retries are switched off so this is the only retry loop and every HTTP request
- * is counted once.
+ * Every API call of the live collector goes through one Caller, which keeps each API (compute,
+ * container, dns, asset) within its own bounds: calls in flight, requests started per second (a
+ * quota is per API, and one API's backlog must not hold another's calls up), and a retry budget
+ * for the whole run, after which throttled calls fail at once instead of hammering a service that
+ * is already saying no. Every attempt has a timeout (the clients' own cannot be trusted to fire);
+ * 429s, 5xx-unavailable and timeouts are retried with exponential backoff and full jitter, up to a
+ * bound. The clients' built-in retries are off, so this is the only retry loop and every HTTP
+ * request is counted once, per API.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
+
+/** The APIs the live collector calls; quotas, limits and counts are kept per API. */
+export const LIVE_APIS = ['compute', 'container', 'dns', 'asset'] as const;
+export type LiveApi = (typeof LIVE_APIS)[number];
 
 export interface CallPolicy {
   /** Per attempt. */
   timeoutMs: number;
   /** Retries after the first attempt, for 429, 5xx-unavailable and timeouts. */
   retries: number;
-  /** Calls in flight at once, over the whole collection. */
+  /** Calls in flight at once, per API. */
   concurrency: number;
   /** First backoff ceiling; doubles per retry up to maxBackoffMs. */
   backoffMs: number;
   maxBackoffMs: number;
+  /** Requests started per second, per API (retries included); undefined: no limit. */
+  maxRps?: number;
+  /**
+   * Retries allowed per API over the whole run; once spent, a retryable failure fails at once.
+   * Undefined: the larger of RETRY_BUDGET_FLOOR and RETRY_BUDGET_SHARE of the calls made so far,
+   * so a large organization gets proportionally more room than a single project.
+   */
+  retryBudget?: number;
 }
 
 export const DEFAULT_CALL_POLICY: CallPolicy = { timeoutMs: 30_000, retries: 5, concurrency: 16, backoffMs: 250, maxBackoffMs: 10_000 };
+export const RETRY_BUDGET_FLOOR = 100;
+export const RETRY_BUDGET_SHARE = 0.1;
 
 /** gRPC status codes (gax errors) → HTTP status. */
 const GRPC_TO_HTTP: Record<number, number> = { 1: 499, 2: 500, 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 11: 400, 12: 501, 13: 500, 14: 503, 15: 500, 16: 401 };
@@ -83,26 +100,93 @@ export function classify(error: unknown): CallFailure {
   return new CallFailure(0, firstLine(e.message ?? String(error)), 'NETWORK');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Spaces request starts `1000 / rps` ms apart (a token bucket holding one token): in any window of
+ * one second at most `rps` requests start, plus one at the window's edge. Callers wait in order.
+ */
+export class RateLimiter {
+  private next = 0;
+
+  constructor(
+    readonly rps: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(rps > 0)) throw new RangeError(`requests per second must be positive, got ${rps}`);
+  }
+
+  /** Resolves when the caller may start its request. */
+  take(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.next);
+    this.next = at + 1000 / this.rps;
+    return at > now ? sleep(at - now) : Promise.resolve();
+  }
+}
+
+/** Counts of one API over the run. */
+export interface ApiStats {
+  /** HTTP attempts (first attempts and retries). */
+  calls: number;
+  retried: number;
+  /** Calls that failed for good (after their retries, or at once when not retryable). */
+  failed: number;
+  /** Retryable failures not retried because the API's retry budget was spent. */
+  budgetRefusals: number;
+}
 
 export interface CallHooks {
   /** Each HTTP attempt, as it starts. */
-  onCall?(what: string): void;
-  onRetry?(what: string, failure: CallFailure): void;
+  onCall?(what: string, api: LiveApi): void;
+  onRetry?(what: string, failure: CallFailure, api: LiveApi): void;
   /** Jitter source (tests pass a fixed one). */
   random?: () => number;
 }
 
+class ApiLane {
+  readonly stats: ApiStats = { calls: 0, retried: 0, failed: 0, budgetRefusals: 0 };
+
+  constructor(
+    readonly limit: LimitFunction,
+    readonly rate: RateLimiter | undefined,
+  ) {}
+}
+
 export class Caller {
-  calls = 0;
-  retried = 0;
-  private readonly limit: LimitFunction;
+  private readonly lanes = new Map<LiveApi, ApiLane>();
 
   constructor(
     readonly policy: CallPolicy,
     private readonly hooks: CallHooks = {},
-  ) {
-    this.limit = pLimit(policy.concurrency);
+  ) {}
+
+  private lane(api: LiveApi): ApiLane {
+    let lane = this.lanes.get(api);
+    if (!lane) {
+      lane = new ApiLane(pLimit(this.policy.concurrency), this.policy.maxRps ? new RateLimiter(this.policy.maxRps) : undefined);
+      this.lanes.set(api, lane);
+    }
+    return lane;
+  }
+
+  /** HTTP attempts over every API. */
+  get calls(): number {
+    return [...this.lanes.values()].reduce((n, l) => n + l.stats.calls, 0);
+  }
+
+  get retried(): number {
+    return [...this.lanes.values()].reduce((n, l) => n + l.stats.retried, 0);
+  }
+
+  /** Per API that was called, in LIVE_APIS order. */
+  stats(): Partial<Record<LiveApi, ApiStats>> {
+    const out: Partial<Record<LiveApi, ApiStats>> = {};
+    for (const api of LIVE_APIS) {
+      const lane = this.lanes.get(api);
+      if (lane) out[api] = { ...lane.stats };
+    }
+    return out;
   }
 
   /** Full jitter: a uniform wait between 0 and the exponential ceiling. */
@@ -111,31 +195,56 @@ export class Caller {
     return Math.round((this.hooks.random ?? Math.random)() * ceiling);
   }
 
-  /** Runs one API call (`attempt` makes exactly one HTTP request) under the limit, timeout and retry policy. */
-  async run<T>(what: string, attempt: () => Promise<T>): Promise<T> {
+  /** Retries the API may still spend. */
+  private budgetLeft(lane: ApiLane): number {
+    const budget = this.policy.retryBudget ?? Math.max(RETRY_BUDGET_FLOOR, Math.floor(RETRY_BUDGET_SHARE * lane.stats.calls));
+    return budget - lane.stats.retried;
+  }
+
+  /** Runs one API call (`attempt` makes exactly one HTTP request) under the API's limits, timeout and retry policy. */
+  async run<T>(api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
+    const lane = this.lane(api);
     for (let n = 0; ; n++) {
       try {
-        return await this.limit(() => this.once(what, attempt));
+        return await lane.limit(() => this.once(lane, api, what, attempt));
       } catch (e) {
         const failure = classify(e);
+        const attempts = n > 0 ? ` (after ${n + 1} attempts)` : '';
         if (!failure.retryable || n >= this.policy.retries) {
-          throw new CallFailure(failure.status, n > 0 ? `${failure.message} (after ${n + 1} attempts)` : failure.message, failure.reason);
+          lane.stats.failed++;
+          throw new CallFailure(failure.status, `${failure.message}${attempts}`, failure.reason);
         }
-        this.retried++;
-        this.hooks.onRetry?.(what, failure);
+        if (this.budgetLeft(lane) <= 0) {
+          lane.stats.failed++;
+          lane.stats.budgetRefusals++;
+          throw new CallFailure(failure.status, `${failure.message}${attempts}; not retried: the ${api} retry budget of this run is spent`, 'RETRY_BUDGET_EXHAUSTED');
+        }
+        lane.stats.retried++;
+        this.hooks.onRetry?.(what, failure, api);
         // Waiting happens outside the limit, so a backing-off call does not hold a slot.
         await sleep(this.backoff(n));
       }
     }
   }
 
-  private once<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    this.calls++;
-    this.hooks.onCall?.(what);
+  private async once<T>(lane: ApiLane, api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
+    await lane.rate?.take();
+    lane.stats.calls++;
+    this.hooks.onCall?.(what, api);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CallFailure(0, `no answer within ${this.policy.timeoutMs} ms`, 'TIMEOUT')), this.policy.timeoutMs);
     });
     return Promise.race([attempt(), timeout]).finally(() => clearTimeout(timer));
   }
+}
+
+/** `asset 22 calls (1 retried, 0 failed); dns 3000 calls (30 retried, 0 failed)`: the summary line's body. */
+export function formatApiStats(stats: Partial<Record<LiveApi, ApiStats>>): string {
+  const parts = LIVE_APIS.filter((api) => stats[api]).map((api) => {
+    const s = stats[api]!;
+    const refused = s.budgetRefusals ? `, ${s.budgetRefusals} not retried: budget spent` : '';
+    return `${api} ${s.calls} call(s) (${s.retried} retried, ${s.failed} failed${refused})`;
+  });
+  return parts.length ? parts.join('; ') : 'no API calls';
 }

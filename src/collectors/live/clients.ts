@@ -1,8 +1,10 @@
 /**
- * The four official clients (compute, container, asset, dns), imported lazily (about a second of
- * import cost that `check` must never pay) and pointed at Google, at a private API endpoint, or at
- * the local emulator. Every HTTP request they make carries an abort timeout, set in the fetch of
- * the auth object they share (see /work/shared/GCP-CLIENTS.md for why it must be there).
+ * The four official clients (compute, container, asset, dns), pointed at Google, at a private API
+ * endpoint, or at the local emulator. They are imported lazily and only those a scope needs: about
+ * a second of import cost that `check` must never pay, and that an organization read through Cloud
+ * Asset Inventory (asset + dns) should not pay for compute and container. Every request the gax
+ * clients make carries an abort timeout, set in the fetch of the auth object they share; the dns
+ * client gets its timeout through an interceptor (see /work/shared/GCP-CLIENTS.md for why).
  */
 import type * as ComputeModule from '@google-cloud/compute';
 import type * as ContainerModule from '@google-cloud/container';
@@ -50,6 +52,8 @@ function withTimeout(init: RequestInit | undefined, timeoutMs: number): RequestI
   return { ...init, signal: AbortSignal.any(signals) };
 }
 
+export type AssetClient = InstanceType<typeof AssetModule.v1.AssetServiceClient>;
+
 export interface LiveClients {
   networks: ComputeModule.NetworksClient;
   subnetworks: ComputeModule.SubnetworksClient;
@@ -58,7 +62,7 @@ export interface LiveClients {
   routers: ComputeModule.RoutersClient;
   instances: ComputeModule.InstancesClient;
   clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
-  assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
+  assets: AssetClient;
   /** One dns client per project (the client is bound to a project). */
   dns(project: string): DnsClient;
   close(): Promise<void>;
@@ -67,17 +71,33 @@ export interface LiveClients {
 export interface ClientSettings {
   endpoints: Partial<Record<LiveService, URL>>;
   timeoutMs: number;
+  /**
+   * Projects read one by one (compute, container, dns); otherwise an organization or folder read
+   * through Cloud Asset Inventory (asset, dns). Only the clients of that path are imported.
+   */
+  perProject: boolean;
+}
+
+/**
+ * Imports the client modules a scope needs (see ClientSettings.perProject). createClients calls it;
+ * a caller that wants the import cost paid ahead of time (a benchmark's clock) may call it first.
+ */
+export function loadClientModules(perProject: boolean) {
+  return Promise.all([
+    perProject ? import('@google-cloud/compute') : undefined,
+    perProject ? import('@google-cloud/container') : undefined,
+    perProject ? undefined : import('@google-cloud/asset'),
+    import('@google-cloud/dns'),
+  ]);
 }
 
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
-  const [compute, container, asset, dnsModule] = await Promise.all([
-    import('@google-cloud/compute'),
-    import('@google-cloud/container'),
-    import('@google-cloud/asset'),
-    import('@google-cloud/dns'),
-  ]);
-  const { endpoints, timeoutMs } = settings;
-  const needsCredentials = LIVE_SERVICES.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
+  const { endpoints, timeoutMs, perProject } = settings;
+  const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
+  // Only the services this scope calls: an organization read against a loopback asset and dns
+  // endpoint must not build Google credentials (they would probe the metadata server).
+  const used: LiveService[] = perProject ? ['compute', 'container', 'dns'] : ['asset', 'dns'];
+  const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
 
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
@@ -86,35 +106,40 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     getRequestHeaders: async () => new Headers(),
     fetch: (url, init) => fetch(url, withTimeout(init, timeoutMs)),
   };
-  let googleAuth: ComputeModule.NetworksClient['auth'] | undefined;
+  type GoogleAuth = ComputeModule.NetworksClient['auth'];
+  let googleAuth: GoogleAuth | undefined;
   if (needsCredentials) {
-    // The GoogleAuth that gax builds for a client with our scopes; shared by every client.
-    googleAuth = new compute.NetworksClient({ scopes: [READ_ONLY_SCOPE], fallback: true }).auth;
+    // The GoogleAuth that gax builds for a client with our scopes (it probes nothing until asked);
+    // shared by every client. All four libraries are on gax 5, hence one google-auth-library.
+    const options = { scopes: [READ_ONLY_SCOPE], fallback: true };
+    googleAuth = compute ? new compute.NetworksClient(options).auth : (new asset!.v1.AssetServiceClient(options).auth as unknown as GoogleAuth);
   }
   const authenticated: AuthShim | undefined = googleAuth && {
     getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
     fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)),
   };
 
+  const loopback = (service: LiveService) => {
+    const url = endpoints[service];
+    return url !== undefined && isLoopback(url.hostname);
+  };
   const gaxOptions = (service: LiveService) => {
     const url = endpoints[service];
-    const authClient = url && isLoopback(url.hostname) ? anonymous : authenticated!;
+    const authClient = loopback(service) ? anonymous : authenticated!;
     // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
     if (!url) return { fallback: true, authClient };
     const protocol = url.protocol.slice(0, -1);
     return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
   };
-  const computeOptions = gaxOptions('compute') as ConstructorParameters<typeof compute.NetworksClient>[0];
 
   const dnsClients = new Map<string, DnsClient>();
   const dnsUrl = endpoints.dns;
   const dns = (project: string): DnsClient => {
     let client = dnsClients.get(project);
     if (!client) {
-      const loopback = dnsUrl && isLoopback(dnsUrl.hostname);
       client = new dnsModule.DNS({
         projectId: project,
-        ...(loopback ? { authClient: anonymous as never } : { authClient: googleAuth as never, scopes: [READ_ONLY_SCOPE] }),
+        ...(loopback('dns') ? { authClient: anonymous as never } : { authClient: googleAuth as never, scopes: [READ_ONLY_SCOPE] }),
       });
       // The constructor always builds an https URL for Google; point it elsewhere when asked.
       if (dnsUrl) client.baseUrl = `${dnsUrl.origin}/dns/v1`;
@@ -125,23 +150,26 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     return client;
   };
 
-  // Built on first use: an organization scope needs only asset and dns, and a compute client costs
-  // a noticeable share of a second to construct.
+  // Built on first use: a compute client costs a noticeable share of a second to construct.
   const built = new Map<string, { close(): Promise<void> }>();
-  const lazy = <T extends { close(): Promise<void> }>(name: string, make: () => T) => (): T => {
+  const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: unknown, make: () => T) => (): T => {
     let client = built.get(name) as T | undefined;
-    if (!client) built.set(name, (client = make()));
+    if (!client) {
+      if (!loaded) throw new Error(`the ${name} client was not loaded: createClients was told the scope is ${perProject ? 'projects' : 'an organization or folder'}`);
+      built.set(name, (client = make()));
+    }
     return client;
   };
+  const computeOptions = () => gaxOptions('compute') as ConstructorParameters<typeof ComputeModule.NetworksClient>[0];
   const getters = {
-    networks: lazy('networks', () => new compute.NetworksClient(computeOptions)),
-    subnetworks: lazy('subnetworks', () => new compute.SubnetworksClient(computeOptions)),
-    routes: lazy('routes', () => new compute.RoutesClient(computeOptions)),
-    firewalls: lazy('firewalls', () => new compute.FirewallsClient(computeOptions)),
-    routers: lazy('routers', () => new compute.RoutersClient(computeOptions)),
-    instances: lazy('instances', () => new compute.InstancesClient(computeOptions)),
-    clusters: lazy('clusters', () => new container.v1.ClusterManagerClient(gaxOptions('container') as never)),
-    assets: lazy('assets', () => new asset.v1.AssetServiceClient(gaxOptions('asset') as never)),
+    networks: lazy('networks', compute, () => new compute!.NetworksClient(computeOptions())),
+    subnetworks: lazy('subnetworks', compute, () => new compute!.SubnetworksClient(computeOptions())),
+    routes: lazy('routes', compute, () => new compute!.RoutesClient(computeOptions())),
+    firewalls: lazy('firewalls', compute, () => new compute!.FirewallsClient(computeOptions())),
+    routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
+    instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
+    clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
+    assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
   return {
     get networks() { return getters.networks(); },

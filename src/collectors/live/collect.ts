@@ -2,9 +2,12 @@
  * The live collector: a Snapshot of projects, a folder or an organization, read through the
  * official clients. An organization or folder is read through Cloud Asset Inventory (one paged
  * stream for the whole scope) plus the DNS record sets of the zones that matter; projects named one
- * by one are read through the per-service clients, all their collections at once. Whatever could
- * not be read becomes a ReadError for that part of that project, so the rules that need it say
- * "not evaluated"; only a scope that cannot be listed at all stops the collection.
+ * by one are read through the per-service clients, all their collections at once. With a shard,
+ * only the shard's projects are kept: an organization is still listed once (that is how its
+ * projects are discovered), but the assets of other shards' projects are dropped before they are
+ * normalized and their zones' record sets are never read. Whatever could not be read becomes a
+ * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
+ * scope that cannot be listed at all stops the collection.
  */
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
 import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
@@ -22,7 +25,9 @@ import {
   type Json,
 } from '../rest/normalize.js';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
-import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type CallHooks, type CallPolicy } from './calls.js';
+import { projectOf } from '../../model/names.js';
+import { formatShard, inShard, type Shard } from '../../shard.js';
+import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type CallHooks, type CallPolicy, type LiveApi } from './calls.js';
 import { createClients, type LiveClients, type LiveService } from './clients.js';
 import { assetParent, PROJECT_ASSET_TYPE, SCOPE_ASSET_TYPES, zoneMatters, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
@@ -43,6 +48,8 @@ export interface LiveOptions {
   /** Page size asked of the asset API (at most 1000) and of the list calls (compute: at most 500). */
   pageSize?: number;
   progress?: CollectProgress;
+  /** Only the projects of this shard (`--shard i/n`). */
+  shard?: Shard;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
 }
@@ -53,10 +60,15 @@ export interface LiveStats {
   projects: number;
   readErrors: number;
   wallMs: number;
+  /** Calls made, retried and failed, per API called. */
+  apis: Partial<Record<LiveApi, ApiStats>>;
 }
 
 /** The scope itself could not be listed (no snapshot can be made of it). */
 export class ScopeError extends Error {
+  /** The calls made before the run stopped, per API. */
+  apis: Partial<Record<LiveApi, ApiStats>> = {};
+
   constructor(
     readonly scope: string,
     readonly failure: CallFailure,
@@ -84,8 +96,19 @@ class Collection {
     readonly pageSize: number,
     readonly progress: CollectProgress | undefined,
     scope: Snapshot['scope'],
+    readonly shard: Shard | undefined,
   ) {
     this.builder = new SnapshotBuilder(scope);
+  }
+
+  private readonly shardOf = new Map<string, boolean>();
+
+  /** Whether a project is this run's (always, without a shard); hashed once per project. */
+  mine(project: string): boolean {
+    if (!this.shard) return true;
+    let kept = this.shardOf.get(project);
+    if (kept === undefined) this.shardOf.set(project, (kept = inShard(project, this.shard)));
+    return kept;
   }
 
   /** Reads one collection of one project; all of it or, on failure, none of it plus a ReadError. */
@@ -111,7 +134,7 @@ class Collection {
     let request: Json | null = first;
     while (request) {
       const req: Json = request;
-      const [page, next] = await this.caller.run(what, () => list(req, ONE_PAGE));
+      const [page, next] = await this.caller.run('compute', what, () => list(req, ONE_PAGE));
       items.push(...(page ?? []));
       request = next && next.pageToken ? next : null;
     }
@@ -144,7 +167,7 @@ class Collection {
       let request: Json | null = { project, maxResults: Math.min(this.pageSize, 500) };
       while (request) {
         const req: Json = request;
-        const [scopes, next, raw] = await this.caller.run(`compute aggregated ${collection} ${project}`, () => call(req, ONE_PAGE));
+        const [scopes, next, raw] = await this.caller.run('compute', `compute aggregated ${collection} ${project}`, () => call(req, ONE_PAGE));
         for (const [scope, scoped] of Object.entries(scopes ?? {})) {
           for (const item of (scoped[collection] as Json[] | undefined) ?? []) if (keep(item)) entities.push(normalize(item, project, API));
           const warning = scoped.warning as Json | undefined;
@@ -166,7 +189,7 @@ class Collection {
 
   async clustersOf(project: string): Promise<void> {
     await this.read(project, 'clusters', async () => {
-      const [response] = await this.caller.run(`container clusters ${project}`, () =>
+      const [response] = await this.caller.run('container', `container clusters ${project}`, () =>
         this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, { retry: { retryCodes: [] } } as never),
       );
       const clusters = ((response.clusters ?? []) as unknown as Json[]).map((c) => normalizeCluster(c, project, API));
@@ -179,18 +202,28 @@ class Collection {
     });
   }
 
+  /**
+   * Every page of a Cloud DNS list through the dns client, one call per page (so each page is
+   * retried on its own). The client's third result is the raw JSON answer: the record sets and
+   * zones are taken from it as the API wrote them, not from the client's wrapper objects.
+   */
+  async dnsPages(what: string, key: 'managedZones' | 'rrsets', list: (query: Json) => Promise<unknown>): Promise<Json[]> {
+    const items: Json[] = [];
+    let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
+    while (query) {
+      const q: Json = query;
+      const [, next, raw] = (await this.caller.run('dns', what, () => list(q))) as [unknown, Json | null, Json | undefined];
+      items.push(...((raw?.[key] as Json[] | undefined) ?? []));
+      query = next && next.pageToken ? { ...q, pageToken: next.pageToken } : null;
+    }
+    return items;
+  }
+
   /** Record sets of one zone, every page; on failure the zone keeps `recordSets` undefined. */
   async recordSets(zone: ManagedZone): Promise<void> {
     const dnsZone = this.clients.dns(zone.project).zone(zone.name);
     try {
-      const rrsets: Json[] = [];
-      let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
-      while (query) {
-        const q: Json = query;
-        const [, next, raw] = (await this.caller.run(`dns rrsets ${zone.project}/${zone.name}`, () => dnsZone.getRecords(q as never))) as unknown as [unknown, Json | null, Json];
-        rrsets.push(...(((raw?.rrsets as Json[] | undefined) ?? [])));
-        query = next && next.pageToken ? { ...q, pageToken: next.pageToken } : null;
-      }
+      const rrsets = await this.dnsPages(`dns rrsets ${zone.project}/${zone.name}`, 'rrsets', (q) => dnsZone.getRecords(q as never));
       zone.recordSets = rrsets.map(normalizeRecordSet);
     } catch (e) {
       this.fail(zone.project, 'recordSets', e, zone.fullName);
@@ -201,12 +234,8 @@ class Collection {
     const zones: ManagedZone[] = [];
     await this.read(project, 'managedZones', async () => {
       const dns = this.clients.dns(project);
-      let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
-      while (query) {
-        const q: Json = query;
-        const [, next, raw] = (await this.caller.run(`dns managedZones ${project}`, () => dns.getZones(q as never))) as unknown as [unknown, Json | null, Json];
-        for (const z of (raw?.managedZones as Json[] | undefined) ?? []) zones.push(normalizeManagedZone(z, project, API));
-        query = next && next.pageToken ? { ...q, pageToken: next.pageToken } : null;
+      for (const z of await this.dnsPages(`dns managedZones ${project}`, 'managedZones', (q) => dns.getZones(q as never))) {
+        zones.push(normalizeManagedZone(z, project, API));
       }
       return zones;
     });
@@ -232,31 +261,46 @@ class Collection {
 
   /**
    * An organization or folder: one asset stream. The record sets of a zone that matters are read as
-   * soon as its page arrives, alongside the next pages, so they add at most one round trip.
+   * soon as its page arrives, alongside the next pages, so they add at most one round trip. With a
+   * shard, another shard's asset is dropped on its project id, before anything else is done with it.
    */
   async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>): Promise<void> {
     const parent = assetParent(scope);
-    const list: PagedList = (r, o) => (this.clients.assets.listAssets as unknown as PagedList).call(this.clients.assets, r, o);
+    const assets = this.clients.assets;
+    const list = assets.listAssets.bind(assets) as unknown as PagedList;
     const reads: Promise<void>[] = [];
-    let request: Json | null = { parent, assetTypes: SCOPE_ASSET_TYPES, contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, 1000) };
-    while (request) {
-      const req: Json = request;
+    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent}`, () => list(request, ONE_PAGE));
+    let pending: ReturnType<typeof fetchPage> | undefined = fetchPage({
+      parent,
+      assetTypes: SCOPE_ASSET_TYPES,
+      contentType: 'RESOURCE',
+      pageSize: Math.min(this.pageSize, 1000),
+    });
+    while (pending) {
       let page: unknown[];
       let next: Json | null;
       try {
-        [page, next] = await this.caller.run(`asset listAssets ${parent}`, () => list(req, ONE_PAGE));
+        [page, next] = await pending;
       } catch (e) {
         await Promise.all(reads);
         throw new ScopeError(parent, classify(e));
       }
+      // The next page is asked for before this one is read: the pages are the critical path.
+      pending = next && next.pageToken ? fetchPage(next) : undefined;
+      // A failed next page is reported when it is awaited; until then it must not count as unhandled.
+      pending?.catch(() => undefined);
       const before = projects.size;
       for (const raw of (page ?? []) as Json[]) {
         const resource = (raw.resource ?? {}) as Json;
-        const data = plainData(resource.data);
         if (raw.assetType === PROJECT_ASSET_TYPE) {
-          if (typeof data?.projectId === 'string') projects.add(data.projectId);
+          const projectId = plainData(resource.data)?.projectId;
+          if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
           continue;
         }
+        // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
+        const project = projectOf(String(raw.name));
+        if (project !== undefined && !this.mine(project)) continue;
+        const data = plainData(resource.data);
         const entry = entryFromAsset(
           {
             name: String(raw.name),
@@ -272,7 +316,6 @@ class Collection {
         if (entry.entity.kind === 'managedZone' && zoneMatters(entry.entity)) reads.push(this.recordSets(entry.entity));
       }
       this.progress?.addProjects(projects.size - before);
-      request = next && next.pageToken ? next : null;
     }
     await Promise.all(reads);
     for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
@@ -285,20 +328,24 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   const progress = options.progress;
   const caller = new Caller(policy, {
     ...options.hooks,
-    onCall: (what) => {
+    onCall: (what, api) => {
       progress?.call();
-      options.hooks?.onCall?.(what);
+      options.hooks?.onCall?.(what, api);
     },
-    onRetry: (what, f) => {
+    onRetry: (what, f, api) => {
       progress?.retry();
-      options.hooks?.onRetry?.(what, f);
+      options.hooks?.onRetry?.(what, f, api);
     },
   });
-  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs });
   const scope = options.scope;
+  const shard = options.shard;
+  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, perProject: scope.kind === 'projects' });
   const snapshotScope: Snapshot['scope'] =
-    scope.kind === 'projects' ? { kind: 'projects', projects: [...new Set(scope.projects)].sort() } : { kind: scope.kind, id: scope.id, projects: [] };
-  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope);
+    scope.kind === 'projects'
+      ? { kind: 'projects', projects: [...new Set(scope.projects)].filter((p) => !shard || inShard(p, shard)).sort() }
+      : { kind: scope.kind, id: scope.id, projects: [] };
+  if (shard) snapshotScope.shard = formatShard(shard);
+  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
   const projects = new Set<string>();
   try {
     if (scope.kind === 'projects') {
@@ -307,6 +354,9 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     } else {
       await run.assetScope(scope, projects);
     }
+  } catch (e) {
+    if (e instanceof ScopeError) e.apis = caller.stats();
+    throw e;
   } finally {
     progress?.stop();
     await clients.close();
@@ -319,6 +369,13 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   );
   return {
     snapshot,
-    stats: { calls: caller.calls, retries: caller.retried, projects: snapshot.scope.projects.length, readErrors: snapshot.readErrors.length, wallMs: Date.now() - started },
+    stats: {
+      calls: caller.calls,
+      retries: caller.retried,
+      projects: snapshot.scope.projects.length,
+      readErrors: snapshot.readErrors.length,
+      wallMs: Date.now() - started,
+      apis: caller.stats(),
+    },
   };
 }

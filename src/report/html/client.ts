@@ -13,7 +13,8 @@ export const REPORT_JS = `
   var selects = Array.prototype.slice.call(bar.querySelectorAll('select[data-filter]'));
   var search = bar.querySelector('input[data-filter=text]');
   var count = document.getElementById('finding-count');
-  var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+  // Read on the first text search, not at load: 25,000 rows of text take a while to collect.
+  var texts = null;
 
   function apply() {
     var wanted = selects.map(function (s) { return [s.getAttribute('data-filter'), s.value]; });
@@ -21,8 +22,12 @@ export const REPORT_JS = `
     var shown = 0;
     rows.forEach(function (row, i) {
       var ok = wanted.every(function (w) { return w[1] === '' || row.getAttribute('data-' + w[0]) === w[1]; });
-      if (ok && needle) ok = texts[i].indexOf(needle) >= 0;
-      row.hidden = !ok;
+      if (ok && needle) {
+        if (!texts) texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+        ok = texts[i].indexOf(needle) >= 0;
+      }
+      // Untouched rows stay untouched: no style work for rows whose state did not change.
+      if (row.hidden === ok) row.hidden = !ok;
       if (ok) shown++;
     });
     if (count) count.textContent = shown + ' of ' + rows.length + ' results shown';

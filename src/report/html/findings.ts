@@ -3,7 +3,7 @@
  * could not be evaluated and why, and the rules that ran.
  */
 import { displayName } from '../../engine/engine.js';
-import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result, type RunInfo } from '../../engine/types.js';
+import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result, type RunInfo, type Severity } from '../../engine/types.js';
 import type { ReadError } from '../../model/snapshot.js';
 import { displayStatus, STATE_LABEL, STATE_MARK, type DisplayStatus } from './checklist.js';
 import type { AnchorOf } from './clusters.js';
@@ -20,6 +20,17 @@ const STATUS_OPTIONS: DisplayStatus[] = ['fail', 'not-evaluated', 'waived', 'pas
  * same sixteen texts would make the page slow to open and add nothing to read.
  */
 export const INLINE_EXPLANATIONS_MAX = 500;
+
+/**
+ * A section with more rows than this is laid out only when the reader scrolls near it (CSS
+ * `content-visibility`): a table of thousands of rows otherwise costs a full layout each time the
+ * parser yields, which made a 25,000-finding page take half a minute to open.
+ */
+export const LONG_SECTION_ROWS = 1000;
+
+function longSection(rows: number): Interpolation {
+  return rows > LONG_SECTION_ROWS && html` class="long"`;
+}
 
 export function sortFindings(results: readonly Result[]): Result[] {
   return [...results].sort(
@@ -44,7 +55,42 @@ function location(r: Result): Interpolation {
   return html`<div class="muted small">at <code>${r.resource.file}${r.resource.line !== undefined ? `:${r.resource.line}` : ''}</code></div>`;
 }
 
-function explanation(r: Result, rule: RuleInfo | undefined, inline: boolean): SafeHtml {
+/**
+ * Fragments that repeat from row to row (a rule's texts, the badge cells), made once per report
+ * and joined at once, so each row adds one ready part instead of rebuilding and re-escaping them.
+ */
+function memo<K>(make: (key: K) => SafeHtml): (key: K) => SafeHtml {
+  const made = new Map<K, SafeHtml>();
+  return (key) => {
+    let fragment = made.get(key);
+    if (!fragment) {
+      fragment = make(key);
+      fragment.toString();
+      made.set(key, fragment);
+    }
+    return fragment;
+  };
+}
+
+/** What a row says about its rule: a link to the card, or the whole explanation inline. */
+interface RuleBlocks {
+  about: (rule: RuleInfo) => SafeHtml;
+  link: (rule: RuleInfo) => SafeHtml;
+  fix: (rule: RuleInfo) => SafeHtml;
+}
+
+function ruleBlocks(): RuleBlocks {
+  return {
+    about: memo((rule) => html`<a class="small" href="#rule-${rule.id}">about ${rule.id}</a>`),
+    link: memo((rule) => html`<a class="small" href="#rule-${rule.id}">Why it matters and how to fix it (${rule.id})</a>`),
+    fix: memo(
+      (rule) =>
+        html`<details class="fix"><summary>Why it matters and how to fix it</summary><p>${rule.rationale}</p>${codeBlock('gcloud', rule.remediation.gcloud)}${codeBlock('Terraform', rule.remediation.terraform)}<p class="small"><a href="#rule-${rule.id}">about ${rule.id}</a> · article: ${rule.articleSection}</p></details>`,
+    ),
+  };
+}
+
+function explanation(r: Result, rule: RuleInfo | undefined, inline: boolean, blocks: RuleBlocks): SafeHtml {
   const involved = r.related.length
     ? html`<div><span class="muted small">Resources involved</span><ul class="related mono small">${r.related.map((x) => html`<li class="wrap">${x}</li>`)}</ul></div>`
     : '';
@@ -53,18 +99,30 @@ function explanation(r: Result, rule: RuleInfo | undefined, inline: boolean): Sa
     : '';
   const waiver = r.waiver ? html`<div class="small">Waived until <strong>${r.waiver.expires}</strong>: ${r.waiver.reason}</div>` : '';
   if (r.status === 'pass' || r.status === 'not-applicable' || !rule) {
-    return html`${waiver}${involved}${errors}${rule ? html`<a class="small" href="#rule-${rule.id}">about ${rule.id}</a>` : ''}`;
+    return html`${waiver}${involved}${errors}${rule ? blocks.about(rule) : ''}`;
   }
-  if (!inline) {
-    return html`${waiver}${involved}${errors}<a class="small" href="#rule-${rule.id}">Why it matters and how to fix it (${rule.id})</a>`;
-  }
-  return html`${waiver}${involved}${errors}<details class="fix"><summary>Why it matters and how to fix it</summary><p>${rule.rationale}</p>${codeBlock('gcloud', rule.remediation.gcloud)}${codeBlock('Terraform', rule.remediation.terraform)}<p class="small"><a href="#rule-${rule.id}">about ${rule.id}</a> · article: ${rule.articleSection}</p></details>`;
+  return html`${waiver}${involved}${errors}${inline ? blocks.fix(rule) : blocks.link(rule)}`;
 }
 
-function row(r: Result, rule: RuleInfo | undefined, anchorOf: AnchorOf, inline: boolean): SafeHtml {
+/** The severity and status cells, one pair per combination. */
+const badgeCells = (): ((key: `${Severity} ${DisplayStatus}`) => SafeHtml) =>
+  memo((key) => {
+    const [severity, st] = key.split(' ') as [Severity, DisplayStatus];
+    return html`<td><span class="badge sev-${severity}">${severity}</span></td><td><span class="badge s-${st}">${STATE_MARK[st]} ${STATE_LABEL[st]}</span></td>`;
+  });
+
+interface RowContext {
+  rules: Map<string, RuleInfo>;
+  anchorOf: AnchorOf;
+  inline: boolean;
+  blocks: RuleBlocks;
+  badges: ReturnType<typeof badgeCells>;
+}
+
+function row(r: Result, c: RowContext): SafeHtml {
   const st = displayStatus(r);
   // One line per row: whitespace between cells would be thousands of text nodes in a large report.
-  return html`<tr class="finding s-row-${st}" id="${anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}"><td><span class="badge sev-${r.severity}">${r.severity}</span></td><td><span class="badge s-${st}">${STATE_MARK[st]} ${STATE_LABEL[st]}</span></td><td><code>${r.ruleId}</code><div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, rule, inline)}</td></tr>
+  return html`<tr class="finding s-row-${st}" id="${c.anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}">${c.badges(`${r.severity} ${st}`)}<td><code>${r.ruleId}</code><div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, c.rules.get(r.ruleId), c.inline, c.blocks)}</td></tr>
 `;
 }
 
@@ -78,7 +136,8 @@ export function findingsSection(report: AuditReport, sorted: Result[], rules: Ma
   const statuses = STATUS_OPTIONS.filter((s) => sorted.some((r) => displayStatus(r) === s));
   const toFix = sorted.filter((r) => r.status === 'fail' || r.status === 'not-evaluated').length;
   const inline = toFix <= INLINE_EXPLANATIONS_MAX;
-  return html`<section id="findings-section"><h2>Findings (${sorted.length})</h2>
+  const context: RowContext = { rules, anchorOf, inline, blocks: ruleBlocks(), badges: badgeCells() };
+  return html`<section id="findings-section"${longSection(sorted.length)}><h2>Findings (${sorted.length})</h2>
 <div class="filters" id="filters" hidden>
 ${select('severity', 'Severity', severities)}
 ${select('status', 'Status', statuses, (s) => STATE_LABEL[s as DisplayStatus])}
@@ -92,13 +151,13 @@ ${
   sorted.length === 0
     ? html`<p class="empty">No results: no enabled rule applied to anything in the snapshot.</p>`
     : html`${inline ? '' : html`<p class="muted small">${toFix} findings to fix: each links to its rule's rationale and remediation under <a href="#rules">Rules checked</a>.</p>`}<table class="findings" id="findings"><colgroup><col class="c-sev"><col class="c-status"><col class="c-rule"><col class="c-resource"><col class="c-msg"></colgroup><thead><tr><th>Severity</th><th>Status</th><th>Rule</th><th>Resource</th><th>Message</th></tr></thead>
-<tbody>${sorted.map((r) => row(r, rules.get(r.ruleId), anchorOf, inline))}</tbody></table>`
+<tbody>${sorted.map((r) => row(r, context))}</tbody></table>`
 }</section>`;
 }
 
 export function waivedSection(sorted: Result[], anchorOf: AnchorOf): SafeHtml {
   const waived = sorted.filter((r) => r.waiver);
-  return html`<section id="waived"><h2>Waived findings (${waived.length})</h2>${
+  return html`<section id="waived"${longSection(waived.length)}><h2>Waived findings (${waived.length})</h2>${
     waived.length === 0
       ? html`<p class="empty">No finding is waived.</p>`
       : html`<table class="waivers"><thead><tr><th>Rule</th><th>Resource</th><th>Reason</th><th>Expires</th><th>Finding</th></tr></thead><tbody>${waived.map(
@@ -111,7 +170,7 @@ export function waivedSection(sorted: Result[], anchorOf: AnchorOf): SafeHtml {
 export function notEvaluatedSection(report: AuditReport, sorted: Result[], anchorOf: AnchorOf): SafeHtml {
   const results = sorted.filter((r) => r.status === 'not-evaluated');
   const errors = report.run.readErrors;
-  return html`<section id="not-evaluated"><h2>Not evaluated (${results.length})</h2>
+  return html`<section id="not-evaluated"${longSection(results.length + errors.length)}><h2>Not evaluated (${results.length})</h2>
 <p class="muted small">Not evaluated is never a pass: the data these checks need could not be read, or is unknown until a Terraform apply.</p>
 ${
   results.length

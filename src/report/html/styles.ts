@@ -72,6 +72,24 @@ table.findings{table-layout:fixed}
 table.findings col.c-sev{width:92px}table.findings col.c-status{width:132px}table.findings col.c-rule{width:170px}table.findings col.c-resource{width:260px}
 section.cluster,#rules>.card{content-visibility:auto;contain-intrinsic-size:auto 720px}
 #rules>.card{contain-intrinsic-size:auto 220px}
+/* A table of thousands of rows would be laid out again every time the parser yields while the
+   page loads; offscreen, a long section is skipped until the reader scrolls to it. */
+section.long{content-visibility:auto;contain-intrinsic-size:auto 200000px}
+/* A long findings table is drawn as a grid per row, so each row can be skipped on its own until it
+   scrolls near: a table box is laid out whole, which took seconds for 25,000 rows. Screen only:
+   printed, it is the plain table. */
+@media screen{
+section.long table.findings,section.long table.findings>thead,section.long table.findings>tbody{display:block}
+section.long table.findings>colgroup{display:none}
+section.long table.findings tr{display:grid;grid-template-columns:92px 132px 170px 260px minmax(0,1fr)}
+section.long table.findings>tbody>tr{content-visibility:auto;contain-intrinsic-size:auto 96px}
+/* The row a link lands on is always drawn, so the browser can keep it in place while the rows
+   around it are drawn and change height; otherwise the link lands a screen away. */
+section.long table.findings>tbody>tr:target{content-visibility:visible}
+section.long table.findings th,section.long table.findings td{border-width:0 1px 1px 0}
+section.long table.findings tr>:first-child{border-left-width:1px}
+section.long table.findings>thead th{border-top-width:1px}
+}
 table.findings tr.finding.s-row-fail td:first-child{border-left:4px solid var(--fail)}
 table.findings tr.finding.s-row-waived td:first-child{border-left:4px solid var(--waived)}
 table.findings tr.finding.s-row-not-evaluated td:first-child{border-left:4px solid var(--ne)}
@@ -92,7 +110,7 @@ body{background:#fff;font-size:10.5pt}
 main{max-width:none;padding:0}
 .card{border-color:#999;break-inside:avoid}
 section.cluster{break-inside:avoid}
-section.cluster,#rules>.card{content-visibility:visible}
+section.cluster,#rules>.card,section.long{content-visibility:visible}
 .filters,button.copy,.no-print{display:none!important}
 tr{break-inside:avoid}
 thead{display:table-header-group}

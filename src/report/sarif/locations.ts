@@ -8,12 +8,22 @@ import type { ResourceRef } from '../../engine/types.js';
 /** The services whose collection paths are unique on their own, so the host can be left out. */
 const KNOWN_HOSTS = new Set(['compute.googleapis.com', 'container.googleapis.com', 'dns.googleapis.com']);
 
+/** Characters no segment ever needs encoded (RFC 3986 unreserved): most names are only these. */
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
+function encodeSegment(s: string): string {
+  if (UNRESERVED.test(s)) return s;
+  return encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Percent-encodes each segment so the result is a valid, unambiguous uri-reference. */
 function encodeSegments(segments: string[]): string {
-  return segments
-    .filter((s) => s !== '')
-    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
+  let out = '';
+  for (const s of segments) {
+    if (s === '') continue;
+    out = out === '' ? encodeSegment(s) : `${out}/${encodeSegment(s)}`;
+  }
+  return out;
 }
 
 /**

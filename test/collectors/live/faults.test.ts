@@ -3,7 +3,7 @@ import { compliantSnapshot } from '../../helpers/fixtures.js';
 import { worldFromSnapshot } from '../../../src/emulator/world.js';
 import { audit } from '../../../src/engine/audit.js';
 import { defaultPolicy } from '../../../src/engine/policy.js';
-import { Caller, CallFailure, classify } from '../../../src/collectors/live/calls.js';
+import { Caller, CallFailure, classify, formatApiStats, RateLimiter } from '../../../src/collectors/live/calls.js';
 import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
 
 const P = 'acme-prod-platform';
@@ -56,7 +56,7 @@ describe('live collector under faults', () => {
     expect(report.verdict.exitCode).toBe(3);
   });
 
-  it('bounds the dns client too: hung record-set reads end as read errors of their zones', async () => {
+  it('bounds DNS reads too: hung record-set reads end as read errors of their zones', async () => {
     const hung = await collectFrom(
       worldFromSnapshot(compliantSnapshot()),
       { kind: 'projects', projects: [P] },
@@ -78,7 +78,7 @@ describe('Caller', () => {
     const caller = new Caller(policy, { random: () => 0 });
     let attempts = 0;
     const failure = await caller
-      .run('x', async () => {
+      .run('compute', 'x', async () => {
         attempts++;
         throw Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 });
       })
@@ -94,7 +94,7 @@ describe('Caller', () => {
     const caller = new Caller(policy);
     let attempts = 0;
     await expect(
-      caller.run('x', async () => {
+      caller.run('compute', 'x', async () => {
         attempts++;
         throw Object.assign(new Error('forbidden'), { code: 403, response: { body: JSON.stringify({ error: { details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SERVICE_DISABLED' }] } }) } });
       }),
@@ -114,7 +114,7 @@ describe('Caller', () => {
     let peak = 0;
     await Promise.all(
       Array.from({ length: 6 }, () =>
-        caller.run('x', async () => {
+        caller.run('compute', 'x', async () => {
           peak = Math.max(peak, ++inFlight);
           await new Promise((r) => setTimeout(r, 5));
           inFlight--;
@@ -129,5 +129,62 @@ describe('Caller', () => {
     expect(classify(Object.assign(new Error('x'), { code: 14 }))).toMatchObject({ status: 503, retryable: true });
     expect(classify(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toMatchObject({ status: 0, reason: 'TIMEOUT', retryable: true });
     expect(classify(Object.assign(new Error('x'), { code: 404 }))).toMatchObject({ status: 404, retryable: false });
+  });
+});
+
+describe('per-API limits', () => {
+  const policy = { timeoutMs: 1_000, retries: 5, concurrency: 1, backoffMs: 0, maxBackoffMs: 0 };
+  const throttled = () => Promise.reject(Object.assign(new Error('8 RESOURCE_EXHAUSTED: slow down'), { code: 8 }));
+
+  it('spends a retry budget per API, then fails retryable calls at once', async () => {
+    const caller = new Caller({ ...policy, retryBudget: 3 });
+    const dns = await Promise.all([1, 2, 3].map(() => caller.run('dns', 'x', throttled).catch((e: CallFailure) => e)));
+    expect(dns.map((e) => e.reason)).toEqual(['RETRY_BUDGET_EXHAUSTED', 'RETRY_BUDGET_EXHAUSTED', 'RETRY_BUDGET_EXHAUSTED']);
+    expect(dns[0].message).toMatch(/the dns retry budget of this run is spent/);
+    // Another API keeps its own budget.
+    const other = await caller.run('asset', 'x', throttled).catch((e: CallFailure) => e);
+    expect(other.message).toMatch(/after 4 attempts/);
+    expect(caller.stats()).toEqual({
+      dns: { calls: 6, retried: 3, failed: 3, budgetRefusals: 3 },
+      asset: { calls: 4, retried: 3, failed: 1, budgetRefusals: 1 },
+    });
+    expect(formatApiStats(caller.stats())).toBe('dns 6 call(s) (3 retried, 3 failed, 3 not retried: budget spent); asset 4 call(s) (3 retried, 1 failed, 1 not retried: budget spent)');
+  });
+
+  it('without a budget, allows the larger of 100 retries and a tenth of the calls made', async () => {
+    const caller = new Caller({ ...policy, retries: 1000 });
+    const failure = await caller.run('compute', 'x', throttled).catch((e: CallFailure) => e);
+    expect(failure.reason).toBe('RETRY_BUDGET_EXHAUSTED');
+    expect(caller.stats().compute).toMatchObject({ calls: 101, retried: 100 });
+  });
+
+  it('keeps one API within its concurrency while another goes on', async () => {
+    const caller = new Caller({ ...policy, concurrency: 1 });
+    let release: () => void = () => {};
+    const held = caller.run('dns', 'x', () => new Promise<void>((r) => (release = r)));
+    await expect(caller.run('asset', 'x', async () => 'through')).resolves.toBe('through');
+    release();
+    await held;
+  });
+
+  it('spaces request starts 1000/rps ms apart on a rate limiter', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(4, () => now);
+    const waits: number[] = [];
+    const real = globalThis.setTimeout;
+    globalThis.setTimeout = ((fn: () => void, ms: number) => {
+      waits.push(ms);
+      return real(fn, 0);
+    }) as typeof setTimeout;
+    try {
+      await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+      now = 1000;
+      await limiter.take();
+    } finally {
+      globalThis.setTimeout = real;
+    }
+    // First at once, then 250 and 500 ms later; after an idle second, at once again.
+    expect(waits).toEqual([250, 500]);
+    expect(() => new RateLimiter(0)).toThrow(RangeError);
   });
 });

@@ -3,6 +3,8 @@
  * guard that fails any connection to a host other than the loopback, and entity comparison.
  */
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Entity, Snapshot } from '../../../src/model/snapshot.js';
 import { toFullName } from '../../../src/model/names.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/server.js';
@@ -10,6 +12,7 @@ import type { World } from '../../../src/emulator/world.js';
 import type { LiveService } from '../../../src/collectors/live/clients.js';
 import { collectLive, type LiveOptions } from '../../../src/collectors/live/collect.js';
 import type { LiveScope } from '../../../src/collectors/live/scope.js';
+import { REPO_ROOT } from '../../helpers/fixtures.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -79,4 +82,15 @@ export function comparable(snapshot: Snapshot, projects?: string[]): Record<stri
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }
   return out;
+}
+
+/**
+ * What the official client of a service writes in `x-goog-api-client`, with the installed
+ * package's version: the gax clients `gax/… gapic/VERSION … rest/…` (REST fallback), the dns
+ * client (@google-cloud/common) `gccl/VERSION`. A hand-made HTTP reader sends neither.
+ */
+export function officialClientHeader(service: LiveService): RegExp {
+  const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules/@google-cloud', service, 'package.json'), 'utf8')) as { version: string };
+  const v = pkg.version.replaceAll('.', '\\.');
+  return service === 'dns' ? new RegExp(`(^| )gccl/${v}( |$)`) : new RegExp(`(^| )gax/\\S+ gapic/${v} .*\\brest/`);
 }

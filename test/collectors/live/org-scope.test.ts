@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundledOrgFile, loadWorld, type World } from '../../../src/emulator/world.js';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { collectLive, ScopeError } from '../../../src/collectors/live/collect.js';
-import { collectFrom, comparable, endpointsOf, FAST, guardLoopbackOnly } from './harness.js';
+import { collectFrom, comparable, endpointsOf, FAST, guardLoopbackOnly, officialClientHeader } from './harness.js';
+import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
@@ -54,6 +55,16 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(guard.refused).toEqual([]);
   });
 
+  it('reads assets and record sets through the official clients (@google-cloud/asset over gax REST, @google-cloud/dns), as their x-goog-api-client header shows', () => {
+    const byService = (service: string) => run.emulator.requests.filter((r) => r.service === service);
+    expect(byService('asset').length).toBeGreaterThan(0);
+    expect(byService('dns').length).toBeGreaterThan(0);
+    for (const r of byService('asset')) expect(r.apiClient).toMatch(officialClientHeader('asset'));
+    for (const r of byService('dns')) expect(r.apiClient).toMatch(officialClientHeader('dns'));
+    // The gax REST fallback asks for enums as numbers; a hand-written reader would not.
+    expect(byService('asset')[0].query).toMatch(/enum-encoding=int/);
+  });
+
   it('pages the asset stream when the page is small', async () => {
     const paged = await collectFrom(world, { kind: 'organization', id: ORG }, { pageSize: 7 });
     const assetCalls = paged.emulator.requests.filter((r) => r.service === 'asset');
@@ -66,6 +77,29 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
     expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-payments', 'acme-prod-platform'] });
     expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-payments', 'acme-prod-platform']));
+  });
+
+  it('keeps only a shard\'s projects: the organization listed once, other shards\' assets and record sets never read', async () => {
+    const slices = [];
+    for (const index of [1, 2]) {
+      const part = await collectFrom(world, { kind: 'organization', id: ORG }, {}, { shard: { index, count: 2 } });
+      const mine = ALL.filter((p) => shardOf(p, 2) === index);
+      expect(part.snapshot.scope).toEqual({ kind: 'organization', id: ORG, projects: mine, shard: `${index}/2` });
+      expect(comparable(part.snapshot)).toEqual(comparable(run.snapshot, mine));
+      expect(part.emulator.requests.filter((r) => r.service === 'asset')).toHaveLength(1);
+      const rrsetProjects = part.emulator.requests.filter((r) => r.service === 'dns').map((r) => r.path.split('/')[4]);
+      expect(rrsetProjects.every((p) => mine.includes(p))).toBe(true);
+      slices.push(...mine);
+    }
+    expect(slices.sort()).toEqual(ALL);
+  });
+
+  it('filters a project scope by shard', async () => {
+    const projects = ['acme-prod-platform', 'acme-stg-platform', 'acme-dev-sandbox'];
+    const index = shardOf('acme-prod-platform', 2);
+    const part = await collectFrom(world, { kind: 'projects', projects }, {}, { shard: { index, count: 2 } });
+    expect(part.snapshot.scope.projects).toEqual(projects.filter((p) => shardOf(p, 2) === index).sort());
+    expect(new Set(part.emulator.requests.map((r) => /\/projects\/([^/]+)/.exec(r.path)?.[1]))).toEqual(new Set(part.snapshot.scope.projects));
   });
 
   it('stops with a ScopeError when the scope itself cannot be listed', async () => {

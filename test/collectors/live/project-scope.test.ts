@@ -3,7 +3,7 @@ import { compliantSnapshot } from '../../helpers/fixtures.js';
 import { worldFromSnapshot, type World } from '../../../src/emulator/world.js';
 import { FAKE_SECRETS } from '../../../src/emulator/wire.js';
 import type { Instance, Snapshot } from '../../../src/model/snapshot.js';
-import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
+import { collectFrom, comparable, guardLoopbackOnly, officialClientHeader } from './harness.js';
 
 const P = 'acme-prod-platform';
 const EMPTY = 'acme-empty-project';
@@ -85,6 +85,16 @@ describe('live collector, project scope, through the official clients against th
       ]),
     );
     expect(paths).toHaveLength(11);
+  });
+
+  it('makes every call through the official client of its service, as the x-goog-api-client header shows', () => {
+    const services = ['compute', 'container', 'dns'] as const;
+    for (const service of services) {
+      const calls = run.emulator.requests.filter((r) => r.service === service);
+      expect(calls.length, service).toBeGreaterThan(0);
+      for (const r of calls) expect(r.apiClient, `${service} ${r.path}`).toMatch(officialClientHeader(service));
+    }
+    expect(run.emulator.requests.every((r) => (services as readonly string[]).includes(r.service))).toBe(true);
   });
 
   it('follows nextPageToken over several pages and aggregated-list warnings, with the same result', async () => {
