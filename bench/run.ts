@@ -2,8 +2,8 @@
  * `npm run bench`: runs every benchmark section, prints one table per section and writes
  * bench/results.json. Not a test: figures depend on the machine. Add a section by adding an entry.
  * `npm run bench -- collect engine` runs only the sections named (the other sections' figures in
- * bench/results.json are kept). A section that fails is
- * reported as failed (its error in the JSON) and the others still run; the exit status is then 1.
+ * bench/results.json are kept). A section that fails is reported as failed (its error in the
+ * JSON) and the others still run; the exit status is then 1.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

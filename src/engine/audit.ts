@@ -78,8 +78,7 @@ export function defaultCategory(snapshot: Snapshot): string {
   return `gke-private-audit/${base.replace(/[^A-Za-z0-9._-]+/g, '-')}`;
 }
 
-export function topologyOf(snapshot: Snapshot): ClusterTopology[] {
-  const index = new SnapshotIndex(snapshot);
+export function topologyOf(snapshot: Snapshot, index = new SnapshotIndex(snapshot)): ClusterTopology[] {
   return snapshot.clusters.map((c) => {
     const subnet = index.subnetwork(c.subnetwork);
     const secondary = (name?: string) => subnet?.secondaryIpRanges.find((r) => r.rangeName === name)?.ipCidrRange;
@@ -133,7 +132,7 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
       readErrors: snapshot.readErrors,
     },
     results,
-    clusters: topologyOf(snapshot),
+    clusters: topologyOf(snapshot, evaluation.index),
     summary: summarize(results),
     verdict: verdictOf(results, options.failOn, options.allowIncomplete, options.baseline, snapshot.readErrors),
   };

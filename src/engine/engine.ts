@@ -18,6 +18,8 @@ export interface Evaluation {
   warnings: string[];
   /** The rules that ran, with their effective severity. */
   enabled: { rule: Rule; severity: Severity }[];
+  /** The index the rules ran on, for callers that need more lookups (reports' topology). */
+  index: SnapshotIndex;
 }
 
 export function resourceRef(entity: Entity): ResourceRef {
@@ -123,7 +125,7 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
       }
     }
   }
-  return { results, warnings, enabled };
+  return { results, warnings, enabled, index };
 }
 
 function toResult(rule: Rule, severity: Severity, o: Outcome): Result {
