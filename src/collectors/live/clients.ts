@@ -52,8 +52,6 @@ function withTimeout(init: RequestInit | undefined, timeoutMs: number): RequestI
   return { ...init, signal: AbortSignal.any(signals) };
 }
 
-export type AssetClient = InstanceType<typeof AssetModule.v1.AssetServiceClient>;
-
 export interface LiveClients {
   networks: ComputeModule.NetworksClient;
   subnetworks: ComputeModule.SubnetworksClient;
@@ -62,7 +60,7 @@ export interface LiveClients {
   routers: ComputeModule.RoutersClient;
   instances: ComputeModule.InstancesClient;
   clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
-  assets: AssetClient;
+  assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
   dns(project: string): DnsClient;
   close(): Promise<void>;

@@ -1,0 +1,67 @@
+/**
+ * The client libraries cost about a second to import: `check` must never load them, and a scope
+ * loads only the clients it calls. Seen from inside a CLI process: a preload writes, at exit, which
+ * @google-cloud packages are in the CommonJS module cache (where an `import()` of them lands).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../../helpers/fixtures.js';
+
+const ENV = { ...process.env, CI: '1', METADATA_SERVER_DETECTION: 'none', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', NO_COLOR: '1' };
+
+let dir: string;
+let preload: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'lazy-imports-'));
+  preload = path.join(dir, 'loaded-clients.mjs');
+  writeFileSync(
+    preload,
+    `import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const require = createRequire(import.meta.url);
+process.on('exit', () => {
+  const names = new Set();
+  for (const file of Object.keys(require.cache)) {
+    const m = /node_modules[\\\\/]@google-cloud[\\\\/]([^\\\\/]+)[\\\\/]/.exec(file);
+    if (m) names.add(m[1]);
+  }
+  writeFileSync(process.env.LOADED_CLIENTS_OUT, JSON.stringify([...names].sort()));
+});
+`,
+  );
+});
+
+/** Runs the CLI; resolves with its exit code and the @google-cloud packages it loaded. */
+function loadedBy(args: string[], name: string): Promise<{ code: number | null; loaded: string[]; stderr: string }> {
+  const out = path.join(dir, `${name}.json`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, '--import', 'tsx', 'src/cli.ts', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...ENV, LOADED_CLIENTS_OUT: out },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, loaded: JSON.parse(readFileSync(out, 'utf8')) as string[], stderr }));
+  });
+}
+
+describe('client libraries are imported lazily', () => {
+  it('check never loads a Google Cloud client', async () => {
+    const r = await loadedBy(['check', '--snapshot', 'examples/compliant.snapshot.json', '--format', 'json', '--output', path.join(dir, 'check.json')], 'check');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.loaded).toEqual([]);
+  }, 120_000);
+
+  it('an organization scope loads the asset and dns clients, not compute or container', async () => {
+    const r = await loadedBy(['audit', '--emulator', '--format', 'json', '--output', path.join(dir, 'audit.json')], 'org');
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.loaded).toEqual(expect.arrayContaining(['asset', 'dns']));
+    expect(r.loaded).not.toContain('compute');
+    expect(r.loaded).not.toContain('container');
+  }, 120_000);
+});
