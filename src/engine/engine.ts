@@ -113,8 +113,11 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
         const key = `${ex.rule} ${ex.resource}`;
         if (!expiredSeen.has(key)) {
           expiredSeen.add(key);
+          const open = result.status === 'fail' || result.status === 'not-evaluated';
           warnings.push(
-            `exception for ${ex.rule} on ${ex.resource} expired on ${ex.expires}${ex.where ? ` (${ex.where})` : ''}; its finding is reported again`,
+            `exception for ${ex.rule} on ${ex.resource} expired on ${ex.expires}${ex.where ? ` (${ex.where})` : ''}; ${
+              open ? 'its finding is reported again' : `the result is now ${result.status}, so the exception can be removed`
+            }`,
           );
         }
         continue;

@@ -127,3 +127,17 @@ describe('engine', () => {
     expect(() => evaluate(snapshotOf(cluster('a')), defaultPolicy(), [broken], NOW)).toThrow(/vpc-native reported unknown message id nope/);
   });
 });
+
+describe('an expired exception on a result that no longer fails', () => {
+  it('says it can be removed instead of claiming a finding is back', () => {
+    const passing = scriptedRule('vpc-native', 'medium', { a: 'pass' });
+    const policy = parsePolicy(
+      `exceptions:\n  - rule: vpc-native\n    resource: ${clusterName('a')}\n    reason: migration\n    expires: 2026-11-23\n`,
+      'rules.yaml',
+    );
+    const { warnings } = evaluate(snapshotOf(cluster('a')), policy, [passing], { now: new Date('2026-11-24T12:00:00Z') });
+    expect(warnings).toEqual([
+      `exception for vpc-native on ${clusterName('a')} expired on 2026-11-23 (rules.yaml line 2); the result is now pass, so the exception can be removed`,
+    ]);
+  });
+});
