@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Bad input (a policy, snapshot, plan or export the tool cannot use). The CLI prints it as one
  * line naming the file and the line or field, and exits 2.
@@ -32,4 +34,13 @@ export function jsonPath(instancePath: string): string {
       .map((seg) => (/^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_$][\w$]*$/.test(seg) ? `.${seg}` : `[${JSON.stringify(seg)}]`))
       .join('')
   );
+}
+
+/** Reads an input file as text; a file that cannot be read is bad input naming it (ENOENT, EACCES…). */
+export function readInputText(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, `cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }

@@ -1,7 +1,6 @@
 /** `merge`: join the SARIF logs (or the JSON reports) of several shards into one file. */
-import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { InputError } from '../errors.js';
+import { readInputText } from '../errors.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import { mergeShards, parseShard } from '../report/merge.js';
 import { writeFileAtomic } from './outputs.js';
@@ -11,14 +10,6 @@ interface MergeArgs {
   files: string[];
   output?: string;
   'fail-on'?: FailOn;
-}
-
-function readInput(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 export const mergeCommand = {
@@ -36,7 +27,7 @@ export const mergeCommand = {
     const files = args.files ?? [];
     if (files.length === 0) throw new UsageError('merge needs at least one input file');
     // Every input is read and checked before anything is written.
-    const shards = files.map((f) => parseShard(readInput(f), f));
+    const shards = files.map((f) => parseShard(readInputText(f, 'report'), f));
     const merged = mergeShards(shards, { failOn: args['fail-on'] });
     for (const w of merged.warnings) process.stderr.write(`warning: ${w}\n`);
     if (args.output && args.output !== '-') writeFileAtomic(args.output, merged.text);

@@ -3,10 +3,9 @@
  * projects with their numbers) and which services each project refuses. Read from a snapshot file
  * alone, or from a layout file that names its snapshots (examples/org/org.json).
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PACKAGE_ROOT } from '../schemas.js';
-import { InputError } from '../errors.js';
+import { InputError, readInputText } from '../errors.js';
 import { loadSnapshot, parseJsonText } from '../model/load.js';
 import { emptySnapshot, type Entity, type Snapshot } from '../model/snapshot.js';
 import { numericId } from './wire.js';
@@ -136,13 +135,7 @@ function parseLayout(data: Record<string, unknown>, file: string): Omit<World, '
  * of its snapshots in an organization and folders.
  */
 export function loadWorld(file: string): World {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read the emulator data: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  const data = parseJsonText(text, file, 'emulator data');
+  const data = parseJsonText(readInputText(file, 'emulator data'), file, 'emulator data');
   if (!isObject(data) || !('snapshots' in data)) return worldFromSnapshot(loadSnapshot(file));
   const layout = parseLayout(data, file);
   const snapshot = mergeSnapshots(layout.snapshots.map((s) => loadSnapshot(path.resolve(path.dirname(file), s))));

@@ -3,11 +3,10 @@
  * that keeps positions and validated against `schemas/rules.schema.json`, so every error names the
  * line it is on.
  */
-import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
-import { InputError, jsonPath } from '../errors.js';
+import { InputError, jsonPath, readInputText } from '../errors.js';
 import { isCidr } from '../network/cidr.js';
 import { loadJsonSchema } from '../schemas.js';
 import type { PolicyParameters, Severity } from './types.js';
@@ -147,11 +146,5 @@ export function parsePolicy(text: string, file: string): Policy {
 }
 
 export function loadPolicy(file: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read the policy: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parsePolicy(text, file);
+  return parsePolicy(readInputText(file, 'policy'), file);
 }

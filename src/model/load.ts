@@ -1,7 +1,6 @@
 /** Reads a snapshot file and validates it against the published schema (schemas/snapshot.schema.json). */
-import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { InputError, jsonPath } from '../errors.js';
+import { InputError, jsonPath, readInputText } from '../errors.js';
 import { loadJsonSchema } from '../schemas.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from './snapshot.js';
 
@@ -14,13 +13,7 @@ function snapshotValidator(): ReturnType<Ajv['compile']> {
 
 /** Reads a JSON file; a syntax error names the line and column. */
 export function readJsonFile(file: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return parseJsonText(text, file, what);
+  return parseJsonText(readInputText(file, what), file, what);
 }
 
 /**

@@ -5,8 +5,7 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { readFileSync } from 'node:fs';
-import { InputError } from '../../errors.js';
+import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
@@ -82,11 +81,5 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
 }
 
 export function readAssetExport(file: string): Snapshot {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(file, `cannot read the asset export: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return assetExportSnapshot(parseAssetExport(text, file), file);
+  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file);
 }
