@@ -21,6 +21,7 @@ import type {
 import { shortName } from '../model/names.js';
 import { ASSET_TYPES } from '../collectors/rest/assets.js';
 import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
+import { compact } from '../model/compact.js';
 
 export type Json = Record<string, unknown>;
 
@@ -57,12 +58,6 @@ function hex(seed: string, length: number): string {
   let out = '';
   for (let i = 0; out.length < length; i++) out += BigInt(numericId(`${seed}#${i}`)).toString(16);
   return out.slice(0, length);
-}
-
-/** Drops undefined members so the JSON looks like Google's (unset fields are absent). */
-function compact<T extends Json>(o: T): T {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 export function networkJson(n: Network): Json {

@@ -38,6 +38,7 @@ import {
   subnetworkName,
   toFullName,
 } from '../../model/names.js';
+import { compact } from '../../model/compact.js';
 
 /** A REST resource: loosely typed JSON straight from the wire. */
 export type Json = Record<string, unknown>;
@@ -62,11 +63,6 @@ function strings(v: unknown): string[] {
 }
 function obj(v: unknown): Json | undefined {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-/** Drops undefined members so snapshots stay small and schema-valid. */
-function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
 }
 function origin(base: Omit<Origin, 'selfLink'>, json: Json): Origin {
   return compact({ ...base, selfLink: str(json.selfLink) });

@@ -38,6 +38,7 @@ import {
   toFullName,
 } from '../../model/names.js';
 import type { Path, PlanValues } from './values.js';
+import { compact } from '../../model/compact.js';
 
 export const ENTITY_TYPES: Record<string, EntityKind> = {
   google_compute_network: 'network',
@@ -96,11 +97,6 @@ export interface MapContext {
   follow(path: Path, kinds: EntityKind[]): { key: string; address: string; attribute: string[] } | undefined;
   /** The synthetic peering name of a cluster created by this plan (see PlanCollector). */
   pendingPeering(clusterAddress: string): string | undefined;
-}
-
-function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
 }
 
 /** The full name an entity will have, when project and name (and region/location) are known. */
