@@ -5,7 +5,7 @@
 import { hash } from 'node:crypto';
 import type { Entity, Snapshot } from '../model/snapshot.js';
 import { SnapshotIndex } from './snapshot-index.js';
-import type { Policy } from './policy.js';
+import type { Policy, PolicyException } from './policy.js';
 import type { Outcome, ResourceRef, Result, Rule, Severity, Waiver } from './types.js';
 
 export interface EvaluateOptions {
@@ -104,11 +104,28 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
     rule.check({ index, params: policy.parameters, report: (o: Outcome) => void results.push(toResult(rule, severity, o)) });
   }
 
+  // Exceptions are looked up by rule and resource, so applying them stays linear in the results
+  // however long the policy's list is.
+  const byTarget = new Map<string, PolicyException[]>();
+  for (const ex of policy.exceptions) {
+    const key = `${ex.rule}\u0000${ex.resource}`;
+    const list = byTarget.get(key);
+    if (list) list.push(ex);
+    else byTarget.set(key, [ex]);
+  }
+  const order = new Map(policy.exceptions.map((ex, i) => [ex, i]));
+  const exceptionsFor = (result: Result): PolicyException[] => {
+    const byName = byTarget.get(`${result.ruleId}\u0000${result.resource.fullName}`) ?? [];
+    const address = result.resource.address;
+    const byAddress = address !== undefined && address !== result.resource.fullName ? (byTarget.get(`${result.ruleId}\u0000${address}`) ?? []) : [];
+    if (byAddress.length === 0) return byName;
+    return [...byName, ...byAddress].sort((a, b) => order.get(a)! - order.get(b)!);
+  };
+
   const expiredSeen = new Set<string>();
   for (const result of results) {
-    for (const ex of policy.exceptions) {
-      if (ex.rule !== result.ruleId) continue;
-      if (ex.resource !== result.resource.fullName && ex.resource !== result.resource.address) continue;
+    if (byTarget.size === 0) break;
+    for (const ex of exceptionsFor(result)) {
       if (ex.expires < today) {
         const key = `${ex.rule} ${ex.resource}`;
         if (!expiredSeen.has(key)) {
