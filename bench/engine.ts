@@ -36,6 +36,7 @@ import type {
   Snapshot,
   Subnetwork,
 } from '../src/model/snapshot.js';
+import { emptySnapshot } from '../src/model/snapshot.js';
 import { RULES } from '../src/rules/index.js';
 
 /** One line of the benchmark table; bench/run.ts lists the rows of every section. */
@@ -325,20 +326,7 @@ function addProject(s: Snapshot, j: number): void {
 
 /** A generated organization of `projects` projects (1,000 = the full benchmark size). */
 export function generateSnapshot(projects: number): Snapshot {
-  const s: Snapshot = {
-    schemaVersion: 1,
-    generatedAt: '2026-11-20T03:00:00.000Z',
-    scope: { kind: 'organization', id: '123456789012', projects: [] },
-    networks: [],
-    subnetworks: [],
-    routes: [],
-    firewalls: [],
-    routers: [],
-    managedZones: [],
-    clusters: [],
-    instances: [],
-    readErrors: [],
-  };
+  const s: Snapshot = { ...emptySnapshot({ kind: 'organization', id: '123456789012', projects: [] }), generatedAt: '2026-11-20T03:00:00.000Z' };
   for (let j = 0; j < projects; j++) addProject(s, j);
   s.scope.projects = s.networks.map((n) => n.project);
   return s;
