@@ -13,7 +13,7 @@ import {
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
-import { decisionsAt, firewallQuestion, firewallsAt, rangesKey, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
+import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
@@ -159,7 +159,7 @@ export const egressDefaultDeny: Rule = {
     // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once.
     const commonNotInternet = [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
     const commonInternet = subtract(ALL_IPV4, commonNotInternet.map((r) => parseCidr(r)));
-    const commonInternetRanges = { intervals: commonInternet, key: rangesKey(commonInternet) };
+    const commonInternetRanges = remoteRangesOf(commonInternet);
     const commonJudgedKey = `${judgedKey}${commonInternetRanges.key}`;
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, subnetwork: true, firewalls: true, nodes: true });
@@ -181,7 +181,7 @@ export const egressDefaultDeny: Rule = {
       );
       const internet = withoutRanges(commonInternet, own.map((r) => parseCidr(r)));
       // The cluster's own ranges usually lie in RFC 1918 already, so clusters share the same internet.
-      const internetRanges = internet === commonInternet ? commonInternetRanges : { intervals: internet, key: rangesKey(internet) };
+      const internetRanges = internet === commonInternet ? commonInternetRanges : remoteRangesOf(internet);
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
 

@@ -126,11 +126,36 @@ export function rangesKey(remote: string | Interval | readonly (string | Interva
 export interface RemoteRanges {
   intervals: Interval[];
   key: string;
+  /** The memo namespaces of `reaching` for these ranges, built once (a key built per call is hashed per call). */
+  reachingKey: string;
+  reachingByPositionKey: string;
 }
 
+/** One RemoteRanges per range text: rules ask about the same proxy or VIP for every node. */
+const rangesOfText = new Map<string, RemoteRanges>();
+
 export function remoteRangesOf(remote: string | Interval | readonly (string | Interval)[]): RemoteRanges {
-  const list: readonly (string | Interval)[] = Array.isArray(remote) ? remote : [remote as string | Interval];
-  return { intervals: list.map((r) => (typeof r === 'string' ? parseCidr(r) : r)), key: rangesKey(remote) };
+  if (typeof remote === 'string') {
+    let known = rangesOfText.get(remote);
+    if (!known) {
+      known = buildRemoteRanges([remote]);
+      // Range texts come from the policy and the rules, a handful; the bound only guards odd callers.
+      if (rangesOfText.size >= 10_000) rangesOfText.clear();
+      rangesOfText.set(remote, known);
+    }
+    return known;
+  }
+  return buildRemoteRanges(Array.isArray(remote) ? remote : [remote as Interval]);
+}
+
+function buildRemoteRanges(list: readonly (string | Interval)[]): RemoteRanges {
+  const key = rangesKey(list);
+  return {
+    intervals: list.map((r) => (typeof r === 'string' ? parseCidr(r) : r)),
+    key,
+    reachingKey: `reaching ${key}`,
+    reachingByPositionKey: `reaching ${key} by position`,
+  };
 }
 
 /**
@@ -138,10 +163,10 @@ export function remoteRangesOf(remote: string | Interval | readonly (string | In
  * traffic to or from it. Selections that differ only in rules elsewhere narrow to the same one.
  */
 export function reaching(index: SnapshotIndex, selection: Selection<Firewall>, remote: RemoteRanges): Selection<Firewall> {
-  const namespace = `reaching ${remote.key}`;
+  const namespace = remote.reachingKey;
   return index.memoOn(selection, namespace, () => {
     // Whether each rule of the network reaches the ranges, worked out once per network.
-    const reaches = index.memo(`${namespace} by position`, selection.network, () => index.firewallsOf(selection.network).map((f) => firewallReaches(f, remote.intervals)));
+    const reaches = index.memo(remote.reachingByPositionKey, selection.network, () => index.firewallsOf(selection.network).map((f) => firewallReaches(f, remote.intervals)));
     return narrowed(index, selection, namespace, (_, position) => reaches[position]);
   });
 }

@@ -151,13 +151,26 @@ function copyNotEvaluated(problem: NotEvaluated): NotEvaluated {
   return copy;
 }
 
+const routesProblemKeys = new Map<string, Map<string, string>>();
+
+/** The memo namespace of routesProblem, kept per pair of destinations (the VIP's two ranges) so a cluster builds no text. */
+function routesProblemKey(destinationTexts: string[]): string {
+  if (destinationTexts.length > 2) return `routesProblem ${destinationTexts.join(',')}`;
+  const [first = '', second = ''] = destinationTexts;
+  let bySecond = routesProblemKeys.get(first);
+  if (!bySecond) routesProblemKeys.set(first, (bySecond = new Map()));
+  let key = bySecond.get(second);
+  if (key === undefined) bySecond.set(second, (key = `routesProblem ${destinationTexts.join(',')}`));
+  return key;
+}
+
 /**
  * The first route of the network that leaves its rules unable to judge: a field unknown until
  * apply or a range it cannot parse. It depends on the network and the destinations only, so it is
  * found once per network for every cluster on it and every rule that asks.
  */
 function routesProblem(index: SnapshotIndex, network: string, destinationTexts: string[]): NotEvaluated | undefined {
-  return index.memo(`routesProblem ${destinationTexts.join(',')}`, network, () => {
+  return index.memo(routesProblemKey(destinationTexts), network, () => {
     const destinations = destinationTexts.map((d) => parseCidr(d));
     for (const route of index.routesOf(network)) {
       const defect = routeDefect(route);

@@ -15,25 +15,37 @@ export type Struct = { fields?: Record<string, Value> };
 
 function valueToJson(v: Value): unknown {
   switch (v.kind) {
-    case 'nullValue': return null;
-    case 'numberValue': return v.numberValue;
     case 'stringValue': return v.stringValue;
-    case 'boolValue': return v.boolValue;
     case 'structValue': return structToJson(v.structValue ?? {});
-    case 'listValue': return (v.listValue?.values ?? []).map(valueToJson);
+    case 'listValue': return listToJson(v.listValue?.values);
+    case 'boolValue': return v.boolValue;
+    case 'numberValue': return v.numberValue;
+    case 'nullValue': return null;
   }
   // Without the `kind` discriminator, the one member that is set.
   if (v.structValue) return structToJson(v.structValue);
-  if (v.listValue) return (v.listValue.values ?? []).map(valueToJson);
+  if (v.listValue) return listToJson(v.listValue.values);
   if (v.stringValue !== undefined && v.stringValue !== null) return v.stringValue;
   if (v.numberValue !== undefined && v.numberValue !== null) return v.numberValue;
   if (v.boolValue !== undefined && v.boolValue !== null) return v.boolValue;
   return null;
 }
 
+function listToJson(values: Value[] | undefined): unknown[] {
+  if (!values) return [];
+  const out = new Array<unknown>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = valueToJson(values[i]);
+  return out;
+}
+
+// Tens of thousands of assets per organization page run: plain loops, no entry arrays.
 export function structToJson(s: Struct): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s.fields ?? {})) out[k] = valueToJson(v);
+  const fields = s.fields;
+  if (!fields) return out;
+  for (const k in fields) {
+    if (Object.prototype.hasOwnProperty.call(fields, k)) out[k] = valueToJson(fields[k]);
+  }
   return out;
 }
 
