@@ -8,11 +8,12 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { audit } from '../src/engine/audit.js';
-import { evaluate } from '../src/engine/engine.js';
-import { loadPolicy, type Policy } from '../src/engine/policy.js';
-import { SnapshotIndex } from '../src/engine/snapshot-index.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as srcAudit from '../src/engine/audit.js';
+import * as srcEngine from '../src/engine/engine.js';
+import * as srcPolicy from '../src/engine/policy.js';
+import * as srcIndex from '../src/engine/snapshot-index.js';
+import * as srcRules from '../src/rules/index.js';
 import {
   clusterName,
   firewallName,
@@ -37,7 +38,27 @@ import type {
   Subnetwork,
 } from '../src/model/snapshot.js';
 import { emptySnapshot } from '../src/model/snapshot.js';
-import { RULES } from '../src/rules/index.js';
+
+/** The engine's entry points, from the sources (tests, tsx) or from the build the CLI runs. */
+export interface EngineApi {
+  audit: typeof srcAudit.audit;
+  evaluate: typeof srcEngine.evaluate;
+  loadPolicy: typeof srcPolicy.loadPolicy;
+  SnapshotIndex: typeof srcIndex.SnapshotIndex;
+  RULES: typeof srcRules.RULES;
+}
+
+const SOURCE_API: EngineApi = { audit: srcAudit.audit, evaluate: srcEngine.evaluate, loadPolicy: srcPolicy.loadPolicy, SnapshotIndex: srcIndex.SnapshotIndex, RULES: srcRules.RULES };
+
+/**
+ * The built engine (dist/, as `bin/gke-private-audit` runs it): the sources under tsx carry
+ * esbuild's helpers (a `__name` call for every function made in a loop) that no user runs.
+ */
+async function builtApi(): Promise<EngineApi> {
+  const load = (m: string) => import(pathToFileURL(path.join(REPO_ROOT, 'dist', m)).href);
+  const [a, e, p, i, r] = await Promise.all(['engine/audit.js', 'engine/engine.js', 'engine/policy.js', 'engine/snapshot-index.js', 'rules/index.js'].map(load));
+  return { audit: a.audit, evaluate: e.evaluate, loadPolicy: p.loadPolicy, SnapshotIndex: i.SnapshotIndex, RULES: r.RULES } as EngineApi;
+}
 
 /** One line of the benchmark table; bench/run.ts lists the rows of every section. */
 export interface BenchRow {
@@ -368,8 +389,8 @@ function gc(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-function benchPolicy(): Policy {
-  return loadPolicy(path.join(REPO_ROOT, 'rules.yaml'));
+function benchPolicy(api: EngineApi): srcPolicy.Policy {
+  return api.loadPolicy(path.join(REPO_ROOT, 'rules.yaml'));
 }
 
 function timed<T>(fn: () => T): { value: T; timing: Timing } {
@@ -382,8 +403,9 @@ function timed<T>(fn: () => T): { value: T; timing: Timing } {
 }
 
 /** Runs in the child: generate, evaluate once cold and a few times warm, then each rule alone. */
-export function measureEngine(projects: number, warmRuns = 3, perRule = true): EngineMeasurement {
-  const policy = benchPolicy();
+export function measureEngine(projects: number, warmRuns = 3, perRule = true, api: EngineApi = SOURCE_API): EngineMeasurement {
+  const { audit, evaluate, SnapshotIndex, RULES } = api;
+  const policy = benchPolicy(api);
   const snapshot = generateSnapshot(projects);
   gc();
   const snapshotHeapMiB = process.memoryUsage().heapUsed / MiB;
@@ -538,5 +560,6 @@ if (process.argv[1] === THIS_FILE && process.argv[2] === '--child') {
     process.exit(2);
   }
   const coldOnly = process.argv.includes('--cold-only');
-  process.stdout.write(`${JSON.stringify(coldOnly ? measureEngine(projects, 0, false) : measureEngine(projects))}\n`);
+  const api = await builtApi();
+  process.stdout.write(`${JSON.stringify(coldOnly ? measureEngine(projects, 0, false, api) : measureEngine(projects, 3, true, api))}\n`);
 }
