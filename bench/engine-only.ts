@@ -1,6 +1,7 @@
 /**
  * Runs the engine and report benchmarks alone (bench/run.ts runs every section):
- *   node --expose-gc --import tsx bench/engine-only.ts [--projects N] [--skip-reports]
+ *   npm run build && node --expose-gc --import tsx bench/engine-only.ts [--projects N] [--skip-reports]
+ * The engine's children evaluate the built engine (dist/), so build first.
  */
 import { benchEngine, type BenchRow } from './engine.js';
 import { benchReports } from './reports.js';
