@@ -93,7 +93,6 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
   const warnings: string[] = [];
   const results: Result[] = [];
   const enabled: Evaluation['enabled'] = [];
-  const shared = new SharedParts();
 
   for (const rule of rules) {
     const setting = policy.rules[rule.meta.id];
@@ -102,7 +101,7 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
     enabled.push({ rule, severity });
     // Each outcome becomes its result at once, so outcomes die young instead of piling up per rule
     // (at organization scale, garbage collection costs as much as the rules themselves).
-    rule.check({ index, params: policy.parameters, report: (o: Outcome) => void results.push(toResult(rule, severity, o, shared)) });
+    rule.check({ index, params: policy.parameters, report: (o: Outcome) => void results.push(toResult(index, rule, severity, o)) });
   }
 
   // Exceptions are looked up by rule and resource, so applying them stays linear in the results
@@ -150,36 +149,19 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
 }
 
 /**
- * The parts of results that many results of one evaluation hold alike: one reference per entity (a
- * cluster is the subject of a result of nearly every rule), one empty list. An organization's
- * audit keeps hundreds of thousands of results; every object they share is one the garbage
- * collector does not copy and mark. Results are read, never changed, after the evaluation.
+ * Results of one evaluation share what they hold alike: one reference per entity (a cluster is the
+ * subject of a result of nearly every rule), one `[fullName]` per cluster, one empty list. An
+ * organization's audit keeps hundreds of thousands of results; every object they share is one the
+ * garbage collector does not copy and mark. Results are read, never changed, after the evaluation.
  */
-class SharedParts {
-  private readonly refs = new Map<Entity, ResourceRef>();
-  private readonly ownCluster = new Map<Entity, string[]>();
-
-  ref(entity: Entity): ResourceRef {
-    let ref = this.refs.get(entity);
-    if (!ref) this.refs.set(entity, (ref = resourceRef(entity)));
-    return ref;
-  }
-
-  /** `[fullName]`, the clusters of a result whose subject is a cluster. */
-  clusterOf(cluster: Entity): string[] {
-    let list = this.ownCluster.get(cluster);
-    if (!list) this.ownCluster.set(cluster, (list = [cluster.fullName]));
-    return list;
-  }
-}
-
 const NONE: string[] = [];
 
-function toResult(rule: Rule, severity: Severity, o: Outcome, shared: SharedParts): Result {
+function toResult(index: SnapshotIndex, rule: Rule, severity: Severity, o: Outcome): Result {
   const template = rule.meta.messages[o.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${o.messageId}`);
-  const resource = shared.ref(o.subject);
-  const clusters = o.clusters?.map((c) => c.fullName) ?? (o.subject.kind === 'cluster' ? shared.clusterOf(o.subject) : NONE);
+  const subject = o.subject;
+  const resource = index.memoOn(subject, 'resourceRef', () => resourceRef(subject));
+  const clusters = o.clusters?.map((c) => c.fullName) ?? (subject.kind === 'cluster' ? index.memoOn(subject, 'ownCluster', () => [subject.fullName]) : NONE);
   const result: Result = {
     ruleId: rule.meta.id,
     title: rule.meta.title,

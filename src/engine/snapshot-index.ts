@@ -38,10 +38,10 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
   return map;
 }
 
-/** What `readErrorsFor` answers for the (usual) project that read fine: shared, so frozen. */
 /** Stands for a memoized `undefined`, so a lookup is one `get`, not `has` then `get`. */
 const UNDEFINED = Symbol('undefined');
 
+/** What `readErrorsFor` answers for the (usual) project that read fine: shared, so frozen. */
 const NO_READ_ERRORS: ReadError[] = Object.freeze([]) as unknown as ReadError[];
 
 export class SnapshotIndex {
@@ -226,16 +226,7 @@ export class SnapshotIndex {
    * so rules stay pure.
    */
   memo<T>(namespace: string, key: string, compute: () => T): T {
-    let memos = this.memos.get(namespace);
-    if (!memos) {
-      memos = new Map();
-      this.memos.set(namespace, memos);
-    }
-    const known = memos.get(key);
-    if (known !== undefined) return (known === UNDEFINED ? undefined : known) as T;
-    const value = compute();
-    memos.set(key, value === undefined ? UNDEFINED : value);
-    return value;
+    return remember(this.memos, namespace, key, compute);
   }
 
   /**
@@ -245,15 +236,20 @@ export class SnapshotIndex {
    */
   memoOn<T>(owner: object, key: string, compute: () => T): T {
     // One table per kind of value (a few dozen), not one per owner (hundreds of thousands).
-    let memos = this.memosOn.get(key);
-    if (!memos) {
-      memos = new Map();
-      this.memosOn.set(key, memos);
-    }
-    const known = memos.get(owner);
-    if (known !== undefined) return (known === UNDEFINED ? undefined : known) as T;
-    const value = compute();
-    memos.set(owner, value === undefined ? UNDEFINED : value);
-    return value;
+    return remember(this.memosOn, key, owner, compute);
   }
+}
+
+/** The value kept in `tables` under `namespace` and `key`, computed and kept on first request. */
+function remember<K, T>(tables: Map<string, Map<K, unknown>>, namespace: string, key: K, compute: () => T): T {
+  let memos = tables.get(namespace);
+  if (!memos) {
+    memos = new Map();
+    tables.set(namespace, memos);
+  }
+  const known = memos.get(key);
+  if (known !== undefined) return (known === UNDEFINED ? undefined : known) as T;
+  const value = compute();
+  memos.set(key, value === undefined ? UNDEFINED : value);
+  return value;
 }

@@ -57,7 +57,7 @@ export interface ClusterNetworkNeeds {
   /** The node identities (instances, else node pools); routes and firewalls depend on them. */
   nodes?: boolean;
   /** Routes whose known `destRange` misses all of these cannot matter, even with other fields unknown. */
-  destinations?: string[];
+  destinations?: readonly string[];
 }
 
 const ROUTE_FIELDS = ['destRange', 'priority', 'tags', 'nextHopGateway', 'nextHopIp', 'nextHopInstance', 'nextHopVpnTunnel', 'nextHopIlb'];
@@ -132,7 +132,7 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
 
   const routes = needs.routes ? index.routesOf(cluster.network) : [];
   if (needs.routes) {
-    const problem = routesProblem(index, cluster.network, needs.destinations ?? []);
+    const problem = routesProblem(index, cluster.network, needs.destinations ?? NO_DESTINATIONS);
     if (problem) return { notEvaluated: copyNotEvaluated(problem) };
   }
   const firewalls = needs.firewalls ? index.firewallsOf(cluster.network) : [];
@@ -151,16 +151,14 @@ function copyNotEvaluated(problem: NotEvaluated): NotEvaluated {
   return copy;
 }
 
-const routesProblemKeys = new Map<string, Map<string, string>>();
+const NO_DESTINATIONS: readonly string[] = [];
 
-/** The memo namespace of routesProblem, kept per pair of destinations (the VIP's two ranges) so a cluster builds no text. */
-function routesProblemKey(destinationTexts: string[]): string {
-  if (destinationTexts.length > 2) return `routesProblem ${destinationTexts.join(',')}`;
-  const [first = '', second = ''] = destinationTexts;
-  let bySecond = routesProblemKeys.get(first);
-  if (!bySecond) routesProblemKeys.set(first, (bySecond = new Map()));
-  let key = bySecond.get(second);
-  if (key === undefined) bySecond.set(second, (key = `routesProblem ${destinationTexts.join(',')}`));
+const routesProblemKeys = new WeakMap<readonly string[], string>();
+
+/** The memo namespace of routesProblem, built once per list of destinations (a rule passes the same list for every cluster). */
+function routesProblemKey(destinationTexts: readonly string[]): string {
+  let key = routesProblemKeys.get(destinationTexts);
+  if (key === undefined) routesProblemKeys.set(destinationTexts, (key = `routesProblem ${destinationTexts.join(',')}`));
   return key;
 }
 
@@ -169,7 +167,7 @@ function routesProblemKey(destinationTexts: string[]): string {
  * apply or a range it cannot parse. It depends on the network and the destinations only, so it is
  * found once per network for every cluster on it and every rule that asks.
  */
-function routesProblem(index: SnapshotIndex, network: string, destinationTexts: string[]): NotEvaluated | undefined {
+function routesProblem(index: SnapshotIndex, network: string, destinationTexts: readonly string[]): NotEvaluated | undefined {
   return index.memo(routesProblemKey(destinationTexts), network, () => {
     const destinations = destinationTexts.map((d) => parseCidr(d));
     for (const route of index.routesOf(network)) {

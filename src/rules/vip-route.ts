@@ -90,14 +90,10 @@ export const vipRoute: Rule = {
     const bothRanges = [vip.ipv4Range, vip.ipv6Range];
     const ipv4Key = `vip-route\n${ipv4Ranges.join(',')}`;
     const bothKey = `vip-route\n${bothRanges.join(',')}`;
+    // The same needs for every cluster: one object, so the route checks find their memo key by it.
+    const needs = { network: true, subnetwork: true, routes: true, nodes: true, destinations: bothRanges };
     for (const cluster of index.clusters) {
-      const gathered = clusterNetwork(index, cluster, {
-        network: true,
-        subnetwork: true,
-        routes: true,
-        nodes: true,
-        destinations: [vip.ipv4Range, vip.ipv6Range],
-      });
+      const gathered = clusterNetwork(index, cluster, needs);
       if ('notEvaluated' in gathered) {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
