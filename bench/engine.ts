@@ -9,11 +9,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as srcAudit from '../src/engine/audit.js';
-import * as srcEngine from '../src/engine/engine.js';
-import * as srcPolicy from '../src/engine/policy.js';
-import * as srcIndex from '../src/engine/snapshot-index.js';
-import * as srcRules from '../src/rules/index.js';
+import type * as srcAudit from '../src/engine/audit.js';
+import type * as srcEngine from '../src/engine/engine.js';
+import type * as srcPolicy from '../src/engine/policy.js';
+import type * as srcIndex from '../src/engine/snapshot-index.js';
+import type * as srcRules from '../src/rules/index.js';
 import {
   clusterName,
   firewallName,
@@ -38,8 +38,9 @@ import type {
   Subnetwork,
 } from '../src/model/snapshot.js';
 import { emptySnapshot } from '../src/model/snapshot.js';
+import { median } from './stats.js';
 
-/** The engine's entry points, from the sources (tests, tsx) or from the build the CLI runs. */
+/** The engine's entry points, from the build the CLI runs. */
 export interface EngineApi {
   audit: typeof srcAudit.audit;
   evaluate: typeof srcEngine.evaluate;
@@ -47,8 +48,6 @@ export interface EngineApi {
   SnapshotIndex: typeof srcIndex.SnapshotIndex;
   RULES: typeof srcRules.RULES;
 }
-
-const SOURCE_API: EngineApi = { audit: srcAudit.audit, evaluate: srcEngine.evaluate, loadPolicy: srcPolicy.loadPolicy, SnapshotIndex: srcIndex.SnapshotIndex, RULES: srcRules.RULES };
 
 /**
  * The built engine (dist/, as `bin/gke-private-audit` runs it): the sources under tsx carry
@@ -403,7 +402,7 @@ function timed<T>(fn: () => T): { value: T; timing: Timing } {
 }
 
 /** Runs in the child: generate, evaluate once cold and a few times warm, then each rule alone. */
-export function measureEngine(projects: number, warmRuns = 3, perRule = true, api: EngineApi = SOURCE_API): EngineMeasurement {
+export function measureEngine(api: EngineApi, projects: number, warmRuns = 3, perRule = true): EngineMeasurement {
   const { audit, evaluate, SnapshotIndex, RULES } = api;
   const policy = benchPolicy(api);
   const snapshot = generateSnapshot(projects);
@@ -501,7 +500,7 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
     log(`engine: ${full} projects, cold run ${i + 2} of ${EXTRA_COLD_RUNS + 1}…`);
     colds.push((await measureInChild(full, true)).cold.wallMs);
   }
-  const coldMedian = [...colds].sort((a, b) => a - b)[Math.floor(colds.length / 2)];
+  const coldMedian = median(colds);
 
   const rows: BenchRow[] = [];
   for (const m of [small, large]) {
@@ -561,5 +560,5 @@ if (process.argv[1] === THIS_FILE && process.argv[2] === '--child') {
   }
   const coldOnly = process.argv.includes('--cold-only');
   const api = await builtApi();
-  process.stdout.write(`${JSON.stringify(coldOnly ? measureEngine(projects, 0, false, api) : measureEngine(projects, 3, true, api))}\n`);
+  process.stdout.write(`${JSON.stringify(coldOnly ? measureEngine(api, projects, 0, false) : measureEngine(api, projects))}\n`);
 }
