@@ -112,7 +112,7 @@ ruleTester(healthCheckIngress, [
     }),
     expect: [
       { status: 'pass', subject: ALPHA },
-      { status: 'not-evaluated', subject: BETA, messageId: 'networkMissing' },
+      { status: 'not-evaluated', subject: BETA, messageId: 'notCovered', messageIncludes: ['VPC firewall rules of project acme-host'] },
     ],
   },
 ]);

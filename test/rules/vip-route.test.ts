@@ -160,7 +160,7 @@ ruleTester(vipRoute, [
       return s;
     })(),
     expect: [
-      { status: 'not-evaluated', subject: ALPHA, messageId: 'networkMissing', messageIncludes: ['projects/acme-host'] },
+      { status: 'not-evaluated', subject: ALPHA, messageId: 'notCovered', messageIncludes: ['routes of project acme-host (project acme-host is not in the input)'] },
       { status: 'pass', subject: BETA },
     ],
   },
