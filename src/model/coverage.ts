@@ -175,10 +175,15 @@ export function summarizeCoverage(snapshot: Pick<Snapshot, 'coverage' | 'project
   return [...byProject.values()];
 }
 
-/** One line: `coverage: 2 projects; not read: the routes of project p (…)` or `…; every collection read`. */
+/**
+ * One line, for text output: `coverage: 3 projects (1 Shared VPC host); not read: p: routes,
+ * firewall rules; q: DNS managed zones` (reasons are in the reports' tables).
+ */
 export function coverageLine(summaries: readonly CoverageSummary[]): string {
-  const gaps = summaries.flatMap((s) => s.notRead);
-  const projects = `${summaries.length} project${summaries.length === 1 ? '' : 's'}`;
-  if (gaps.length === 0) return `coverage: ${projects}, every collection listed read`;
-  return `coverage: ${projects}; not read: ${coverageGapsText(gaps)}`;
+  const hosts = summaries.filter((s) => s.includedAs === 'shared-vpc-host').length;
+  const projects = `${summaries.length} project${summaries.length === 1 ? '' : 's'}${hosts ? ` (${hosts} Shared VPC host${hosts === 1 ? '' : 's'})` : ''}`;
+  const gaps = summaries.filter((s) => s.notRead.some((e) => e.state === 'not-read'));
+  if (gaps.length === 0) return `coverage: ${projects}, every collection read`;
+  const text = gaps.map((s) => `${s.project}: ${s.notRead.filter((e) => e.state === 'not-read').map((e) => COLLECTION_LABELS[e.collection]).join(', ')}`);
+  return `coverage: ${projects}; not read: ${text.join('; ')}`;
 }
