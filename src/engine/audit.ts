@@ -132,6 +132,9 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
       category: options.category ?? defaultCategory(snapshot),
       readErrors: snapshot.readErrors,
       coverage: summarizeCoverage(snapshot),
+      ...(evaluation.unmatchedExceptions.length
+        ? { unmatchedExceptions: evaluation.unmatchedExceptions.map(({ rule, resource, where }) => (where ? { rule, resource, where } : { rule, resource })) }
+        : {}),
     },
     results,
     clusters: topologyOf(snapshot, evaluation.index),

@@ -127,6 +127,8 @@ export interface RunInfo {
   readErrors: ReadError[];
   /** What the input covered, per project: the collections read and those not read (with why). */
   coverage?: CoverageSummary[];
+  /** Policy exceptions that matched no result (`--strict-exceptions` makes them an error). */
+  unmatchedExceptions?: { rule: string; resource: string; where?: string }[];
 }
 
 export interface Verdict {
