@@ -451,8 +451,10 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     progress?.stop();
     await clients.close();
   }
+  const asked = [...snapshotScope.projects];
   const snapshot = run.builder.build({ recordSetsKnown: false });
-  snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
+  // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
+  snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
