@@ -477,15 +477,25 @@ export interface ClusterRange {
   source?: string;
   /** Set when the policy names a secondary range the node subnet does not have. */
   missingName?: string;
+  /** Set when the named secondary range and the cluster's own CIDR block disagree (the block is used). */
+  disagreement?: string;
 }
 
 /**
- * The pod and service ranges of a VPC-native cluster: the node subnet's secondary ranges when the
- * cluster names them, else the explicit CIDR blocks it gives.
+ * The pod and service ranges of a VPC-native cluster. The cluster's own CIDR blocks
+ * (`clusterIpv4CidrBlock`, `servicesIpv4CidrBlock`) are what GKE reports it uses, so they win when
+ * the secondary range the cluster names says otherwise (a range renamed or recreated since) — and
+ * the disagreement is said; without a block, the named secondary range of the node subnet.
  */
 export function clusterRanges(cluster: Cluster, subnetwork: Subnetwork): { pods: ClusterRange; services: ClusterRange } {
   const policy = cluster.ipAllocationPolicy ?? {};
   const pick = (name: string | undefined, block: string | undefined, blockField: string): ClusterRange => {
+    if (name && block && isCidr(block)) {
+      const secondary = subnetwork.secondaryIpRanges.find((r) => r.rangeName === name);
+      if (secondary && secondary.ipCidrRange.trim() === block.trim()) return { cidr: secondary.ipCidrRange, source: `secondary range ${name}` };
+      const said = secondary ? `is ${secondary.ipCidrRange}` : `is not in subnetwork ${subnetwork.name}`;
+      return { cidr: block, source: blockField, disagreement: `the secondary range ${name} the cluster names ${said}, but its own ${blockField} is ${block}, which is judged` };
+    }
     if (name) {
       const secondary = subnetwork.secondaryIpRanges.find((r) => r.rangeName === name);
       return secondary ? { cidr: secondary.ipCidrRange, source: `secondary range ${name}` } : { missingName: name };
