@@ -259,31 +259,29 @@ class Collection {
    * visible to it), list calls only. Its clusters and VMs belong to other service projects.
    */
   async hostProject(project: string): Promise<void> {
+    await Promise.all(this.networkReads(project));
+  }
+
+  /** The reads of a project's network collections, started at once. */
+  private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
-    await Promise.all([
+    return [
       this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
       this.computeList(project, 'routes', list(c.routes), normalizeRoute),
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
       this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
       this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
       this.zonesOf(project),
-    ]);
+    ];
   }
 
   async project(project: string): Promise<void> {
-    const c = this.clients;
-    const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
     await Promise.all([
-      this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
-      this.computeList(project, 'routes', list(c.routes), normalizeRoute),
-      this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
-      this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
-      this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
+      ...this.networkReads(project),
       // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
-      this.aggregated(project, 'instances', c.instances as never, normalizeInstance, isGkeNode),
+      this.aggregated(project, 'instances', this.clients.instances as never, normalizeInstance, isGkeNode),
       this.clustersOf(project),
-      this.zonesOf(project),
     ]);
     this.progress?.projectDone();
   }
