@@ -41,7 +41,7 @@ export const privateGoogleAccess: Rule = {
       enabled: 'Subnetwork {{subject}} (nodes of {{clusters}}) has Private Google Access enabled.',
       disabled: 'Subnetwork {{subject}} (nodes of {{clusters}}) does not have Private Google Access (privateIpGoogleAccess: {{value}}), so its private nodes cannot reach Google APIs.',
       notCovered: 'Subnetwork {{subject}} (nodes of {{clusters}}) cannot be judged without {{missing}}.',
-      subnetworkMissing: 'Subnetwork {{subject}} (nodes of {{clusters}}) is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+      subnetworkMissing: 'Subnetwork {{subject}} (nodes of {{clusters}}) is not among the subnetworks read from its project (deleted, or a reference the input got wrong?).',
       readError: 'Subnetwork {{subject}} (nodes of {{clusters}}): the subnetworks of project {{project}} could not be read ({{error}}).',
       unknown: '{{target}}: {{field}} is not known until apply.',
     },

@@ -33,8 +33,8 @@ export const CLUSTER_NETWORK_MESSAGES = {
   unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
   readError: 'Cluster {{subject}}: the {{collection}} of project {{project}} could not be read ({{error}}).',
   notCovered: 'Cluster {{subject}} cannot be judged without {{missing}}.',
-  networkMissing: 'Cluster {{subject}}: its network {{network}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
-  subnetworkMissing: 'Cluster {{subject}}: its subnetwork {{subnetwork}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+  networkMissing: 'Cluster {{subject}}: its network {{network}} is not among the networks read from its project (deleted, or a reference the input got wrong?).',
+  subnetworkMissing: 'Cluster {{subject}}: its subnetwork {{subnetwork}} is not among the subnetworks read from its project (deleted, or a reference the input got wrong?).',
   noNodes: 'Cluster {{subject}} has no node pools or node instances in the snapshot, so no node can be checked.',
   unreadable: 'Cluster {{subject}}: {{field}} cannot be read as an address range or port.',
 } as const;
