@@ -36,8 +36,9 @@ export function reportWithResults(count = REPORT_RESULTS): AuditReport {
   const results: Result[] = [];
   const clusters: ClusterTopology[] = [];
   for (let copy = 0; results.length < count; copy++) {
+    // Copies go through JSON (plain results), so their fingerprints are recomputed for their new ids.
     const copied = copy === 0 ? base.results : renumber(base.results, copy);
-    for (const r of copied) r.fingerprint = fingerprintOf(r.ruleId, r.resource);
+    if (copy > 0) for (const r of copied) r.fingerprint = fingerprintOf(r.ruleId, r.resource);
     results.push(...copied);
     clusters.push(...(copy === 0 ? base.clusters : renumber(base.clusters, copy)));
   }
