@@ -311,8 +311,13 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     return { kind: `compute#${key.slice(0, -1)}AggregatedList`, items, ...(p.next ? { nextPageToken: p.next } : {}) };
   };
 
-  // The world does not change: an asset listing is built and serialized once per parent, types and content.
+  // The world does not change: an asset listing is built and serialized once per parent, types and
+  // content, from assets serialized once when the emulator starts (the first page of each of the
+  // collector's streams must not wait for the emulator to serialize an organization).
   const listings = new Map<string, string[]>();
+  const texts = new Map<Json, string>();
+  for (const d of index.byId.values()) for (const a of d.assets) texts.set(a, JSON.stringify(a));
+  const serialized = (a: Json): string => texts.get(a) ?? JSON.stringify(a);
 
   const assetsFor = (parent: string, query: URLSearchParams): RawJson => {
     const [kind, id] = parent.split('/');
@@ -341,7 +346,7 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
         if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
         for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
       }
-      listing = (withResource ? assets : assets.map(({ resource: _resource, ...rest }) => rest)).map((a) => JSON.stringify(a));
+      listing = withResource ? assets.map(serialized) : assets.map(({ resource: _resource, ...rest }) => JSON.stringify(rest));
       listings.set(key, listing);
     }
     // A page token continues the listing it came from: the same moment, the same types.
