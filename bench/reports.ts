@@ -72,7 +72,10 @@ async function timeRender(format: ReportFormat, report: AuditReport, options: Re
 
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
-/** The reports section: every format for 25,000 results; SARIF + HTML together under 3 s. */
+/** The issue's target: all six formats for 25,000 results rendered in under this, together. */
+const ALL_FORMATS_TARGET_MS = 1000;
+
+/** The reports section: every format for 25,000 results; all six together under 1 s. */
 export async function benchReports(options: { results?: number; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
   const count = options.results ?? REPORT_RESULTS;
   const log = options.log ?? (() => {});
@@ -81,6 +84,8 @@ export async function benchReports(options: { results?: number; log?: (line: str
   const report = reportWithResults(count);
   const rows: BenchRow[] = [];
   let sarifAndHtml = 0;
+  // Each of the six formats once, SARIF as written by default.
+  let allSix = 0;
   const byStatus = Object.entries(report.summary.byStatus).map(([s, n]) => `${n} ${s}`).join(', ');
   for (const format of REPORT_FORMATS) {
     const variants: [string, ReportOptions][] = format === 'sarif' ? [['sarif (with passes)', { sarifPasses: true }], ['sarif (default)', {}]] : [[format, {}]];
@@ -88,16 +93,18 @@ export async function benchReports(options: { results?: number; log?: (line: str
       log(`reports: ${label}…`);
       const { ms, bytes } = await timeRender(format, report, opts);
       if (label === 'html' || label === 'sarif (with passes)') sarifAndHtml += ms;
+      if (label !== 'sarif (with passes)') allSix += ms;
       rows.push({ section, name: `${label}, ${count} results`, value: round(ms), unit: 'ms', note: `${round(bytes / 1024 / 1024, 1)} MiB` });
     }
   }
+  rows.push({ section, name: `sarif (with passes) + html, ${count} results`, value: round(sarifAndHtml), unit: 'ms' });
   rows.push({
     section,
-    name: `sarif (with passes) + html, ${count} results`,
-    value: round(sarifAndHtml),
+    name: `all six formats (sarif by default), ${count} results`,
+    value: round(allSix),
     unit: 'ms',
-    target: '< 3000 ms',
-    ok: sarifAndHtml < 3000,
+    target: `< ${ALL_FORMATS_TARGET_MS} ms`,
+    ok: allSix < ALL_FORMATS_TARGET_MS,
     note: `${report.clusters.length} clusters; ${byStatus}`,
   });
   return rows;
