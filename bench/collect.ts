@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Snapshot } from '../src/model/snapshot.js';
-import { entitiesOf, worldFromSnapshot, mergeSnapshots, type World } from '../src/emulator/world.js';
+import { worldFromSnapshot, mergeSnapshots, type World } from '../src/emulator/world.js';
 import { SCOPE_STREAMS, zoneMatters } from '../src/collectors/live/scope.js';
 import { ASSET_TYPES, assetKindOf } from '../src/collectors/rest/assets.js';
 import type { ApiStats, LiveApi } from '../src/collectors/live/calls.js';
