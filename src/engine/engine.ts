@@ -168,74 +168,74 @@ const NONE: string[] = [];
 
 /**
  * A Result as the engine makes it: what the rule found (its message template and data), with the
- * message text and the fingerprint made the first time a report reads them and kept from then on.
+ * message text and the fingerprint made the first time anything reads them and kept from then on.
  * A text report reads the message of its findings only; a gate with no baseline reads no
- * fingerprint at all. `toJSON` gives the same object, key for key and in the same order, as a
- * result with both computed up front, so every report stays byte for byte what it was.
+ * fingerprint at all. Both are own, enumerable properties (accessors shared by every result), in
+ * the place a plain result has them, so a result reads, spreads, compares and serializes exactly
+ * as one with both computed up front: every report stays byte for byte what it was.
  */
 class EvaluatedResult implements Result {
-  readonly ruleId: string;
-  readonly title: string;
-  readonly status: Result['status'];
-  readonly severity: Severity;
-  readonly messageId: string;
-  readonly resource: ResourceRef;
-  readonly related: string[];
-  readonly clusters: string[];
-  // Declared, not defined: absent (not `undefined`) until set, as on a plain result.
+  // Declared, not defined: the constructor adds them in a plain result's key order, the two
+  // accessors among them; the optional ones are absent (not `undefined`) until set.
+  declare ruleId: string;
+  declare title: string;
+  declare status: Result['status'];
+  declare severity: Severity;
+  declare messageId: string;
+  declare message: string;
+  declare resource: ResourceRef;
+  declare related: string[];
+  declare clusters: string[];
+  declare fingerprint: string;
   declare readErrors?: Result['readErrors'];
   declare waiver?: Waiver;
   #template: string;
   #data: Record<string, string | number> | undefined;
-  #message: string | undefined;
-  #fingerprint: string | undefined;
+  #message: string | undefined = undefined;
+  #fingerprint: string | undefined = undefined;
+
+  static readonly #messageProperty: PropertyDescriptor = {
+    get(this: EvaluatedResult): string {
+      if (this.#message === undefined) {
+        this.#message = fill(this.#template, displayName(this.resource), this.#data);
+        // The text is all a report needs from now on.
+        this.#data = undefined;
+      }
+      return this.#message;
+    },
+    set(this: EvaluatedResult, text: string) {
+      this.#message = text;
+      this.#data = undefined;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  static readonly #fingerprintProperty: PropertyDescriptor = {
+    get(this: EvaluatedResult): string {
+      return (this.#fingerprint ??= fingerprintOf(this.ruleId, this.resource));
+    },
+    set(this: EvaluatedResult, fingerprint: string) {
+      this.#fingerprint = fingerprint;
+    },
+    enumerable: true,
+    configurable: true,
+  };
 
   constructor(rule: Rule, severity: Severity, o: Outcome, template: string, resource: ResourceRef, clusters: string[]) {
+    this.#template = template;
+    this.#data = o.data;
     this.ruleId = rule.meta.id;
     this.title = rule.meta.title;
     this.status = o.status;
     this.severity = severity;
     this.messageId = o.messageId;
+    Object.defineProperty(this, 'message', EvaluatedResult.#messageProperty);
     this.resource = resource;
     this.related = o.related ?? NONE;
     this.clusters = clusters;
-    this.#template = template;
-    this.#data = o.data;
-    this.#message = undefined;
-    this.#fingerprint = undefined;
+    Object.defineProperty(this, 'fingerprint', EvaluatedResult.#fingerprintProperty);
     if (o.readErrors?.length) this.readErrors = o.readErrors;
-  }
-
-  get message(): string {
-    if (this.#message === undefined) {
-      this.#message = fill(this.#template, displayName(this.resource), this.#data);
-      // The text is all a report needs from now on.
-      this.#data = undefined;
-    }
-    return this.#message;
-  }
-
-  get fingerprint(): string {
-    return (this.#fingerprint ??= fingerprintOf(this.ruleId, this.resource));
-  }
-
-  toJSON(): Result {
-    const out: Result = {
-      ruleId: this.ruleId,
-      title: this.title,
-      status: this.status,
-      severity: this.severity,
-      messageId: this.messageId,
-      message: this.message,
-      resource: this.resource,
-      related: this.related,
-      clusters: this.clusters,
-      fingerprint: this.fingerprint,
-    };
-    // The order a result's optional keys were always written in: read errors with the result, a waiver after.
-    if (this.readErrors !== undefined) out.readErrors = this.readErrors;
-    if (this.waiver !== undefined) out.waiver = this.waiver;
-    return out;
   }
 }
 
