@@ -167,9 +167,8 @@ describe('per-API limits', () => {
     await held;
   });
 
-  it('spaces request starts 1000/rps ms apart on a rate limiter', async () => {
-    let now = 0;
-    const limiter = new RateLimiter(4, () => now);
+  /** Runs `body` with every timer's delay recorded in `waits` (and each timer fired at once). */
+  async function recordingTimers(body: (waits: number[]) => Promise<void>): Promise<void> {
     const waits: number[] = [];
     const real = globalThis.setTimeout;
     globalThis.setTimeout = ((fn: () => void, ms: number) => {
@@ -177,27 +176,29 @@ describe('per-API limits', () => {
       return real(fn, 0);
     }) as typeof setTimeout;
     try {
-      await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
-      now = 1000;
-      await limiter.take();
+      await body(waits);
     } finally {
       globalThis.setTimeout = real;
     }
-    // First at once, then 250 and 500 ms later; after an idle second, at once again.
-    expect(waits).toEqual([250, 500]);
+  }
+
+  it('spaces request starts 1000/rps ms apart on a rate limiter', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(4, () => now);
+    await recordingTimers(async (waits) => {
+      await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+      now = 1000;
+      await limiter.take();
+      // First at once, then 250 and 500 ms later; after an idle second, at once again.
+      expect(waits).toEqual([250, 500]);
+    });
     expect(() => new RateLimiter(0)).toThrow(RangeError);
   });
 
   it('paces an API at its per-minute quota only once a minute\'s worth is spent (QuotaBucket)', async () => {
     let now = 0;
     const bucket = new QuotaBucket(60, () => now); // one a second
-    const waits: number[] = [];
-    const real = globalThis.setTimeout;
-    globalThis.setTimeout = ((fn: () => void, ms: number) => {
-      waits.push(ms);
-      return real(fn, 0);
-    }) as typeof setTimeout;
-    try {
+    await recordingTimers(async (waits) => {
       // A minute's quota starts at once; the next three wait for the refill, one second apart.
       await Promise.all(Array.from({ length: 63 }, () => bucket.take()));
       expect(waits.map(Math.round)).toEqual([1000, 2000, 3000]);
@@ -206,9 +207,7 @@ describe('per-API limits', () => {
       waits.length = 0;
       await Promise.all(Array.from({ length: 8 }, () => bucket.take()));
       expect(waits.map(Math.round)).toEqual([1000]);
-    } finally {
-      globalThis.setTimeout = real;
-    }
+    });
     expect(() => new QuotaBucket(0)).toThrow(RangeError);
   });
 
