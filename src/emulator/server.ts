@@ -162,14 +162,14 @@ function readTimeInToken(token: string | null): string | undefined {
 const READ_TIME_HISTORY_MS = 35 * 24 * 3600 * 1000;
 
 /**
- * The moment a listing is of: `readTime` (RFC 3339, as the REST form of a Timestamp), between 35
- * days ago and now, or now when absent. The emulated inventory does not change, so any moment
+ * The moment a listing is of: `readTime` (RFC 3339, as the REST form of a Timestamp: `Z` or an
+ * offset), between 35 days ago and now, or now when absent; echoed in UTC. The emulated inventory does not change, so any moment
  * lists the same assets; what is honoured is the window, the echo and the page tokens' binding.
  */
 function readTimeOf(value: string | null | undefined): string {
   if (!value) return new Date().toISOString();
   const at = Date.parse(value);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z$/.test(value) || Number.isNaN(at)) {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(at)) {
     throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid value at 'read_time' (type.googleapis.com/google.protobuf.Timestamp), "${value}"`);
   }
   const now = Date.now();

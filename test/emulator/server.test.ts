@@ -122,6 +122,11 @@ describe('emulator (plain HTTP, Google wire format)', () => {
     expect((await list(`&readTime=${new Date(Date.now() + 600_000).toISOString()}`)).status).toBe(400);
     expect((await list(`&readTime=${new Date(Date.now() - 36 * 86_400_000).toISOString()}`)).status).toBe(400);
     expect((await list('&readTime=yesterday')).status).toBe(400);
+    // An offset is the same moment (RFC 3339), echoed in UTC.
+    const offset = new Date(Date.now() - 86_400_000);
+    offset.setUTCMilliseconds(0);
+    const local = `${new Date(offset.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 19)}+05:30`;
+    expect((await list(`&readTime=${encodeURIComponent(local)}`)).body.readTime).toBe(offset.toISOString());
   });
 
   it('refuses anything but GET and logs every request', async () => {
