@@ -31,6 +31,8 @@ import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type
 import { createClients, type LiveClients, type LiveService } from './clients.js';
 import { assetParent, PROJECT_ASSET_TYPE, SCOPE_ASSET_TYPES, zoneMatters, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
+import { requireShape } from '../rest/shapes.js';
+import { PageGuard, DEFAULT_MAX_PAGES } from './pages.js';
 
 export interface CollectProgress {
   /** More projects are known (the scope grows as the asset pages arrive). */
@@ -52,6 +54,10 @@ export interface LiveOptions {
   shard?: Shard;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
+  /** Pages of one list before it is given up as a read error (default DEFAULT_MAX_PAGES). */
+  maxPages?: number;
+  /** Decompressed bytes of one API answer (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 export interface LiveStats {
@@ -97,6 +103,7 @@ class Collection {
     readonly progress: CollectProgress | undefined,
     scope: Snapshot['scope'],
     readonly shard: Shard | undefined,
+    readonly maxPages: number,
   ) {
     this.builder = new SnapshotBuilder(scope);
   }
@@ -131,12 +138,13 @@ class Collection {
   /** Follows `nextPageToken` one call at a time (each page retried on its own). */
   async pages(what: string, first: Json, list: PagedList): Promise<unknown[]> {
     const items: unknown[] = [];
+    const guard = new PageGuard(what, this.maxPages);
     let request: Json | null = first;
     while (request) {
       const req: Json = request;
       const [page, next] = await this.caller.run('compute', what, () => list(req, ONE_PAGE));
       items.push(...(page ?? []));
-      request = next && next.pageToken ? next : null;
+      request = guard.next(next?.pageToken) ? next : null;
     }
     return items;
   }
@@ -144,7 +152,7 @@ class Collection {
   async computeList(project: string, collection: CollectionKind, list: PagedList, normalize: Normalizer): Promise<void> {
     await this.read(project, collection, async () => {
       const items = await this.pages(`compute ${collection} ${project}`, { project, maxResults: Math.min(this.pageSize, 500) }, list);
-      return items.map((i) => normalize(i as Json, project, API));
+      return items.map((i) => normalize(requireShape(collection, i), project, API));
     });
   }
 
@@ -164,12 +172,19 @@ class Collection {
       const call = client.innerApiCalls.aggregatedList as (r: Json, o: Json) => Promise<[Record<string, Json>, Json | null, Json]>;
       const entities: Entity[] = [];
       const unreachable: string[] = [];
+      const what = `compute aggregated ${collection} ${project}`;
+      const guard = new PageGuard(what, this.maxPages);
       let request: Json | null = { project, maxResults: Math.min(this.pageSize, 500) };
       while (request) {
         const req: Json = request;
-        const [scopes, next, raw] = await this.caller.run('compute', `compute aggregated ${collection} ${project}`, () => call(req, ONE_PAGE));
+        const [scopes, next, raw] = await this.caller.run('compute', what, () => call(req, ONE_PAGE));
         for (const [scope, scoped] of Object.entries(scopes ?? {})) {
-          for (const item of (scoped[collection] as Json[] | undefined) ?? []) if (keep(item)) entities.push(normalize(item, project, API));
+          const items = scoped?.[collection] ?? [];
+          if (!Array.isArray(items)) throw new CallFailure(0, `${scope}: "${collection}" is not a list`, 'BAD_RESPONSE');
+          for (const item of items as unknown[]) {
+            const json = requireShape(collection, item);
+            if (keep(json)) entities.push(normalize(json, project, API));
+          }
           const warning = scoped.warning as Json | undefined;
           // NO_RESULTS_ON_PAGE only says a scope is empty on this page; anything else means missing data.
           if (warning && warning.code !== 'NO_RESULTS_ON_PAGE') {
@@ -177,7 +192,7 @@ class Collection {
           }
         }
         unreachable.push(...(((raw?.unreachables as string[] | undefined) ?? []).filter(Boolean)));
-        request = next && next.pageToken ? next : null;
+        request = guard.next(next?.pageToken) ? next : null;
       }
       if (unreachable.length) {
         for (const e of entities) this.builder.add(e);
@@ -192,7 +207,7 @@ class Collection {
       const [response] = await this.caller.run('container', `container clusters ${project}`, () =>
         this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, { retry: { retryCodes: [] } } as never),
       );
-      const clusters = ((response.clusters ?? []) as unknown as Json[]).map((c) => normalizeCluster(c, project, API));
+      const clusters = ((response.clusters ?? []) as unknown[]).map((c) => normalizeCluster(requireShape('clusters', c), project, API));
       const missing = (response.missingZones ?? []).filter(Boolean);
       if (missing.length) {
         for (const c of clusters) this.builder.add(c);
@@ -209,12 +224,16 @@ class Collection {
    */
   async dnsPages(what: string, key: 'managedZones' | 'rrsets', list: (query: Json) => Promise<unknown>): Promise<Json[]> {
     const items: Json[] = [];
+    const collection = key === 'rrsets' ? 'recordSets' : 'managedZones';
+    const guard = new PageGuard(what, this.maxPages);
     let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
     while (query) {
       const q: Json = query;
       const [, next, raw] = (await this.caller.run('dns', what, () => list(q))) as [unknown, Json | null, Json | undefined];
-      items.push(...((raw?.[key] as Json[] | undefined) ?? []));
-      query = next && next.pageToken ? { ...q, pageToken: next.pageToken } : null;
+      const page = raw?.[key] ?? [];
+      if (!Array.isArray(page)) throw new CallFailure(0, `"${key}" is not a list`, 'BAD_RESPONSE');
+      for (const item of page as unknown[]) items.push(requireShape(collection, item));
+      query = guard.next(next?.pageToken) ? { ...q, pageToken: next!.pageToken } : null;
     }
     return items;
   }
@@ -270,6 +289,7 @@ class Collection {
     const list = assets.listAssets.bind(assets) as unknown as PagedList;
     const reads: Promise<void>[] = [];
     const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent}`, () => list(request, ONE_PAGE));
+    const guard = new PageGuard(`asset listAssets ${parent}`, this.maxPages);
     let pending: ReturnType<typeof fetchPage> | undefined = fetchPage({
       parent,
       assetTypes: SCOPE_ASSET_TYPES,
@@ -279,14 +299,16 @@ class Collection {
     while (pending) {
       let page: unknown[];
       let next: Json | null;
+      let more: boolean;
       try {
         [page, next] = await pending;
+        more = guard.next(next?.pageToken);
       } catch (e) {
         await Promise.all(reads);
         throw new ScopeError(parent, classify(e));
       }
       // The next page is asked for before this one is read: the pages are the critical path.
-      pending = next && next.pageToken ? fetchPage(next) : undefined;
+      pending = more ? fetchPage(next!) : undefined;
       // A failed next page is reported when it is awaited; until then it must not count as unhandled.
       pending?.catch(() => undefined);
       const before = projects.size;
@@ -339,13 +361,19 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   });
   const scope = options.scope;
   const shard = options.shard;
-  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, perProject: scope.kind === 'projects' });
+  const clients = await createClients({
+    endpoints: options.endpoints ?? {},
+    timeoutMs: policy.timeoutMs,
+    perProject: scope.kind === 'projects',
+    runSignal: caller.signal,
+    maxResponseBytes: options.maxResponseBytes,
+  });
   const snapshotScope: Snapshot['scope'] =
     scope.kind === 'projects'
       ? { kind: 'projects', projects: [...new Set(scope.projects)].filter((p) => !shard || inShard(p, shard)).sort() }
       : { kind: scope.kind, id: scope.id, projects: [] };
   if (shard) snapshotScope.shard = formatShard(shard);
-  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
+  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard, options.maxPages ?? DEFAULT_MAX_PAGES);
   const projects = new Set<string>();
   try {
     if (scope.kind === 'projects') {
@@ -358,13 +386,16 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     if (e instanceof ScopeError) e.apis = caller.stats();
     throw e;
   } finally {
+    // Whatever is still in flight (a next page asked for ahead, a hung socket) is aborted now: the
+    // run is over, and nothing of it may keep the process alive.
+    caller.end();
     progress?.stop();
     await clients.close();
   }
   const snapshot = run.builder.build({ recordSetsKnown: false });
   snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
-  snapshot.readErrors = run.readErrors.sort((a, b) =>
+  snapshot.readErrors = [...snapshot.readErrors, ...run.readErrors].sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
   return {

@@ -2,7 +2,8 @@
  * Cloud Asset Inventory assets (from `listAssets` live or from `gcloud asset export/list`) → Snapshot
  * entities, through the same REST normalizers the per-service clients use.
  */
-import type { Entity, Origin, RecordSet, Snapshot, SnapshotScope } from '../../model/snapshot.js';
+import type { CollectionKind, Entity, Origin, ReadError, RecordSet, Snapshot, SnapshotScope } from '../../model/snapshot.js';
+import { shapeProblem } from './shapes.js';
 import { emptySnapshot } from '../../model/snapshot.js';
 import { projectOf } from '../../model/names.js';
 import {
@@ -31,6 +32,19 @@ export const ASSET_TYPES = {
   recordSet: 'dns.googleapis.com/ResourceRecordSet',
 } as const;
 
+/** The snapshot collection each asset type is read into. */
+const COLLECTION_OF: Record<string, CollectionKind> = {
+  [ASSET_TYPES.cluster]: 'clusters',
+  [ASSET_TYPES.network]: 'networks',
+  [ASSET_TYPES.subnetwork]: 'subnetworks',
+  [ASSET_TYPES.route]: 'routes',
+  [ASSET_TYPES.firewall]: 'firewalls',
+  [ASSET_TYPES.router]: 'routers',
+  [ASSET_TYPES.instance]: 'instances',
+  [ASSET_TYPES.managedZone]: 'managedZones',
+  [ASSET_TYPES.recordSet]: 'recordSets',
+};
+
 /** The asset types the live collector lists (record sets come from the DNS API). */
 export const LISTED_ASSET_TYPES: string[] = Object.values(ASSET_TYPES).filter((t) => t !== ASSET_TYPES.recordSet);
 
@@ -44,7 +58,9 @@ export interface AssetRecord {
 export type AssetEntry =
   | { kind: 'entity'; entity: Entity }
   | { kind: 'recordSet'; zone: string; recordSet: RecordSet }
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** Not of the shape its collection needs: that collection of that project is a read error. */
+  | { kind: 'invalid'; project: string; collection: CollectionKind; message: string };
 
 /**
  * Converts one asset. Instances that are not GKE nodes are skipped (the rules only look at nodes;
@@ -54,6 +70,9 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
   const data = asset.resource?.data;
   if (!data) return { kind: 'skipped', reason: `asset ${asset.name} has no resource data` };
   const project = projectOf(asset.name) ?? '';
+  const collection = Object.hasOwn(COLLECTION_OF, asset.assetType) ? COLLECTION_OF[asset.assetType] : undefined;
+  const problem = collection && shapeProblem(collection, data);
+  if (collection && problem) return { kind: 'invalid', project, collection, message: `asset ${asset.name}: ${problem}` };
   switch (asset.assetType) {
     case ASSET_TYPES.cluster:
       return { kind: 'entity', entity: normalizeCluster(data, project, base) };
@@ -89,6 +108,8 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
 export class SnapshotBuilder {
   private readonly snapshot: Snapshot;
   private readonly recordSets = new Map<string, RecordSet[]>();
+  /** `project/collection` parts with a malformed resource: none of their entities is kept. */
+  private readonly invalid = new Map<string, ReadError>();
 
   constructor(scope: SnapshotScope) {
     this.snapshot = emptySnapshot(scope);
@@ -117,6 +138,32 @@ export class SnapshotBuilder {
   addEntry(entry: AssetEntry): void {
     if (entry.kind === 'entity') this.add(entry.entity);
     else if (entry.kind === 'recordSet') this.addRecordSet(entry.zone, entry.recordSet);
+    else if (entry.kind === 'invalid') {
+      const key = `${entry.project}/${entry.collection}`;
+      if (!this.invalid.has(key)) this.invalid.set(key, { project: entry.project, collection: entry.collection, status: 0, reason: 'BAD_RESPONSE', message: entry.message });
+    }
+  }
+
+  /** Drops every entity of a part that had a malformed resource: a part is read whole or not at all. */
+  private dropInvalidParts(): void {
+    if (this.invalid.size === 0) return;
+    const s = this.snapshot;
+    const bad = (collection: CollectionKind) => (e: Entity) => !this.invalid.has(`${e.project}/${collection}`);
+    s.networks = s.networks.filter(bad('networks'));
+    s.subnetworks = s.subnetworks.filter(bad('subnetworks'));
+    s.routes = s.routes.filter(bad('routes'));
+    s.firewalls = s.firewalls.filter(bad('firewalls'));
+    s.routers = s.routers.filter(bad('routers'));
+    s.managedZones = s.managedZones.filter(bad('managedZones'));
+    s.clusters = s.clusters.filter(bad('clusters'));
+    s.instances = s.instances.filter(bad('instances'));
+    for (const zone of s.managedZones) {
+      if (this.invalid.has(`${zone.project}/recordSets`)) {
+        delete zone.recordSets;
+        this.recordSets.delete(zone.fullName);
+      }
+    }
+    s.readErrors.push(...this.invalid.values());
   }
 
   get current(): Snapshot {
@@ -128,7 +175,9 @@ export class SnapshotBuilder {
    * it did, a zone without any got none; when it did not, zones keep `recordSets` undefined (not read).
    */
   build(options: { recordSetsKnown: boolean }): Snapshot {
+    this.dropInvalidParts();
     for (const zone of this.snapshot.managedZones) {
+      if (this.invalid.has(`${zone.project}/recordSets`)) continue;
       const sets = this.recordSets.get(zone.fullName);
       if (sets) zone.recordSets = [...(zone.recordSets ?? []), ...sets];
       else if (options.recordSetsKnown && !zone.recordSets) zone.recordSets = [];
