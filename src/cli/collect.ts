@@ -2,6 +2,8 @@
 import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
 import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
+import { DEFAULT_MAX_PAGES } from '../collectors/live/pages.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../collectors/live/transport.js';
 import { DEFAULT_CALL_POLICY, formatApiStats, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';
@@ -23,6 +25,9 @@ export interface CollectArgs {
   'retry-budget'?: number;
   shard?: string;
   progress?: boolean;
+  deadline?: number;
+  'max-pages': number;
+  'max-response-mb': number;
 }
 
 export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
@@ -48,7 +53,10 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
       type: 'string',
       describe: 'i/n: only the projects whose stable hash falls in shard i of n (from 1); auto: from CLOUD_RUN_TASK_INDEX/COUNT or JOB_COMPLETION_INDEX with SHARD_COUNT',
     })
-    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' })
+    .option('deadline', { type: 'number', describe: 'Seconds the whole collection may take; what is not read by then is reported as not read (not evaluated, exit 3)' })
+    .option('max-pages', { type: 'number', default: DEFAULT_MAX_PAGES, describe: 'Pages of one list before it is given up as not read (a guard against an API that never ends a list)' })
+    .option('max-response-mb', { type: 'number', default: DEFAULT_MAX_RESPONSE_BYTES / 2 ** 20, describe: 'Largest API answer read, in MiB after decompression; a larger one is a read error' }) as unknown as Argv<T & CollectArgs>;
 }
 
 function positiveInt(value: number, flag: string, min = 1): number {
@@ -97,16 +105,31 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
   const retryBudget = args['retry-budget'] === undefined ? undefined : positiveInt(args['retry-budget'], 'retry-budget', 0);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const pageSize = positiveInt(args['page-size'], 'page-size');
+  const deadline = args.deadline;
+  if (deadline !== undefined && !(Number.isFinite(deadline) && deadline > 0)) throw new UsageError(`--deadline ${deadline}: expected a number of seconds above 0`);
+  const maxPages = positiveInt(args['max-pages'] ?? DEFAULT_MAX_PAGES, 'max-pages');
+  const maxResponseMb = args['max-response-mb'] ?? DEFAULT_MAX_RESPONSE_BYTES / 2 ** 20;
+  if (!(Number.isFinite(maxResponseMb) && maxResponseMb > 0)) throw new UsageError(`--max-response-mb ${maxResponseMb}: expected a number of MiB above 0`);
   const policy = {
     timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
     retries: positiveInt(args.retries, 'retries', 0),
     concurrency: positiveInt(args.concurrency, 'concurrency'),
     ...(maxRps !== undefined ? { maxRps } : {}),
     ...(retryBudget !== undefined ? { retryBudget } : {}),
+    ...(deadline !== undefined ? { deadlineMs: Math.round(deadline * 1000) } : {}),
   };
   // Built last: a progress bar must not be drawn for a run that a bad flag is about to stop.
   const showProgress = args.progress ?? progressWanted();
-  return { scope, endpoints: endpointsFrom(args.endpoint), policy, pageSize, ...(shard ? { shard } : {}), progress: showProgress ? terminalProgress() : undefined };
+  return {
+    scope,
+    endpoints: endpointsFrom(args.endpoint),
+    policy,
+    pageSize,
+    maxPages,
+    maxResponseBytes: Math.round(maxResponseMb * 2 ** 20),
+    ...(shard ? { shard } : {}),
+    progress: showProgress ? terminalProgress() : undefined,
+  };
 }
 
 /** Collects, or says in one line why the scope could not be listed (exit 3: nothing was audited). */

@@ -8,6 +8,7 @@
  * bound. The clients' built-in retries are off, so this is the only retry loop and every HTTP
  * request is counted once, per API.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** The APIs the live collector calls; quotas, limits and counts are kept per API. */
@@ -183,6 +184,8 @@ export class Caller {
     readonly policy: CallPolicy,
     private readonly hooks: CallHooks = {},
   ) {
+    // Every call in flight listens to it: as many listeners as calls, by design.
+    setMaxListeners(0, this.ending.signal);
     if (policy.deadlineMs !== undefined) {
       const failure = new CallFailure(0, `the run deadline of ${policy.deadlineMs} ms passed before this was read`, 'DEADLINE');
       this.deadlineTimer = setTimeout(() => this.end(failure), policy.deadlineMs);

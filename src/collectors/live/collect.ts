@@ -84,6 +84,9 @@ export class ScopeError extends Error {
   }
 }
 
+/** What the asset stream of a scope carries (record sets are read from the DNS API). */
+const STREAMED_COLLECTIONS: CollectionKind[] = ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'];
+
 /** gax per-call options: one page per call, and no retries of its own (the Caller retries). */
 const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
 const API: Omit<Origin, 'selfLink'> = { source: 'api' };
@@ -305,7 +308,12 @@ class Collection {
         more = guard.next(next?.pageToken);
       } catch (e) {
         await Promise.all(reads);
-        throw new ScopeError(parent, classify(e));
+        const failure = classify(e);
+        // Past the deadline the stream stops where it is: every project seen so far is read only in
+        // part, so all of its collections are unread (not evaluated) rather than the run lost.
+        if (failure.reason !== 'DEADLINE' || projects.size === 0) throw new ScopeError(parent, failure);
+        for (const project of projects) for (const collection of STREAMED_COLLECTIONS) this.fail(project, collection, failure);
+        break;
       }
       // The next page is asked for before this one is read: the pages are the critical path.
       pending = more ? fetchPage(next!) : undefined;

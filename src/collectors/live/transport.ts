@@ -10,7 +10,7 @@
  * - has its body read against a size cap, counted after decompression (fetch inflates gzip and
  *   deflate itself, so the bytes counted are the bytes held in memory).
  */
-import { CallFailure } from './calls.js';
+import { CallFailure, endFailure } from './calls.js';
 
 /** Far above any real page (compute pages of 500 routes are well under 2 MiB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -59,13 +59,8 @@ const tooLarge = (max: number) => new CallFailure(0, `the answer is larger than 
 
 /** Why a request was aborted: the run's deadline (or end), else its own timeout. */
 function abortFailure(limits: TransportLimits): CallFailure {
-  if (limits.runSignal?.aborted) return runAbortFailure(limits.runSignal);
+  if (limits.runSignal?.aborted) return endFailure(limits.runSignal);
   return new CallFailure(0, `no answer within ${limits.timeoutMs} ms`, 'TIMEOUT');
-}
-
-export function runAbortFailure(signal: AbortSignal): CallFailure {
-  const reason = signal.reason as unknown;
-  return reason instanceof CallFailure ? reason : new CallFailure(0, 'the run ended before this was read', 'RUN_ENDED');
 }
 
 /**
