@@ -11,6 +11,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
 import { writeFileAtomic } from './outputs.js';
 import { UsageError } from './usage-error.js';
+import { writeErrorLine } from '../inert.js';
 
 export interface CollectArgs {
   project?: string[];
@@ -138,7 +139,7 @@ export async function collectOrExplain(options: LiveOptions): Promise<{ snapshot
     return await collectLive(options);
   } catch (e) {
     if (e instanceof ScopeError) {
-      process.stderr.write(`gke-private-audit: ${e.message}\napi calls: ${formatApiStats(e.apis)}\n`);
+      writeErrorLine(`gke-private-audit: ${e.message}\napi calls: ${formatApiStats(e.apis)}`);
       return undefined;
     }
     throw e;
@@ -181,9 +182,9 @@ export const collectCommand = {
     if (!collected) return 3;
     const { snapshot, stats } = collected;
     writeFileAtomic(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
-    process.stderr.write(`${describeCollection(snapshot, stats)}\nwrote ${args.out}\n`);
+    writeErrorLine(`${describeCollection(snapshot, stats)}\nwrote ${args.out}`);
     for (const e of snapshot.readErrors) {
-      process.stderr.write(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}\n`);
+      writeErrorLine(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}`);
     }
     // The snapshot is written either way (check reports the unread parts as not evaluated), but a
     // pipeline that goes on with it must know it is incomplete, as audit's verdict would say.

@@ -7,6 +7,7 @@ import { loadBaseline } from '../engine/baseline.js';
 import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import type { Snapshot } from '../model/snapshot.js';
+import { writeErrorLine } from '../inert.js';
 import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
 
 export interface ReportArgs {
@@ -61,7 +62,7 @@ export async function reportAndGate(
     baseline: extra.baseline ?? (args.baseline ? loadBaseline(args.baseline) : undefined),
     startedAt: extra.startedAt,
   });
-  for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of report.run.warnings) writeErrorLine(`warning: ${w}`);
   await writeReports(report, outputs, { sarifPasses: args['sarif-passes'] });
   return report.verdict.exitCode;
 }

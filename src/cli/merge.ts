@@ -1,4 +1,5 @@
 /** `merge`: join the SARIF logs (or the JSON reports) of several shards into one file. */
+import { writeErrorLine } from '../inert.js';
 import type { Argv } from 'yargs';
 import { readInputText } from '../errors.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
@@ -29,7 +30,7 @@ export const mergeCommand = {
     // Every input is read and checked before anything is written.
     const shards = files.map((f) => parseShard(readInputText(f, 'report'), f));
     const merged = mergeShards(shards, { failOn: args['fail-on'] });
-    for (const w of merged.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const w of merged.warnings) writeErrorLine(`warning: ${w}`);
     if (args.output && args.output !== '-') writeFileAtomic(args.output, merged.text);
     else process.stdout.write(merged.text);
     return 0;

@@ -1,0 +1,58 @@
+/**
+ * The one sanitizer for text that reaches a terminal (the text report, stderr lines, progress):
+ * strings from the cloud, a plan or an input file may hold escape sequences (window title, screen
+ * clear, hidden text) or bidirectional overrides (U+202E shows `gnp.exe` for `exe.png`). Each such
+ * character is shown as a visible escape instead (`\x1b`, `\u202e`), so what a person reads is
+ * what the data says. Line breaks in data are escaped too: one finding stays one line.
+ */
+
+/**
+ * C0 controls (tab and line breaks included), DEL, C1 controls (U+0080–U+009F: 8-bit CSI and OSC),
+ * the bidi marks, embeddings, overrides and isolates (U+061C, U+200E–U+200F, U+202A–U+202E,
+ * U+2066–U+2069), and the line/paragraph separators (U+2028, U+2029).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** The bidi controls alone: what the HTML and Markdown reports make visible. */
+export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+function visible(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/** One value, safe to print: every unsafe character visibly escaped (a backslash stays a backslash). */
+export function inert(text: string): string {
+  return text.replace(UNSAFE, visible);
+}
+
+/** The bidi controls of a string visibly escaped, nothing else changed. */
+export function bidiVisible(text: string): string {
+  return text.replace(BIDI_CONTROLS, visible);
+}
+
+/** Several lines of text made by this tool around data: each line made inert, the breaks kept. */
+export function inertLines(text: string): string {
+  return text.split('\n').map(inert).join('\n');
+}
+
+/** Writes one line to stderr, made inert (a message may quote a name or an API's own words). */
+export function writeErrorLine(line: string, stream: NodeJS.WritableStream = process.stderr): void {
+  stream.write(`${inertLines(line)}\n`);
+}
+
+/**
+ * A deep copy with every string made inert, for renderers that print data to a terminal. Only
+ * plain data is walked (a report is JSON-shaped); depth is bounded by the report's own shape.
+ */
+export function inertData<T>(value: T): T {
+  if (typeof value === 'string') return inert(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => inertData(v)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    // defineProperty: a key such as `__proto__` stays a key, never the copy's prototype.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: inertData(v), enumerable: true, writable: true, configurable: true });
+    return out as T;
+  }
+  return value;
+}
