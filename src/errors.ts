@@ -22,6 +22,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An output that cannot be written (EACCES, ENOSPC, a directory…), or one that would overwrite an
+ * input. Shown like bad input: one line naming the file, exit 2.
+ */
+export class OutputError extends InputError {
+  constructor(file: string, message: string) {
+    super(file, message);
+    this.name = 'OutputError';
+  }
+}
+
 /** Converts an ajv instance path (`/clusters/0/network`) to a readable JSON path (`$.clusters[0].network`). */
 export function jsonPath(instancePath: string): string {
   if (!instancePath) return '$';

@@ -37,7 +37,7 @@ export const auditCommand = {
   handler: async (args: AuditArgs): Promise<number> => {
     const startedAt = new Date();
     const policy = resolvePolicy(args.config);
-    const outputs = resolveOutputs(args);
+    const outputs = resolveOutputs(args, { '--plan': args.plan });
     let scope = scopeFrom(args);
     if (args.emulator && args.endpoint?.length) throw new UsageError('--emulator points every client at the local emulator; drop --endpoint');
     const world = args.emulator ? loadWorld(bundledOrgFile()) : undefined;

@@ -9,7 +9,7 @@ import { progressWanted, terminalProgress } from '../collectors/live/progress.js
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
-import { writeFileAtomic } from './outputs.js';
+import { writeOutputFile } from './outputs.js';
 import { UsageError } from './usage-error.js';
 import { writeErrorLine } from '../inert.js';
 
@@ -181,7 +181,7 @@ export const collectCommand = {
     const collected = await collectOrExplain(liveOptionsFrom(args, scope));
     if (!collected) return 3;
     const { snapshot, stats } = collected;
-    writeFileAtomic(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    await writeOutputFile(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
     writeErrorLine(`${describeCollection(snapshot, stats)}\nwrote ${args.out}`);
     for (const e of snapshot.readErrors) {
       writeErrorLine(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}`);

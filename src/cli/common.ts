@@ -8,7 +8,7 @@ import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { writeErrorLine } from '../inert.js';
-import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
+import { outputSpecs, refuseOverlaps, writeReports, type OutputSpec } from './outputs.js';
 
 export interface ReportArgs {
   config?: string;
@@ -42,9 +42,16 @@ export function resolvePolicy(config: string | undefined): Policy {
   return existsSync(local) ? loadPolicy('rules.yaml') : defaultPolicy();
 }
 
-/** Validates the output flags early, before any input is read or collected. */
-export function resolveOutputs(args: ReportArgs): OutputSpec[] {
-  return outputSpecs(args);
+/**
+ * Validates the output flags early, before any input is read or collected: the formats, and that
+ * no output would overwrite an input (`inputs`: flag → path, besides --config and --baseline) or
+ * another output.
+ */
+export function resolveOutputs(args: ReportArgs, inputs: Record<string, string | undefined> = {}): OutputSpec[] {
+  const outputs = outputSpecs(args);
+  const policyFile = args.config ?? (existsSync('rules.yaml') ? 'rules.yaml' : undefined);
+  refuseOverlaps(outputs, { '--config': policyFile, '--baseline': args.baseline, ...inputs });
+  return outputs;
 }
 
 /** Evaluates and writes every report; returns the exit code of the gate. */
