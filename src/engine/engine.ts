@@ -83,6 +83,7 @@ export function formatMessage(template: string, data: Record<string, string | nu
   return message;
 }
 
+/** The day in UTC: an exception's `expires` is a UTC day (schemas/rules.schema.json, README). */
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
