@@ -8,22 +8,10 @@ import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '..
 import { emptySnapshot } from '../model/snapshot.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
-
-type Collection = 'networks' | 'subnetworks' | 'routes' | 'firewalls' | 'routers' | 'managedZones' | 'clusters' | 'instances';
-
-const COLLECTION: Record<Entity['kind'], Collection> = {
-  network: 'networks',
-  subnetwork: 'subnetworks',
-  route: 'routes',
-  firewall: 'firewalls',
-  router: 'routers',
-  managedZone: 'managedZones',
-  cluster: 'clusters',
-  instance: 'instances',
-};
+import { LIST_OF_KIND } from '../model/lists.js';
 
 function list(snapshot: Snapshot, kind: Entity['kind']): Entity[] {
-  return snapshot[COLLECTION[kind]] as Entity[];
+  return snapshot[LIST_OF_KIND[kind]] as Entity[];
 }
 
 function addUnknown(entity: Entity, path: string): void {
@@ -148,7 +136,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 
   for (const removal of delta.removals) {
     if ('kind' in removal) {
-      const collection = COLLECTION[removal.kind];
+      const collection = LIST_OF_KIND[removal.kind];
       (snapshot[collection] as Entity[]) = (snapshot[collection] as Entity[]).filter((e) => e.fullName !== removal.key);
       continue;
     }
@@ -188,7 +176,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
   }
 
   const projects = new Set(snapshot.scope.projects);
-  for (const collection of Object.values(COLLECTION)) {
+  for (const collection of Object.values(LIST_OF_KIND)) {
     for (const e of snapshot[collection] as Entity[]) if (e.project) projects.add(e.project);
   }
   snapshot.scope = { ...snapshot.scope, projects: [...projects].sort() };

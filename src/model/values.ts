@@ -10,8 +10,8 @@
  */
 import { isCidr } from '../network/cidr.js';
 import type { Entity, Snapshot } from './snapshot.js';
+import { LIST_OF_KIND, type EntityList } from './lists.js';
 
-type EntityList = 'networks' | 'subnetworks' | 'routes' | 'firewalls' | 'routers' | 'managedZones' | 'clusters' | 'instances';
 
 /** `''` is absent (a plan value known only at apply is left empty by some mappers). */
 const address = (v: unknown): boolean => typeof v !== 'string' || v === '' || isCidr(v);
@@ -92,16 +92,6 @@ function* valuesAt(value: unknown, steps: string[], at: string): Generator<[unkn
   for (let i = 0; i < child.length; i++) yield* valuesAt(child[i], rest, `${path}[${i}]`);
 }
 
-const LIST_OF_KIND: Record<string, EntityList> = {
-  network: 'networks',
-  subnetwork: 'subnetworks',
-  route: 'routes',
-  firewall: 'firewalls',
-  router: 'routers',
-  managedZone: 'managedZones',
-  cluster: 'clusters',
-  instance: 'instances',
-};
 
 /** The first value of one entity that is not in its field's form: `[field, message]`. */
 export function entityValueProblem(entity: Entity): [field: string, message: string] | undefined {
