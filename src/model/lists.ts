@@ -1,7 +1,22 @@
 /** The Snapshot list each entity kind is kept in. */
 import type { Entity } from './snapshot.js';
 
-export type EntityList = 'networks' | 'subnetworks' | 'routes' | 'firewalls' | 'routers' | 'managedZones' | 'clusters' | 'instances';
+export type EntityList =
+  | 'networks'
+  | 'subnetworks'
+  | 'routes'
+  | 'firewalls'
+  | 'routers'
+  | 'managedZones'
+  | 'clusters'
+  | 'instances'
+  | 'firewallPolicies'
+  | 'addresses'
+  | 'forwardingRules'
+  | 'responsePolicies'
+  | 'dnsPolicies'
+  | 'servicePerimeters'
+  | 'policyBasedRoutes';
 
 export const LIST_OF_KIND: Record<Entity['kind'], EntityList> = {
   network: 'networks',
@@ -12,4 +27,11 @@ export const LIST_OF_KIND: Record<Entity['kind'], EntityList> = {
   managedZone: 'managedZones',
   cluster: 'clusters',
   instance: 'instances',
+  firewallPolicy: 'firewallPolicies',
+  address: 'addresses',
+  forwardingRule: 'forwardingRules',
+  responsePolicy: 'responsePolicies',
+  dnsPolicy: 'dnsPolicies',
+  servicePerimeter: 'servicePerimeters',
+  policyBasedRoute: 'policyBasedRoutes',
 };

@@ -61,6 +61,16 @@ export const SNAPSHOT_VALUE_CHECKS: Partial<Record<EntityList, Check[]>> = {
     ['networkInterfaces[].networkIP', address, ADDRESS],
     ['networkInterfaces[].accessConfigs[].natIP', address, ADDRESS],
   ],
+  firewallPolicies: [
+    ['rules[].srcIpRanges[]', address, ADDRESS],
+    ['rules[].destIpRanges[]', address, ADDRESS],
+  ],
+  addresses: [['address', address, ADDRESS]],
+  policyBasedRoutes: [
+    ['filter.srcRange', address, ADDRESS],
+    ['filter.destRange', address, ADDRESS],
+    ['nextHopIlbIp', address, ADDRESS],
+  ],
 };
 
 export interface ValueProblem {

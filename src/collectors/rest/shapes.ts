@@ -44,8 +44,11 @@ const authorizedNetworks = object({ enabled: bool, cidrBlocks: arrayOf(object({ 
 const permissions = arrayOf(object({ IPProtocol: str, ipProtocol: str, ports: strings }));
 const accessConfigs = arrayOf(object({ name: str, type: str, natIP: range, externalIpv6: range }));
 
-/** The fields each collection's normalizer reads (src/collectors/rest/normalize.ts). */
-export const RESOURCE_SHAPES: Record<CollectionKind, Schema> = {
+/**
+ * The fields each collection's normalizer reads (src/collectors/rest/normalize.ts). A collection
+ * read from the APIs must have an entry: requireShape refuses one that has none.
+ */
+export const RESOURCE_SHAPES: Partial<Record<CollectionKind, Schema>> = {
   networks: resource({ name, selfLink: str, autoCreateSubnetworks: bool, peerings: arrayOf(object({ name, network: str, state: str, exportCustomRoutes: bool, importCustomRoutes: bool }, ['name'])) }),
   subnetworks: resource(
     {
@@ -152,11 +155,13 @@ const compiled = new Map<CollectionKind, ValidateFunction>();
 function validatorOf(collection: CollectionKind): ValidateFunction {
   let validate = compiled.get(collection);
   if (!validate) {
+    const shape = RESOURCE_SHAPES[collection];
+    if (!shape) throw new ShapeError(`no response shape is declared for ${collection} (RESOURCE_SHAPES in src/collectors/rest/shapes.ts)`);
     if (!ajv) {
       ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).addFormat('ip-range', { type: 'string', validate: (s: string) => s === '' || isCidr(s) });
       for (const [format, validate] of integerFormats) ajv.addFormat(format, { type: 'string', validate });
     }
-    validate = ajv.compile(RESOURCE_SHAPES[collection]);
+    validate = ajv.compile(shape);
     compiled.set(collection, validate);
   }
   return validate;
