@@ -1,22 +1,7 @@
 /** The Snapshot list each entity kind is kept in. */
-import type { Entity } from './snapshot.js';
+import type { Entity, ENTITY_LISTS } from './snapshot.js';
 
-export type EntityList =
-  | 'networks'
-  | 'subnetworks'
-  | 'routes'
-  | 'firewalls'
-  | 'routers'
-  | 'managedZones'
-  | 'clusters'
-  | 'instances'
-  | 'firewallPolicies'
-  | 'addresses'
-  | 'forwardingRules'
-  | 'responsePolicies'
-  | 'dnsPolicies'
-  | 'servicePerimeters'
-  | 'policyBasedRoutes';
+export type EntityList = (typeof ENTITY_LISTS)[number];
 
 export const LIST_OF_KIND: Record<Entity['kind'], EntityList> = {
   network: 'networks',
