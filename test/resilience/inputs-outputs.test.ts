@@ -71,6 +71,22 @@ describe('hostile inputs and outputs, through the CLI', () => {
     });
   });
 
+  it('reads an asset export firewall with a legacy address as unread firewalls of that project (not evaluated), naming asset and field', async () => {
+    const lines = readFileSync(path.join(REPO_ROOT, 'test/fixtures/assets/export.ndjson'), 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes('"compute.googleapis.com/Firewall"'));
+    const asset = JSON.parse(lines[i]) as { name: string; resource: { data: Json } };
+    asset.resource.data.sourceRanges = ['010.0.0.0/8'];
+    lines[i] = JSON.stringify(asset);
+    const run = await runCliAsync(['check', '--assets', file('legacy.ndjson', lines.join('\n')), '--format', 'json']);
+    expectInert(run);
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout) as { run: { readErrors: { collection: string; reason?: string; message: string }[] }; results: { ruleId: string; status: string }[] };
+    expect(report.run.readErrors).toContainEqual(
+      expect.objectContaining({ collection: 'firewalls', reason: 'BAD_RESPONSE', message: expect.stringContaining(`asset ${asset.name}: firewalls resource`) }),
+    );
+    expect(report.results.filter((r) => r.ruleId === 'vip-egress-firewall').every((r) => r.status === 'not-evaluated')).toBe(true);
+  });
+
   it('reads a plan firewall whose allow list is unknown until apply as not evaluated, never as a failure', async () => {
     const p = plan();
     const address = 'google_compute_firewall.allow_egress_restricted_vip';
