@@ -13,8 +13,12 @@
  */
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// The same sets without the global flag, for a test that keeps no state between calls.
+// eslint-disable-next-line no-control-regex
+const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 /** The bidi controls alone: what the HTML and Markdown reports make visible. */
 export const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const HAS_BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function visible(ch: string): string {
   const code = ch.charCodeAt(0);
@@ -23,12 +27,12 @@ function visible(ch: string): string {
 
 /** One value, safe to print: every unsafe character visibly escaped (a backslash stays a backslash). */
 export function inert(text: string): string {
-  return text.replace(UNSAFE, visible);
+  return HAS_UNSAFE.test(text) ? text.replace(UNSAFE, visible) : text;
 }
 
 /** The bidi controls of a string visibly escaped, nothing else changed. */
 export function bidiVisible(text: string): string {
-  return text.replace(BIDI_CONTROLS, visible);
+  return HAS_BIDI.test(text) ? text.replace(BIDI_CONTROLS, visible) : text;
 }
 
 /** Several lines of text made by this tool around data: each line made inert, the breaks kept. */
@@ -42,17 +46,30 @@ export function writeErrorLine(line: string, stream: NodeJS.WritableStream = pro
 }
 
 /**
- * A deep copy with every string made inert, for renderers that print data to a terminal. Only
- * plain data is walked (a report is JSON-shaped); depth is bounded by the report's own shape.
+ * The same data with every string made inert, for renderers that print data to a terminal. Only
+ * what changes is copied (a report of clean names is returned as it is); only plain data is walked
+ * (a report is JSON-shaped), so the depth is the report's own.
  */
 export function inertData<T>(value: T): T {
   if (typeof value === 'string') return inert(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => inertData(v)) as T;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const safe = inertData(item);
+      if (safe !== item) (out ??= value.slice())[i] = safe;
+    }
+    return (out ?? value) as T;
+  }
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    // defineProperty: a key such as `__proto__` stays a key, never the copy's prototype.
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: inertData(v), enumerable: true, writable: true, configurable: true });
-    return out as T;
+    let out: Record<string, unknown> | undefined;
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key];
+      const safe = inertData(item);
+      // defineProperty: a key such as `__proto__` stays a key, never the copy's prototype.
+      if (safe !== item) Object.defineProperty((out ??= { ...(value as Record<string, unknown>) }), key, { value: safe, enumerable: true, writable: true, configurable: true });
+    }
+    return (out ?? value) as T;
   }
   return value;
 }
