@@ -173,6 +173,10 @@ describe('live collector against a hostile API', () => {
   it('makes only GET requests, to the loopback only, whatever the server plays', async () => {
     const run = await collectThrough([redirect(/\/global\/routes$/, 'https://example.com/'), repeatedToken(/\/global\/firewalls$/)]);
     expect(run.requests.every((r) => r.method === 'GET')).toBe(true);
+    // The dns client's paging options stay the library's: Google rejects unknown query parameters.
+    const dns = run.requests.filter((r) => r.path.startsWith('/dns/v1/'));
+    expect(dns.length).toBeGreaterThan(0);
+    expect(dns.filter((r) => /autoPaginate|objectMode|\{\{/.test(decodeURIComponent(r.query)) || r.path.includes('{{'))).toEqual([]);
     expect(guard.refused).toEqual([]);
   });
 });

@@ -24,7 +24,7 @@ export interface Play {
 
 export interface HostileServer {
   url: string;
-  requests: { method: string; path: string; played: boolean }[];
+  requests: { method: string; path: string; query: string; played: boolean }[];
   close(): Promise<void>;
 }
 
@@ -37,9 +37,9 @@ export async function startHostile(upstreamUrl: string, plays: Play[], maxReques
   const requests: HostileServer['requests'] = [];
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query = ''] = (req.url ?? '/').split('?');
     const play = plays.find((p) => p.match.test(path));
-    requests.push({ method: req.method ?? '', path, played: !!play });
+    requests.push({ method: req.method ?? '', path, query, played: !!play });
     if (requests.length > maxRequests) return send(res, 400, { error: { code: 400, message: 'hostile server: request cap reached' } });
     const upstream = async (): Promise<Upstream> => {
       // The page tokens a play makes up mean nothing to the emulator: it serves its first page.

@@ -151,7 +151,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
       // Its own transport retries 429/5xx (2/4/8 s) unseen by the Caller, follows redirects and has
       // no working timeout (node-fetch 3 dropped the option): every request goes through ours.
       const headers = loopback('dns') ? anonymous.getRequestHeaders : (u: string) => authenticated!.getRequestHeaders(u);
-      client.makeAuthenticatedRequest = dnsRequest(limits, headers) as never;
+      client.makeAuthenticatedRequest = dnsRequest(limits, headers, project) as never;
       dnsClients.set(project, client);
     }
     return client;

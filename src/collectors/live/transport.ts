@@ -120,13 +120,18 @@ function apiError(status: number, text: string, statusText: string): Error {
  * zone and record-set lists use): the same request, sent through guardedFetch with the headers
  * the client built plus the auth headers.
  */
-export function dnsRequest(limits: TransportLimits, authHeaders: (url: string) => Promise<Headers>) {
+export function dnsRequest(limits: TransportLimits, authHeaders: (url: string) => Promise<Headers>, projectId: string) {
+  // What @google-cloud/common's decorateRequest does before sending: the paging options are the
+  // library's own, never query parameters (Google rejects unknown ones), and `{{projectId}}` is
+  // the client's project.
+  const withProject = (text: string) => text.replaceAll('{{projectId}}', projectId);
+  const LIBRARY_OPTIONS = new Set(['autoPaginate', 'autoPaginateVal', 'objectMode']);
   return (reqOpts: CommonRequest, callback: CommonCallback): { abort(): void } => {
     const controller = new AbortController();
     void (async () => {
-      const url = new URL(String(reqOpts.uri ?? reqOpts.url));
+      const url = new URL(withProject(String(reqOpts.uri ?? reqOpts.url)));
       for (const [k, v] of Object.entries(reqOpts.qs ?? {})) {
-        if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+        if (v !== undefined && v !== null && !LIBRARY_OPTIONS.has(k)) url.searchParams.set(k, withProject(String(v)));
       }
       const headers = new Headers(await authHeaders(url.href));
       for (const [k, v] of Object.entries(reqOpts.headers ?? {})) headers.set(k, v);
