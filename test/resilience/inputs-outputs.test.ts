@@ -119,6 +119,17 @@ describe('hostile inputs and outputs, through the CLI', () => {
       expect(run.stderr).toBe('');
     });
 
+    it('judges firewall protocols named like built-in object keys as unknown protocols', async () => {
+      const s = compliant();
+      (s.firewalls as Json[])[0].allowed = [{ IPProtocol: 'constructor' }, { IPProtocol: '__proto__', ports: ['443'] }, { IPProtocol: 'toString' }];
+      const run = await runCliAsync(['check', '--snapshot', file('proto-protocols.json', s), '--format', 'json']);
+      expectInert(run);
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(run.stdout) as { results: { ruleId: string; status: string }[] };
+      // The VIP allow no longer allows tcp:443, so the rule that needs it fails; nothing crashed.
+      expect(report.results.find((r) => r.ruleId === 'vip-egress-firewall')?.status).toBe('fail');
+    });
+
     it('refuses 10,000-deep module nesting in one line', async () => {
       // Built as text: JSON.stringify itself cannot go that deep.
       const depth = 10_000;
