@@ -9,6 +9,7 @@ import { progressWanted, terminalProgress } from '../collectors/live/progress.js
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
+import { coverageLine, summarizeCoverage } from '../model/coverage.js';
 import { writeOutputFile } from './outputs.js';
 import { UsageError } from './usage-error.js';
 import { writeErrorLine } from '../inert.js';
@@ -29,6 +30,7 @@ export interface CollectArgs {
   deadline?: number;
   'max-pages': number;
   'max-response-mb': number;
+  'follow-host'?: boolean;
 }
 
 export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
@@ -53,6 +55,11 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('shard', {
       type: 'string',
       describe: 'i/n: only the projects whose stable hash falls in shard i of n (from 1); auto: from CLOUD_RUN_TASK_INDEX/COUNT or JOB_COMPLETION_INDEX with SHARD_COUNT',
+    })
+    .option('follow-host', {
+      type: 'boolean',
+      default: true,
+      describe: 'With --project: also read (list only) the network collections of the Shared VPC host of a cluster whose network lives outside the scope; --no-follow-host turns it off',
     })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' })
     .option('deadline', { type: 'number', describe: 'Seconds the whole collection may take; what is not read by then is reported as not read (not evaluated, exit 3)' })
@@ -126,6 +133,7 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
     endpoints: endpointsFrom(args.endpoint),
     policy,
     pageSize,
+    followHost: args['follow-host'] !== false,
     maxPages,
     maxResponseBytes: Math.round(maxResponseMb * 2 ** 20),
     ...(shard ? { shard } : {}),
@@ -153,7 +161,8 @@ export function describeCollection(snapshot: Snapshot, stats: LiveStats): string
     `collected ${stats.projects} project(s)${shard}: ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
     `${snapshot.managedZones.length} DNS zone(s) in ${stats.calls} API call(s) (${stats.retries} retried), ${(stats.wallMs / 1000).toFixed(1)} s` +
     (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '') +
-    `\napi calls: ${formatApiStats(stats.apis)}`
+    `\napi calls: ${formatApiStats(stats.apis)}` +
+    `\n${coverageLine(summarizeCoverage(snapshot))}`
   );
 }
 
