@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { InputError } from './errors.js';
 import { TOOL_VERSION } from './version.js';
 import { UsageError } from './cli/usage-error.js';
+import { CredentialsError } from './collectors/live/credentials.js';
 import { checkCommand } from './cli/check.js';
 import { rulesCommand } from './cli/rules.js';
 import { mergeCommand } from './cli/merge.js';
@@ -47,7 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     if (e instanceof InputError) {
       process.stderr.write(`gke-private-audit: ${e.toLine()}\n`);
-    } else if (e instanceof UsageError) {
+    } else if (e instanceof UsageError || e instanceof CredentialsError) {
       process.stderr.write(`gke-private-audit: ${e.message}\n`);
     } else {
       process.stderr.write(`gke-private-audit: ${(e as Error).stack ?? String(e)}\n`);

@@ -10,6 +10,7 @@ import type * as ComputeModule from '@google-cloud/compute';
 import type * as ContainerModule from '@google-cloud/container';
 import type * as AssetModule from '@google-cloud/asset';
 import type { DNS as DnsClient } from '@google-cloud/dns';
+import { resolveCredentials } from './credentials.js';
 
 export const LIVE_SERVICES = ['compute', 'container', 'dns', 'asset'] as const;
 export type LiveService = (typeof LIVE_SERVICES)[number];
@@ -111,6 +112,8 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     // shared by every client. All four libraries are on gax 5, hence one google-auth-library.
     const options = { scopes: [READ_ONLY_SCOPE], fallback: true };
     googleAuth = compute ? new compute.NetworksClient(options).auth : (new asset!.v1.AssetServiceClient(options).auth as unknown as GoogleAuth);
+    // Once, before the first call: no credentials end the run here, in one line (exit 2).
+    await resolveCredentials(googleAuth);
   }
   const authenticated: AuthShim | undefined = googleAuth && {
     getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
