@@ -12,6 +12,12 @@ export interface ReportOptions {
   color?: boolean;
   /** Include passing results in SARIF (`--sarif-passes`). */
   sarifPasses?: boolean;
+  /** Text: wrap lines to this many columns (the CLI sets the terminal's width on a TTY). */
+  width?: number;
+  /** Text: list passing and not-applicable results too (`--verbose`). */
+  verbose?: boolean;
+  /** Text: the gate line alone (`--quiet`). */
+  quiet?: boolean;
 }
 
 export type Renderer = (report: AuditReport, options: ReportOptions) => string;

@@ -5,6 +5,7 @@ import { formatRange } from '../network/cidr.js';
 import { describeDecider, firewallAction, type Packet } from '../network/firewall.js';
 import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
+import { networkFix } from './fix.js';
 
 /** The port of the health-check firewall rule GKE creates for load balancers (kube-proxy's healthz). */
 const PROBE: Packet = { protocol: 'tcp', port: 10256 };
@@ -74,5 +75,13 @@ export const healthCheckIngress: Rule = {
         related: [...allows.keys()],
       });
     }
+  },
+  fix(target) {
+    const ranges = HEALTH_CHECK_RANGES.join(',');
+    return networkFix(
+      target,
+      `a google_compute_firewall { direction = "INGRESS", source_ranges = ${JSON.stringify(HEALTH_CHECK_RANGES)}, allow { protocol = "tcp" } }`,
+      (network) => `gcloud compute firewall-rules create allow-ingress-health-checks ${network} --direction INGRESS --action ALLOW --rules tcp --source-ranges ${ranges}`,
+    );
   },
 };
