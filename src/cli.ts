@@ -14,6 +14,8 @@ import { mergeCommand } from './cli/merge.js';
 import { auditCommand } from './cli/audit.js';
 import { collectCommand } from './cli/collect.js';
 import { emulatorCommand } from './cli/emulator.js';
+import { doctorCommand } from './cli/doctor.js';
+import { didYouMean } from './cli/suggest.js';
 
 type Handler = (args: never) => Promise<number>;
 
@@ -23,22 +25,36 @@ function run(handler: Handler) {
   };
 }
 
+/** yargs' "Unknown argument: fial-on" with the closest known option of the command. */
+function withSuggestions(message: string, y: unknown): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? '');
+  if (!unknown || !y) return message;
+  const known = Object.keys((y as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && k !== '$0');
+  const hints = unknown[1].split(', ').map((arg) => `--${arg}${didYouMean(arg, known, '--')}`);
+  return `unknown option ${hints.join(', ')}`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   // `... | head` closes the pipe early: stop quietly, keeping the exit code already decided.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
     throw e;
   });
-  const commands = [auditCommand, collectCommand, checkCommand, rulesCommand, mergeCommand, emulatorCommand];
+  const commands = [auditCommand, collectCommand, checkCommand, doctorCommand, rulesCommand, mergeCommand, emulatorCommand];
   let cli = yargs(argv)
     .scriptName('gke-private-audit')
     .version(TOOL_VERSION)
+    .help()
+    .alias('h', 'help')
+    // Every option also from the environment: --fail-on ← GKE_PRIVATE_AUDIT_FAIL_ON, and so on.
+    .env('GKE_PRIVATE_AUDIT')
     .strict()
     .demandCommand(1, 'Give a command (see --help)')
     .recommendCommands()
+    .completion('completion', 'Print a bash/zsh completion script (gke-private-audit completion >> ~/.bashrc)')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+    .fail((msg, err, y) => {
+      throw err ?? new UsageError(withSuggestions(msg, y));
     });
   for (const c of commands) {
     cli = cli.command(c.command, c.describe, c.builder as never, run(c.handler as Handler));

@@ -14,6 +14,30 @@ import { readPlanDelta } from '../collectors/terraform/collect.js';
 import { collectOrExplain, describeCollection, liveOptionsFrom, scopeFrom, withCollectOptions, type CollectArgs } from './collect.js';
 import { reportAndGate, resolveOutputs, resolvePolicy, withReportOptions, type ReportArgs } from './common.js';
 import { UsageError } from './usage-error.js';
+import { checkReadiness, readinessLines, readinessProblems, PREFLIGHT_SERVICES } from '../collectors/live/preflight.js';
+import { isLoopback } from '../collectors/live/clients.js';
+import type { LiveScope } from '../collectors/live/scope.js';
+import { endpointsFrom } from './collect.js';
+
+/**
+ * The cheap half of `doctor` before a project audit: two calls per project, one line per problem on
+ * stderr, so a 403 is explained once before the collection meets it. Skipped where it cannot ask
+ * (collection against loopback endpoints with no preflight endpoint given), and never fatal.
+ */
+async function preflight(scope: LiveScope, endpointSpecs: string[] | undefined, timeoutMs: number): Promise<void> {
+  if (scope.kind !== 'projects') return;
+  const endpoints = endpointsFrom(endpointSpecs);
+  const local = Object.values(endpoints).some((u) => u && isLoopback(u.hostname));
+  if (local && !PREFLIGHT_SERVICES.every((s) => endpoints[s])) return;
+  try {
+    const readiness = await checkReadiness({ scope, endpoints, timeoutMs });
+    if (readinessProblems(readiness) === 0) return;
+    for (const line of readinessLines(readiness)) if (!/read permissions ok$/.test(line) || /disabled|could not/.test(line)) process.stderr.write(`preflight: ${line}\n`);
+  } catch (e) {
+    if ((e as Error).name === 'CredentialsError') throw e;
+    process.stderr.write(`preflight: skipped (${(e as Error).message.split('\n')[0]})\n`);
+  }
+}
 
 interface AuditArgs extends ReportArgs, CollectArgs {
   emulator: boolean;
@@ -46,6 +70,7 @@ export const auditCommand = {
     // The plan is read and checked before any API call: a bad plan costs no quota and writes nothing.
     const delta = args.plan ? readPlanDelta(args.plan, { tfDir: args['tf-dir'] }) : undefined;
     const options: LiveOptions = liveOptionsFrom(args, scope);
+    if (!world) await preflight(scope, args.endpoint, options.policy?.timeoutMs ?? args['timeout-ms']);
 
     let emulator: RunningEmulator | undefined;
     let collected: Awaited<ReturnType<typeof collectOrExplain>>;

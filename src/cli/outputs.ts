@@ -51,10 +51,11 @@ export function writeFileAtomic(file: string, content: string): void {
   }
 }
 
-export async function writeReports(report: AuditReport, specs: OutputSpec[], options: Omit<ReportOptions, 'color'> = {}): Promise<void> {
-  const colorOk = process.stdout.isTTY === true && !process.env.NO_COLOR;
+export async function writeReports(report: AuditReport, specs: OutputSpec[], options: ReportOptions = {}): Promise<void> {
+  const colorOk = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  // Colours and wrapping are for the terminal: a report file gets neither.
   const rendered = await Promise.all(
-    specs.map(async (s) => ({ spec: s, text: await render(s.format, report, { ...options, color: !s.path && colorOk }) })),
+    specs.map(async (s) => ({ spec: s, text: await render(s.format, report, { ...options, color: !s.path && colorOk, width: s.path ? undefined : options.width }) })),
   );
   for (const { spec, text } of rendered) {
     if (spec.path) writeFileAtomic(spec.path, text);

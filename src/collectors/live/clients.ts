@@ -18,11 +18,11 @@ export type LiveService = (typeof LIVE_SERVICES)[number];
 export const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
 
 /** `SERVICE=URL`, as `--endpoint` takes it. Throws a one-line Error on anything else. */
-export function parseEndpoint(spec: string): { service: LiveService; url: URL } {
+export function parseEndpoint<S extends string = LiveService>(spec: string, services: readonly S[] = LIVE_SERVICES as unknown as readonly S[]): { service: S; url: URL } {
   const eq = spec.indexOf('=');
   const service = spec.slice(0, Math.max(eq, 0));
-  if (eq < 0 || !(LIVE_SERVICES as readonly string[]).includes(service)) {
-    throw new Error(`--endpoint ${spec}: expected SERVICE=URL with SERVICE one of ${LIVE_SERVICES.join(', ')}`);
+  if (eq < 0 || !(services as readonly string[]).includes(service)) {
+    throw new Error(`--endpoint ${spec}: expected SERVICE=URL with SERVICE one of ${services.join(', ')}`);
   }
   let url: URL;
   try {
@@ -35,7 +35,7 @@ export function parseEndpoint(spec: string): { service: LiveService; url: URL } 
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new Error(`--endpoint ${spec}: plain http is only allowed to a loopback address (credentials would travel in clear)`);
   }
-  return { service: service as LiveService, url };
+  return { service: service as S, url };
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -43,7 +43,7 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** What gax and @google-cloud/common accept as `authClient`. */
-interface AuthShim {
+export interface AuthShim {
   getRequestHeaders(url?: string): Promise<Headers>;
   fetch(url: string | URL, init?: RequestInit): Promise<Response>;
 }
@@ -90,6 +90,42 @@ export function loadClientModules(perProject: boolean) {
   ]);
 }
 
+/** The anonymous auth of a loopback endpoint: no credentials, no metadata-server probe. */
+export function anonymousAuth(timeoutMs: number): AuthShim {
+  return {
+    getRequestHeaders: async () => new Headers(),
+    fetch: (url, init) => fetch(url, withTimeout(init, timeoutMs)),
+  };
+}
+
+/** What a GoogleAuth of any gax client offers: headers, fetch, and what resolveCredentials needs. */
+export interface GoogleAuthLike {
+  getRequestHeaders(url?: string): Promise<Headers>;
+  fetch(url: string | URL, init?: RequestInit): Promise<unknown>;
+  getClient(): Promise<unknown>;
+  getAccessToken(): Promise<string | null | undefined>;
+}
+
+/** Wraps a GoogleAuth so every request carries the timeout. */
+export function authenticatedAuth(googleAuth: GoogleAuthLike, timeoutMs: number): AuthShim {
+  return {
+    getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
+    fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)) as Promise<Response>,
+  };
+}
+
+/**
+ * gax constructor options for a service: its endpoint (host, port, protocol) when one is given,
+ * REST over fetch (`fallback`) always, and the auth that fits the endpoint.
+ */
+export function gaxOptionsFor(url: URL | undefined, anonymous: AuthShim, authenticated: AuthShim | undefined) {
+  const authClient = url !== undefined && isLoopback(url.hostname) ? anonymous : authenticated!;
+  // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
+  if (!url) return { fallback: true, authClient };
+  const protocol = url.protocol.slice(0, -1);
+  return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
+}
+
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
   const { endpoints, timeoutMs, perProject } = settings;
   const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
@@ -101,10 +137,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
   // Credentials with the read-only scope.
-  const anonymous: AuthShim = {
-    getRequestHeaders: async () => new Headers(),
-    fetch: (url, init) => fetch(url, withTimeout(init, timeoutMs)),
-  };
+  const anonymous = anonymousAuth(timeoutMs);
   type GoogleAuth = ComputeModule.NetworksClient['auth'];
   let googleAuth: GoogleAuth | undefined;
   if (needsCredentials) {
@@ -115,23 +148,12 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     // Once, before the first call: no credentials end the run here, in one line (exit 2).
     await resolveCredentials(googleAuth);
   }
-  const authenticated: AuthShim | undefined = googleAuth && {
-    getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
-    fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)),
-  };
-
+  const authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth as unknown as GoogleAuthLike, timeoutMs);
   const loopback = (service: LiveService) => {
     const url = endpoints[service];
     return url !== undefined && isLoopback(url.hostname);
   };
-  const gaxOptions = (service: LiveService) => {
-    const url = endpoints[service];
-    const authClient = loopback(service) ? anonymous : authenticated!;
-    // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
-    if (!url) return { fallback: true, authClient };
-    const protocol = url.protocol.slice(0, -1);
-    return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
-  };
+  const gaxOptions = (service: LiveService) => gaxOptionsFor(endpoints[service], anonymous, authenticated);
 
   const dnsClients = new Map<string, DnsClient>();
   const dnsUrl = endpoints.dns;
