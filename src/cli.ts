@@ -27,10 +27,20 @@ function run(handler: Handler) {
 
 /** yargs' "Unknown argument: fial-on" with the closest known option of the command. */
 function withSuggestions(message: string, y: unknown): string {
+  const invalid = /^Invalid values:\s+Argument: (\S+), Given: "([^"]*)", Choices: (.+)$/s.exec(message ?? '');
+  if (invalid) {
+    const choices = [...invalid[3].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    return `${invalid[1]} ${invalid[2]}: one of ${choices.join(', ')}${didYouMean(invalid[2], choices)}`;
+  }
   const unknown = /^Unknown arguments?: (.+)$/.exec(message ?? '');
-  if (!unknown || !y) return message;
-  const known = Object.keys((y as { getOptions(): { key: Record<string, unknown> } }).getOptions().key).filter((k) => k.length > 1 && k !== '$0');
-  const hints = unknown[1].split(', ').map((arg) => `--${arg}${didYouMean(arg, known, '--')}`);
+  if (!unknown || !y) return (message ?? '').replace(/\s*\n\s*/g, ' ');
+  const options = (y as { getOptions?(): { key: Record<string, unknown> } }).getOptions?.();
+  if (!options) return message;
+  const known = Object.keys(options.key).filter((k) => k.length > 1 && k !== '$0');
+  const given = unknown[1].split(', ');
+  // yargs lists `fial-on` and its camel-case twin `fialOn`: one is enough.
+  const kebab = given.filter((arg) => !given.includes(arg.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)) || !/[A-Z]/.test(arg));
+  const hints = kebab.map((arg) => `${arg.length > 1 ? '--' : '-'}${arg}${didYouMean(arg, known, '--')}`);
   return `unknown option ${hints.join(', ')}`;
 }
 
@@ -53,8 +63,9 @@ export async function main(argv: string[]): Promise<void> {
     .recommendCommands()
     .completion('completion', 'Print a bash/zsh completion script (gke-private-audit completion >> ~/.bashrc)')
     .wrap(Math.min(110, process.stdout.columns ?? 100))
-    .fail((msg, err, y) => {
-      throw err ?? new UsageError(withSuggestions(msg, y));
+    .fail((msg, err) => {
+      // The instance is the command's by now: its options are the ones a typo is compared with.
+      throw err ?? new UsageError(withSuggestions(msg, cli));
     });
   for (const c of commands) {
     cli = cli.command(c.command, c.describe, c.builder as never, run(c.handler as Handler));

@@ -4,6 +4,7 @@
  * the whole product runs with no Google account. `audit --plan` applies a Terraform plan over the
  * collected state before checking: the pre-deploy gate, judged against what really exists.
  */
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { bundledOrgFile, loadWorld } from '../emulator/world.js';
@@ -89,6 +90,6 @@ export const auditCommand = {
     const { snapshot: live, stats } = collected;
     process.stderr.write(`${describeCollection(live, stats)}\n`);
     const snapshot = delta ? applyDelta(live, delta) : live;
-    return reportAndGate(snapshot, policy, args, outputs, { startedAt });
+    return reportAndGate(snapshot, policy, args, outputs, { startedAt, tfDir: args['tf-dir'] ?? (args.plan ? path.dirname(args.plan) : undefined) });
   },
 };

@@ -1,4 +1,5 @@
 /** `check`: judge an offline input (a snapshot, a Terraform plan, an asset export) and write reports. */
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { loadSnapshot } from '../model/load.js';
 import { readAssetExport } from '../collectors/assets/index.js';
@@ -32,6 +33,6 @@ export const checkCommand = {
     // Every input is read and applied before any report is written, so bad input leaves nothing behind.
     let snapshot = args.snapshot ? loadSnapshot(args.snapshot) : args.assets ? readAssetExport(args.assets) : undefined;
     if (args.plan) snapshot = snapshot ? applyPlanToSnapshot(snapshot, args.plan, args['tf-dir']) : loadPlanSnapshot(args.plan, { tfDir: args['tf-dir'] });
-    return reportAndGate(snapshot!, policy, args, outputs, { startedAt });
+    return reportAndGate(snapshot!, policy, args, outputs, { startedAt, tfDir: args['tf-dir'] ?? (args.plan ? path.dirname(args.plan) : undefined) });
   },
 };

@@ -11,6 +11,7 @@ import { RULES } from '../rules/index.js';
 import { isReportFormat, type ReportFormat } from '../report/index.js';
 import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
 import { didYouMean } from './suggest.js';
+import { sarifSourcePath } from './source-root.js';
 import { UsageError } from './usage-error.js';
 
 export interface ReportArgs {
@@ -151,7 +152,7 @@ export async function reportAndGate(
   policy: Policy,
   args: ReportArgs,
   outputs: OutputSpec[],
-  extra: { baseline?: Set<string>; startedAt?: Date; rules?: readonly Rule[] } = {},
+  extra: { baseline?: Set<string>; startedAt?: Date; rules?: readonly Rule[]; tfDir?: string } = {},
 ): Promise<number> {
   const report = audit(snapshot, policy, {
     failOn: args['fail-on'],
@@ -169,6 +170,7 @@ export async function reportAndGate(
     width: terminalWidth(),
     verbose: args.verbose,
     quiet: args.quiet,
+    sourcePath: sarifSourcePath({ sourceRoot: args['source-root'], tfDir: extra.tfDir }),
   });
   for (const spec of outputs) {
     if (spec.path) process.stderr.write(`wrote ${spec.format} report ${spec.path}\n`);

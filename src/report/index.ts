@@ -18,6 +18,11 @@ export interface ReportOptions {
   verbose?: boolean;
   /** Text: the gate line alone (`--quiet`). */
   quiet?: boolean;
+  /**
+   * SARIF: maps a resource's `.tf` path (as the input gave it) to a path relative to the source
+   * root GitHub resolves against (the repository root); undefined leaves the default rule.
+   */
+  sourcePath?: (file: string) => string | undefined;
 }
 
 export type Renderer = (report: AuditReport, options: ReportOptions) => string;
