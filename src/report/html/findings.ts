@@ -98,10 +98,11 @@ function explanation(r: Result, rule: RuleInfo | undefined, inline: boolean, blo
     ? html`<div><span class="muted small">Could not read</span><ul class="related small">${r.readErrors.map((e) => html`<li class="wrap">${readErrorText(e)}</li>`)}</ul></div>`
     : '';
   const waiver = r.waiver ? html`<div class="small">Waived until <strong>${r.waiver.expires}</strong>: ${r.waiver.reason}</div>` : '';
+  const fix = r.fix ? html`<div class="fix"><span class="muted small">Fix</span> <code class="wrap">${r.fix}</code></div>` : '';
   if (r.status === 'pass' || r.status === 'not-applicable' || !rule) {
     return html`${waiver}${involved}${errors}${rule ? blocks.about(rule) : ''}`;
   }
-  return html`${waiver}${involved}${errors}${inline ? blocks.fix(rule) : blocks.link(rule)}`;
+  return html`${fix}${waiver}${involved}${errors}${inline ? blocks.fix(rule) : blocks.link(rule)}`;
 }
 
 /** The severity and status cells, one pair per combination. */
@@ -122,7 +123,7 @@ interface RowContext {
 function row(r: Result, c: RowContext): SafeHtml {
   const st = displayStatus(r);
   // One line per row: whitespace between cells would be thousands of text nodes in a large report.
-  return html`<tr class="finding s-row-${st}" id="${c.anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}">${c.badges(`${r.severity} ${st}`)}<td><code>${r.ruleId}</code><div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, c.rules.get(r.ruleId), c.inline, c.blocks)}</td></tr>
+  return html`<tr class="finding s-row-${st}" id="${c.anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}">${c.badges(`${r.severity} ${st}`)}<td><code>${r.ruleId}</code>${r.baseline ? html` <span class="badge baseline-${r.baseline}">${r.baseline}</span>` : ''}<div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, c.rules.get(r.ruleId), c.inline, c.blocks)}</td></tr>
 `;
 }
 
