@@ -126,29 +126,31 @@ export function gaxOptionsFor(url: URL | undefined, anonymous: AuthShim, authent
   return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
 }
 
+/**
+ * Application Default Credentials with the read-only scope, resolved once (exit 2 when none) before
+ * the client modules are even loaded: a run without credentials must end in seconds, not after the
+ * second the compute client takes to import.
+ */
+export async function resolvedGoogleAuth(): Promise<GoogleAuthLike> {
+  const { GoogleAuth } = await import('google-auth-library');
+  const auth = new GoogleAuth({ scopes: [READ_ONLY_SCOPE] });
+  await resolveCredentials(auth);
+  return auth as unknown as GoogleAuthLike;
+}
+
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
   const { endpoints, timeoutMs, perProject } = settings;
-  const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
   // Only the services this scope calls: an organization read against a loopback asset and dns
   // endpoint must not build Google credentials (they would probe the metadata server).
   const used: LiveService[] = perProject ? ['compute', 'container', 'dns'] : ['asset', 'dns'];
   const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
-
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
-  // Credentials with the read-only scope.
+  // Credentials with the read-only scope, shared by every client through the shim.
+  const googleAuth = needsCredentials ? await resolvedGoogleAuth() : undefined;
+  const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
   const anonymous = anonymousAuth(timeoutMs);
-  type GoogleAuth = ComputeModule.NetworksClient['auth'];
-  let googleAuth: GoogleAuth | undefined;
-  if (needsCredentials) {
-    // The GoogleAuth that gax builds for a client with our scopes (it probes nothing until asked);
-    // shared by every client. All four libraries are on gax 5, hence one google-auth-library.
-    const options = { scopes: [READ_ONLY_SCOPE], fallback: true };
-    googleAuth = compute ? new compute.NetworksClient(options).auth : (new asset!.v1.AssetServiceClient(options).auth as unknown as GoogleAuth);
-    // Once, before the first call: no credentials end the run here, in one line (exit 2).
-    await resolveCredentials(googleAuth);
-  }
-  const authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth as unknown as GoogleAuthLike, timeoutMs);
+  const authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth, timeoutMs);
   const loopback = (service: LiveService) => {
     const url = endpoints[service];
     return url !== undefined && isLoopback(url.hostname);

@@ -4,8 +4,7 @@
  * permissions the caller lacks (Resource Manager testIamPermissions), so a 403 is explained before
  * the audit instead of repeated through it. Read-only: services.list and testIamPermissions.
  */
-import { anonymousAuth, authenticatedAuth, gaxOptionsFor, isLoopback, READ_ONLY_SCOPE, type GoogleAuthLike } from './clients.js';
-import { resolveCredentials } from './credentials.js';
+import { anonymousAuth, authenticatedAuth, gaxOptionsFor, isLoopback, resolvedGoogleAuth } from './clients.js';
 import { roleFor, SERVICE_APIS, SERVICE_PERMISSIONS, type PreflightService } from './preflight-facts.js';
 import { assetParent, PROJECT_ASSET_TYPE, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
@@ -73,17 +72,13 @@ async function scopeProjects(options: PreflightOptions, auth: ReturnType<typeof 
 }
 
 export async function checkReadiness(options: PreflightOptions): Promise<Readiness> {
-  const [{ ServiceUsageClient }, resourceManager] = await Promise.all([import('@google-cloud/service-usage'), import('@google-cloud/resource-manager')]);
   const { endpoints, timeoutMs, scope } = options;
   const anonymous = anonymousAuth(timeoutMs);
   const used: ReadinessEndpoint[] = scope.kind === 'projects' ? [...PREFLIGHT_SERVICES] : [...PREFLIGHT_SERVICES, 'asset'];
   const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
-  let authenticated;
-  if (needsCredentials) {
-    const auth = new resourceManager.ProjectsClient({ scopes: [READ_ONLY_SCOPE], fallback: true }).auth as unknown as GoogleAuthLike;
-    await resolveCredentials(auth);
-    authenticated = authenticatedAuth(auth, timeoutMs);
-  }
+  // Credentials first, before the client modules load: none ends the run at once (exit 2).
+  const authenticated = needsCredentials ? authenticatedAuth(await resolvedGoogleAuth(), timeoutMs) : undefined;
+  const [{ ServiceUsageClient }, resourceManager] = await Promise.all([import('@google-cloud/service-usage'), import('@google-cloud/resource-manager')]);
   const usage = new ServiceUsageClient(gaxOptionsFor(endpoints.serviceusage, anonymous, authenticated) as never);
   const rmOptions = gaxOptionsFor(endpoints.resourcemanager, anonymous, authenticated) as never;
   const projectsClient = new resourceManager.ProjectsClient(rmOptions);
