@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The package as users get it: pack it (prepack builds dist/), install the tarball into a temporary
 # prefix as `npm install -g` would, and run it from an unrelated directory, plus once through npx.
-# Dependencies come from the npm cache that `npm ci` just filled (--offline): nothing is fetched.
+# Dependencies come from the npm cache that `npm ci` just filled where it has them (--prefer-offline);
+# the registry answers the rest (their metadata), as it did for `npm ci`.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
@@ -23,7 +24,7 @@ if grep -i 'npm warn' "$work/publish.log" | grep -v 'requires you to be logged i
 
 echo "-- npm install -g into a temporary prefix"
 prefix="$work/prefix"
-npm install -g --prefix "$prefix" --offline --no-audit --no-fund "$tarball" >/dev/null
+npm install -g --prefix "$prefix" --prefer-offline --no-audit --no-fund "$tarball" >/dev/null
 cli="$prefix/bin/gke-private-audit"
 elsewhere="$work/elsewhere"
 mkdir -p "$elsewhere"
@@ -44,5 +45,5 @@ grep -q '"version": "2.1.0"' reports/plan.sarif
 expect 0 "$cli" rules list --format json
 
 echo "-- npx from the tarball"
-expect 0 env npm_config_cache="$(npm config get cache)" npx --offline --yes --package "$tarball" -- gke-private-audit --version
+expect 0 env npm_config_cache="$(npm config get cache)" npx --prefer-offline --yes --package "$tarball" -- gke-private-audit --version
 echo "package ok: $(basename "$tarball") ($(du -k "$tarball" | cut -f1) kB)"

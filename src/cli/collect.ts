@@ -1,7 +1,7 @@
 /** `collect`: read live state into a Snapshot file that `check` can judge later, elsewhere. */
 import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
-import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
+import { LIVE_SERVICES, parseEndpoint } from '../collectors/live/clients.js';
 import { DEFAULT_CALL_POLICY, formatApiStats, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';

@@ -4,7 +4,7 @@ import type { BgpPeer, Cluster, ReadError, Router } from '../model/snapshot.js';
 import { projectOf, regionOf } from '../model/names.js';
 import { contains, coveredBy, isCidr, parseCidr, type Interval } from '../network/cidr.js';
 import { firstUnknown, listText } from './support.js';
-import { nameParts, networkFix, terraformPlace } from './fix.js';
+import { nameParts, networkFix } from './fix.js';
 
 /** Groups that make a router advertise the subnets of its own VPC. */
 const SUBNET_GROUPS = new Set(['ALL_SUBNETS', 'ALL_VPC_SUBNETS']);

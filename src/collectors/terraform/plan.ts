@@ -149,7 +149,7 @@ export function planInputHint(text: string): string | undefined {
   const start = text.replace(/^\uFEFF/, '').trimStart();
   if (start.startsWith('{')) return undefined;
   // ANSI colours, when the output was captured from a terminal.
-  const plain = start.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = start.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
   if (/^(Terraform (will perform|used the selected providers)|No changes\.|# [a-z]|Plan: \d|Changes to Outputs|Note: Objects have changed|data\.|resource "|module\.)/m.test(plain.slice(0, 4000))) {
     return `is the human-readable output of \`terraform show\` or \`terraform plan\`, not JSON; ${SHOW_JSON}`;
   }
