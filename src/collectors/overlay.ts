@@ -5,11 +5,27 @@
  * on its own, by applying it to an empty snapshot.
  */
 import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import { coverSeenProjects, V1_COLLECTIONS } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
 
-type Collection = 'networks' | 'subnetworks' | 'routes' | 'firewalls' | 'routers' | 'managedZones' | 'clusters' | 'instances';
+type Collection =
+  | 'networks'
+  | 'subnetworks'
+  | 'routes'
+  | 'firewalls'
+  | 'routers'
+  | 'managedZones'
+  | 'clusters'
+  | 'instances'
+  | 'firewallPolicies'
+  | 'addresses'
+  | 'forwardingRules'
+  | 'responsePolicies'
+  | 'dnsPolicies'
+  | 'servicePerimeters'
+  | 'policyBasedRoutes';
 
 const COLLECTION: Record<Entity['kind'], Collection> = {
   network: 'networks',
@@ -20,6 +36,13 @@ const COLLECTION: Record<Entity['kind'], Collection> = {
   managedZone: 'managedZones',
   cluster: 'clusters',
   instance: 'instances',
+  firewallPolicy: 'firewallPolicies',
+  address: 'addresses',
+  forwardingRule: 'forwardingRules',
+  responsePolicy: 'responsePolicies',
+  dnsPolicy: 'dnsPolicies',
+  servicePerimeter: 'servicePerimeters',
+  policyBasedRoute: 'policyBasedRoutes',
 };
 
 function list(snapshot: Snapshot, kind: Entity['kind']): Entity[] {
@@ -197,7 +220,9 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
 export function planSnapshot(delta: PlanDelta): Snapshot {
-  return applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
+  const snapshot = applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
+  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  return snapshot;
 }
 
 export function loadPlanSnapshot(planPath: string, options: PlanOptions = {}): Snapshot {

@@ -291,10 +291,11 @@ export function restJson(e: Entity): Json {
     case 'instance': return instanceJson(e);
     case 'cluster': return clusterJson(e);
     case 'managedZone': return managedZoneJson(e);
+    default: throw new Error(`the emulator does not serve ${e.kind} resources yet`);
   }
 }
 
-const ASSET_TYPE_OF: Record<Entity['kind'], string> = {
+const ASSET_TYPE_OF: Partial<Record<Entity['kind'], string>> = {
   network: ASSET_TYPES.network,
   subnetwork: ASSET_TYPES.subnetwork,
   route: ASSET_TYPES.route,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../schemas.js';
 import { InputError, readInputText } from '../errors.js';
 import { loadSnapshot, parseJsonText } from '../model/load.js';
-import { emptySnapshot, type Entity, type Snapshot } from '../model/snapshot.js';
+import { emptySnapshot, ENTITY_LISTS, type Entity, type Snapshot } from '../model/snapshot.js';
 import { numericId } from './wire.js';
 
 export const SERVICES = ['compute', 'container', 'dns', 'asset'] as const;
@@ -44,7 +44,6 @@ export interface World {
   snapshot: Snapshot;
 }
 
-const ENTITY_LISTS = ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'] as const;
 
 export function entitiesOf(snapshot: Snapshot): Entity[] {
   return ENTITY_LISTS.flatMap((k) => snapshot[k] as Entity[]);

@@ -3,14 +3,22 @@
  * in the size of the snapshot.
  */
 import type {
+  Address,
   Cluster,
   CollectionKind,
+  CoverageEntry,
+  DnsServerPolicy,
   Entity,
   Firewall,
+  FirewallPolicy,
+  ForwardingRule,
   Instance,
   ManagedZone,
   Network,
+  PolicyBasedRoute,
+  ProjectInfo,
   ReadError,
+  ResponsePolicy,
   Route,
   Router,
   Snapshot,
@@ -38,6 +46,19 @@ function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, 
   return map;
 }
 
+/** Groups items under each of the keys `keys` gives (once per distinct key). */
+function groupByEach<T>(items: T[], keys: (t: T) => string[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    for (const k of new Set(keys(item))) {
+      const list = map.get(k);
+      if (list) list.push(item);
+      else map.set(k, [item]);
+    }
+  }
+  return map;
+}
+
 /** Stands for a memoized `undefined`, so a lookup is one `get`, not `has` then `get`. */
 const UNDEFINED = Symbol('undefined');
 
@@ -56,6 +77,17 @@ export class SnapshotIndex {
   private readonly zonesByDnsName: Map<string, ManagedZone[]>;
   private readonly clustersByNetwork: Map<string, Cluster[]>;
   private readonly instancesByCluster: Map<string, Instance[]>;
+  private readonly projects: Map<string, ProjectInfo>;
+  /** Coverage by project, then by collection. */
+  private readonly coverage: Map<string, Map<CollectionKind, CoverageEntry>>;
+  /** Firewall policies by what they are attached to (`organizations/N`, `folders/N`, a network). */
+  private readonly firewallPoliciesByAttachment: Map<string, FirewallPolicy[]>;
+  private readonly addressesByNetwork: Map<string, Address[]>;
+  private readonly forwardingRulesByNetwork: Map<string, ForwardingRule[]>;
+  private readonly responsePoliciesByNetwork: Map<string, ResponsePolicy[]>;
+  private readonly responsePoliciesByCluster: Map<string, ResponsePolicy[]>;
+  private readonly dnsPoliciesByNetwork: Map<string, DnsServerPolicy[]>;
+  private readonly policyBasedRoutesByNetwork: Map<string, PolicyBasedRoute[]>;
   /** Read errors by project, then by collection. */
   private readonly readErrors: Map<string, Map<CollectionKind, ReadError[]>>;
   private readonly identities = new Map<string, NodeIdentity[]>();
@@ -99,6 +131,23 @@ export class SnapshotIndex {
       if (list) list.push(inst);
       else this.instancesByCluster.set(cluster.fullName, [inst]);
     }
+    this.projects = new Map(snapshot.projects.map((p) => [p.projectId, p]));
+    this.coverage = new Map();
+    for (const entry of snapshot.coverage) {
+      let byCollection = this.coverage.get(entry.project);
+      if (!byCollection) {
+        byCollection = new Map();
+        this.coverage.set(entry.project, byCollection);
+      }
+      byCollection.set(entry.collection, entry);
+    }
+    this.firewallPoliciesByAttachment = groupByEach(snapshot.firewallPolicies, (p) => p.attachments);
+    this.addressesByNetwork = groupBy(snapshot.addresses, (a) => a.network);
+    this.forwardingRulesByNetwork = groupBy(snapshot.forwardingRules, (f) => f.network);
+    this.responsePoliciesByNetwork = groupByEach(snapshot.responsePolicies, (p) => p.networks);
+    this.responsePoliciesByCluster = groupByEach(snapshot.responsePolicies, (p) => p.gkeClusters);
+    this.dnsPoliciesByNetwork = groupByEach(snapshot.dnsPolicies, (p) => p.networks);
+    this.policyBasedRoutesByNetwork = groupBy(snapshot.policyBasedRoutes, (r) => r.network);
     this.readErrors = new Map();
     for (const e of snapshot.readErrors) {
       let byCollection = this.readErrors.get(e.project);
@@ -196,6 +245,58 @@ export class SnapshotIndex {
       tags: [...new Set([...p.tags, ...gkeTags])],
       serviceAccounts: [p.serviceAccount ?? 'default'],
     }));
+  }
+
+  /** The project's record (ancestry, Shared VPC host), when the input has one. */
+  project(projectId: string): ProjectInfo | undefined {
+    return this.projects.get(projectId);
+  }
+
+  /**
+   * Whether the input holds `collection` of `project`. A pair the input says nothing of was not
+   * read; hand-built fixtures (scope `fixture`) are complete by construction.
+   */
+  coverageOf(project: string, collection: CollectionKind): CoverageEntry {
+    const entry = this.coverage.get(project)?.get(collection);
+    if (entry) return entry;
+    if (this.snapshot.scope.kind === 'fixture') return { project, collection, state: 'read' };
+    const known = this.projects.has(project) || this.coverage.has(project);
+    return { project, collection, state: 'not-read', reason: known ? 'not in the input' : `project ${project} is not in the input` };
+  }
+
+  /** The collections of `project` among `collections` that were not read (empty: all were). */
+  notRead(project: string, collections: readonly CollectionKind[]): CoverageEntry[] {
+    const missing: CoverageEntry[] = [];
+    for (const collection of collections) {
+      const entry = this.coverageOf(project, collection);
+      if (entry.state !== 'read') missing.push(entry);
+    }
+    return missing;
+  }
+
+  /** Firewall policies attached to `target`: `organizations/N`, `folders/N` or a network's fullName. */
+  firewallPoliciesAttachedTo(target: string): FirewallPolicy[] {
+    return this.firewallPoliciesByAttachment.get(target) ?? [];
+  }
+
+  addressesOn(network: string): Address[] {
+    return this.addressesByNetwork.get(network) ?? [];
+  }
+
+  forwardingRulesOn(network: string): ForwardingRule[] {
+    return this.forwardingRulesByNetwork.get(network) ?? [];
+  }
+
+  responsePoliciesBoundTo(networkOrCluster: string): ResponsePolicy[] {
+    return this.responsePoliciesByNetwork.get(networkOrCluster) ?? this.responsePoliciesByCluster.get(networkOrCluster) ?? [];
+  }
+
+  dnsPoliciesOn(network: string): DnsServerPolicy[] {
+    return this.dnsPoliciesByNetwork.get(network) ?? [];
+  }
+
+  policyBasedRoutesOn(network: string): PolicyBasedRoute[] {
+    return this.policyBasedRoutesByNetwork.get(network) ?? [];
   }
 
   /**

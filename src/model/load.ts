@@ -1,13 +1,23 @@
-/** Reads a snapshot file and validates it against the published schema (schemas/snapshot.schema.json). */
+/**
+ * Reads a snapshot file and validates it against the published schema (schemas/snapshot.schema.json);
+ * a version 1 snapshot is validated against its own schema (schemas/snapshot-v1.schema.json) and
+ * upgraded (src/model/upgrade.ts).
+ */
 import { Ajv } from 'ajv';
 import { InputError, jsonPath, readInputText } from '../errors.js';
 import { loadJsonSchema } from '../schemas.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from './snapshot.js';
+import { upgradeV1 } from './upgrade.js';
 
-let validator: ReturnType<Ajv['compile']> | undefined;
+const SCHEMA_FILES: Record<number, string> = { 1: 'snapshot-v1.schema.json', [SNAPSHOT_SCHEMA_VERSION]: 'snapshot.schema.json' };
+const validators = new Map<number, ReturnType<Ajv['compile']>>();
 
-function snapshotValidator(): ReturnType<Ajv['compile']> {
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(loadJsonSchema('snapshot.schema.json'));
+function snapshotValidator(version: number): ReturnType<Ajv['compile']> {
+  let validator = validators.get(version);
+  if (!validator) {
+    validator = new Ajv({ allErrors: false, strict: false }).compile(loadJsonSchema(SCHEMA_FILES[version]));
+    validators.set(version, validator);
+  }
   return validator;
 }
 
@@ -69,17 +79,22 @@ export function parseJsonText(text: string, file: string, what: string): unknown
 
 export function validateSnapshot(data: unknown, file: string): Snapshot {
   const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof data === 'object' && data !== null && !Array.isArray(data) && version !== SNAPSHOT_SCHEMA_VERSION) {
-    throw new InputError(file, `unsupported snapshot schemaVersion ${JSON.stringify(version)} (this version reads ${SNAPSHOT_SCHEMA_VERSION})`, '$.schemaVersion');
+  const known = typeof version === 'number' && SCHEMA_FILES[version] !== undefined;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data) && !known) {
+    throw new InputError(
+      file,
+      `unsupported snapshot schemaVersion ${JSON.stringify(version)} (this version reads 1 and ${SNAPSHOT_SCHEMA_VERSION}; collect the snapshot again with this version)`,
+      '$.schemaVersion',
+    );
   }
-  const validate = snapshotValidator();
+  const validate = snapshotValidator(known ? (version as number) : SNAPSHOT_SCHEMA_VERSION);
   if (!validate(data)) {
     const err = validate.errors![0];
     const extra = err.keyword === 'additionalProperties' ? ` "${(err.params as { additionalProperty: string }).additionalProperty}"` : '';
     const allowed = err.keyword === 'enum' ? ` (${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
     throw new InputError(file, `does not match the snapshot schema: ${err.message ?? 'invalid'}${extra}${allowed}`, jsonPath(err.instancePath));
   }
-  return data as Snapshot;
+  return version === 1 ? upgradeV1(data as Record<string, unknown>) : (data as Snapshot);
 }
 
 export function loadSnapshot(file: string): Snapshot {

@@ -81,13 +81,13 @@ describe('snapshot loader', () => {
   });
 
   it('a wrong schemaVersion is named before any other problem', () => {
-    const s = { ...compliantSnapshot(), schemaVersion: 2, clusters: 'nope' };
+    const s = { ...compliantSnapshot(), schemaVersion: 3, clusters: 'nope' };
     expect(errorLine(() => validateSnapshot(s, 'snap.json'))).toBe(
-      'snap.json: $.schemaVersion: unsupported snapshot schemaVersion 2 (this version reads 1)',
+      'snap.json: $.schemaVersion: unsupported snapshot schemaVersion 3 (this version reads 1 and 2; collect the snapshot again with this version)',
     );
     const { schemaVersion: _drop, ...noVersion } = compliantSnapshot();
     expect(errorLine(() => validateSnapshot(noVersion, 'snap.json'))).toBe(
-      'snap.json: $.schemaVersion: unsupported snapshot schemaVersion undefined (this version reads 1)',
+      'snap.json: $.schemaVersion: unsupported snapshot schemaVersion undefined (this version reads 1 and 2; collect the snapshot again with this version)',
     );
   });
 

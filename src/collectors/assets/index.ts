@@ -5,6 +5,7 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
+import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -77,6 +78,7 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
+  coverSeenProjects(snapshot, V1_COLLECTIONS);
   return snapshot;
 }
 

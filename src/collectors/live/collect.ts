@@ -9,6 +9,7 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
+import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
 import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
 import {
@@ -367,6 +368,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
+  coverSeenProjects(snapshot, V1_COLLECTIONS);
   return {
     snapshot,
     stats: {

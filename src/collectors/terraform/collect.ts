@@ -92,6 +92,13 @@ const ENTITY_MAPPERS: Record<EntityKind, ((c: MapContext) => Entity) | undefined
   managedZone: mapManagedZone,
   cluster: undefined,
   instance: mapInstance,
+  firewallPolicy: undefined,
+  address: undefined,
+  forwardingRule: undefined,
+  responsePolicy: undefined,
+  dnsPolicy: undefined,
+  servicePerimeter: undefined,
+  policyBasedRoute: undefined,
 };
 
 export function planDelta(plan: PlanJson, planPath: string, options: PlanOptions = {}): PlanDelta {

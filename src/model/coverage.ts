@@ -1,0 +1,133 @@
+/**
+ * Coverage: which collections of which projects an input actually holds. A rule that needs a
+ * collection that was not read says "not evaluated", naming it, instead of reading an empty list
+ * as "there is none".
+ */
+import { ENTITY_LISTS, type CollectionKind, type CoverageEntry, type Entity, type ReadError, type Snapshot } from './snapshot.js';
+
+/** Every collection kind, in the order reports list them. */
+export const COLLECTION_KINDS: readonly CollectionKind[] = [
+  'projects',
+  'networks',
+  'subnetworks',
+  'routes',
+  'dynamicRoutes',
+  'policyBasedRoutes',
+  'firewalls',
+  'firewallPolicies',
+  'routers',
+  'managedZones',
+  'recordSets',
+  'responsePolicies',
+  'dnsPolicies',
+  'addresses',
+  'forwardingRules',
+  'servicePerimeters',
+  'clusters',
+  'instances',
+];
+
+/** The collections schema version 1 knew: its collectors read all of them for every project in scope. */
+export const V1_COLLECTIONS: readonly CollectionKind[] = [
+  'networks',
+  'subnetworks',
+  'routes',
+  'firewalls',
+  'routers',
+  'managedZones',
+  'recordSets',
+  'clusters',
+  'instances',
+];
+
+/** How a collection is named to a person ("firewall policies"). */
+export const COLLECTION_LABELS: Record<CollectionKind, string> = {
+  projects: 'project records (folders, Shared VPC host)',
+  networks: 'networks',
+  subnetworks: 'subnetworks',
+  routes: 'routes',
+  dynamicRoutes: 'dynamic routes learned by Cloud Routers',
+  policyBasedRoutes: 'policy-based routes',
+  firewalls: 'VPC firewall rules',
+  firewallPolicies: 'firewall policies',
+  routers: 'Cloud Routers',
+  managedZones: 'DNS managed zones',
+  recordSets: 'DNS record sets',
+  responsePolicies: 'DNS response policies',
+  dnsPolicies: 'DNS server policies',
+  addresses: 'addresses',
+  forwardingRules: 'forwarding rules',
+  servicePerimeters: 'VPC Service Controls perimeters',
+  clusters: 'GKE clusters',
+  instances: 'VM instances',
+};
+
+/** Sets the coverage of `collections` of `project`, replacing what was said of them before. */
+export function setCoverage(
+  snapshot: Snapshot,
+  project: string,
+  collections: readonly CollectionKind[],
+  state: CoverageEntry['state'],
+  reason?: string,
+): void {
+  const wanted = new Set(collections);
+  snapshot.coverage = snapshot.coverage.filter((e) => e.project !== project || !wanted.has(e.collection));
+  for (const collection of collections) {
+    snapshot.coverage.push(reason === undefined ? { project, collection, state } : { project, collection, state, reason });
+  }
+}
+
+/** The read error that left a whole collection of the project unread, if any. */
+function wholeCollectionError(readErrors: ReadError[], project: string, collection: CollectionKind): ReadError | undefined {
+  return readErrors.find((e) => e.project === project && e.collection === collection && e.resource === undefined);
+}
+
+export function describeReadError(e: ReadError): string {
+  return e.status ? `read error ${e.status}${e.reason ? ` ${e.reason}` : ''}: ${e.message}` : `read error: ${e.message}`;
+}
+
+/**
+ * Marks `collections` of each project read, except where a read error left the whole collection
+ * unread. For collectors that read every listed collection of every project they were given.
+ */
+export function coverReads(snapshot: Snapshot, projects: Iterable<string>, collections: readonly CollectionKind[]): void {
+  for (const project of projects) {
+    for (const collection of collections) {
+      const error = wholeCollectionError(snapshot.readErrors, project, collection);
+      if (error) setCoverage(snapshot, project, [collection], 'not-read', describeReadError(error));
+      else setCoverage(snapshot, project, [collection], 'read');
+    }
+  }
+}
+
+/** Sorted for stable output: by project, then in COLLECTION_KINDS order. */
+export function sortCoverage(entries: CoverageEntry[]): CoverageEntry[] {
+  const order = new Map(COLLECTION_KINDS.map((k, i) => [k, i]));
+  return entries.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : order.get(a.collection)! - order.get(b.collection)!));
+}
+
+
+/** The project ids of the scope and of every project-owned entity (not organizations, folders or unknown plan values). */
+export function projectsSeen(snapshot: Snapshot): Set<string> {
+  const projects = new Set(snapshot.scope.projects);
+  for (const key of ENTITY_LISTS) {
+    for (const e of snapshot[key] as Entity[]) if (e.project && !e.project.includes('/') && !e.project.startsWith('tf:')) projects.add(e.project);
+  }
+  return projects;
+}
+
+/**
+ * For inputs that read `collections` of every project they hold: lists those projects (as in
+ * scope, where the snapshot does not list them yet) and marks the collections read, except where
+ * a read error says otherwise.
+ */
+export function coverSeenProjects(snapshot: Snapshot, collections: readonly CollectionKind[]): Set<string> {
+  const projects = projectsSeen(snapshot);
+  const listed = new Set(snapshot.projects.map((p) => p.projectId));
+  for (const projectId of [...projects].sort()) {
+    if (!listed.has(projectId)) snapshot.projects.push({ projectId, includedAs: 'scope' });
+  }
+  coverReads(snapshot, projects, collections);
+  sortCoverage(snapshot.coverage);
+  return projects;
+}
