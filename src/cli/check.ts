@@ -6,12 +6,11 @@ import { readAssetExport } from '../collectors/assets/index.js';
 import { applyPlanToSnapshot, loadPlanSnapshot } from '../collectors/overlay.js';
 import { reportAndGate, resolveOutputs, resolvePolicy, withReportOptions, type ReportArgs } from './common.js';
 import { UsageError } from './usage-error.js';
-import type { Snapshot } from '../model/snapshot.js';
+import { ENTITY_LISTS, type Snapshot } from '../model/snapshot.js';
 
 /** No entity at all: every report will say "nothing to check". */
 function isEmpty(snapshot: Snapshot): boolean {
-  const { networks, subnetworks, routes, firewalls, routers, managedZones, clusters, instances, readErrors } = snapshot;
-  return [networks, subnetworks, routes, firewalls, routers, managedZones, clusters, instances, readErrors].every((list) => list.length === 0);
+  return ENTITY_LISTS.every((list) => snapshot[list].length === 0) && snapshot.readErrors.length === 0;
 }
 
 interface CheckArgs extends ReportArgs {
