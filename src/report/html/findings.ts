@@ -8,6 +8,8 @@ import type { ReadError } from '../../model/snapshot.js';
 import { displayStatus, STATE_LABEL, STATE_MARK, type DisplayStatus } from './checklist.js';
 import type { AnchorOf } from './clusters.js';
 import { html, type Interpolation, type SafeHtml } from './template.js';
+import { groupReadErrors } from '../present.js';
+import { sectionText, sectionUri } from '../../rules/article.js';
 
 type RuleInfo = RunInfo['rules'][number];
 
@@ -170,7 +172,8 @@ export function waivedSection(sorted: Result[], anchorOf: AnchorOf): SafeHtml {
 
 export function notEvaluatedSection(report: AuditReport, sorted: Result[], anchorOf: AnchorOf): SafeHtml {
   const results = sorted.filter((r) => r.status === 'not-evaluated');
-  const errors = report.run.readErrors;
+  // One row per project and cause, with the parts it left unread: a 403 is named once, not per zone.
+  const errors = groupReadErrors(report.run.readErrors);
   return html`<section id="not-evaluated"${longSection(results.length + errors.length)}><h2>Not evaluated (${results.length})</h2>
 <p class="muted small">Not evaluated is never a pass: the data these checks need could not be read, or is unknown until a Terraform apply.</p>
 ${
@@ -186,9 +189,9 @@ ${
 <h3 id="read-errors">Read errors (${errors.length})</h3>
 ${
   errors.length
-    ? html`<table><thead><tr><th>Project</th><th>Collection</th><th>Resource</th><th>Status</th><th>Message</th></tr></thead><tbody>${errors.map(
-        (e) =>
-          html`<tr><td><code>${e.project}</code></td><td>${e.collection}</td><td class="wrap mono small">${e.resource ?? '—'}</td><td>${e.status ? `HTTP ${e.status}` : 'no response'}${e.reason ? html` <span class="muted">${e.reason}</span>` : ''}</td><td class="wrap">${e.message}</td></tr>`,
+    ? html`<table><thead><tr><th>Project</th><th>Cause</th><th>Parts not read</th><th>Message</th></tr></thead><tbody>${errors.map(
+        (g) =>
+          html`<tr><td><code>${g.project}</code></td><td>${g.cause}</td><td class="wrap mono small">${g.parts.join(', ')}</td><td class="wrap">${g.message}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">Everything in scope was read.</p>`
 }</section>`;
@@ -197,7 +200,7 @@ ${
 export function rulesSection(report: AuditReport): SafeHtml {
   return html`<section id="rules"><h2>Rules checked (${report.run.rules.length})</h2>${report.run.rules.map(
     (rule) => html`<div class="card" id="rule-${rule.id}"><h3><code>${rule.id}</code> <span class="badge sev-${rule.severity}">${rule.severity}</span> ${rule.title}</h3>
-<p>${rule.description}</p><p class="muted">${rule.rationale}</p><p class="small">Article: ${rule.articleSection}${
+<p>${rule.description}</p><p class="muted">${rule.rationale}</p><p class="small"><a href="${sectionUri(rule.articleSection)}">The article</a>, ${sectionText(rule.articleSection)}${
       /^https:\/\//.test(rule.helpUri) ? html` · <a href="${rule.helpUri}">documentation</a>` : ''
     }</p>
 <details><summary>Remediation</summary><div class="fix">${codeBlock('gcloud', rule.remediation.gcloud)}${codeBlock('Terraform', rule.remediation.terraform)}</div></details></div>`,
