@@ -12,6 +12,7 @@ import { runCollectBenchmark, runCollectFloor } from './collect.js';
 import { benchEngine, tableRows } from './engine.js';
 import { benchReports } from './reports.js';
 import { benchHtmlReports } from './report-html.js';
+import { benchNoCredentials } from './credentials.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (n: number) => Math.round(n);
@@ -41,6 +42,11 @@ const sections: Section[] = [
     describe:
       'the same 1,000 projects at 0 ms latency and no faults, 1 shard, median of 3 runs: the CPU the official clients and the emulator need on this machine, spread over its cores, against the 50 ms target\'s budget (1.5× its bound)',
     run: async () => (await runCollectFloor({ log })) as unknown as Record<string, string | number>[],
+  },
+  {
+    name: 'no-credentials',
+    describe: 'each live command with no Application Default Credentials: one line, exit 2, median of 3 runs of the built CLI; target under 5 s',
+    run: async () => benchNoCredentials(),
   },
   {
     name: 'engine',
