@@ -107,7 +107,8 @@ function suiteXml(suite: Suite, index: number, run: RunInfo, note?: string): str
 }
 
 export function renderJunit(report: AuditReport, _options: ReportOptions = {}): string {
-  const note = nothingToCheck(report) ? NOTHING_TO_CHECK : undefined;
+  const b = report.summary.baseline;
+  const note = nothingToCheck(report) ? NOTHING_TO_CHECK : b ? `baseline: ${b.new} new, ${b.existing} existing finding(s)` : undefined;
   const suites = suitesOf(report).map((s, i) => suiteXml(s, i, report.run, note));
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...suites, '</testsuites>', ''].join('\n');
 }

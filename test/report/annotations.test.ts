@@ -66,6 +66,7 @@ describe('baseline marks', () => {
     const junit = await render('junit', baselined);
     expect(junit).toMatch(/<testcase name="[^"]+ \[existing\]"/);
     expect(junit).toMatch(/<testcase name="[^"]+ \[new\]"/);
+    expect(junit).toContain(`<property name="note" value="baseline: ${baselined.summary.baseline!.new} new, 1 existing finding(s)"/>`);
   });
 });
 
