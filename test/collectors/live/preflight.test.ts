@@ -2,11 +2,14 @@
  * doctor's checks through the real Service Usage and Resource Manager clients against the emulator:
  * enabled APIs, missing read permissions, and the organization's projects listed through assets.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkReadiness, readinessLines, readinessProblems } from '../../../src/collectors/live/preflight.js';
 import { startEmulator } from '../../../src/emulator/server.js';
 import { bundledOrgFile, loadWorld, worldFromSnapshot } from '../../../src/emulator/world.js';
-import { compliantSnapshot } from '../../helpers/fixtures.js';
+import { REPO_ROOT, compliantSnapshot } from '../../helpers/fixtures.js';
 import { runCli } from '../../helpers/cli.js';
 
 const endpointsOf = (url: string) => {
@@ -73,6 +76,39 @@ describe('preflight readiness', () => {
       const granted = await post('/v3/projects/acme-prod-platform:testIamPermissions', { permissions: ['dns.managedZones.list'] });
       expect(await granted.json()).toEqual({ permissions: ['dns.managedZones.list'] });
       expect((await post('/compute/v1/projects/acme-prod-platform/global/networks', {})).status).toBe(405);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
+
+describe('audit --project', () => {
+  it('explains a disabled API in one preflight line before collecting', async () => {
+    const world = worldFromSnapshot(compliantSnapshot(), {
+      folders: [],
+      projects: [{ id: 'acme-prod-platform', number: '482915067311', refuses: { dns: { status: 403, reason: 'SERVICE_DISABLED' } } }],
+    });
+    const emulator = await startEmulator(world);
+    try {
+      const endpoints = ['compute', 'container', 'dns', 'asset', 'serviceusage', 'resourcemanager'].flatMap((s) => ['--endpoint', `${s}=${emulator.url}`]);
+      const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+      // Asynchronous: the emulator answers from this process while the CLI runs.
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', tsx, path.join(REPO_ROOT, 'src/cli.ts'), 'audit', '--project', 'acme-prod-platform', ...endpoints, '--quiet'], {
+          cwd: REPO_ROOT,
+          env: { ...process.env, NO_COLOR: '1', METADATA_SERVER_DETECTION: 'none' },
+        });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code).toBe(3);
+      const preflight = r.stderr.split('\n').filter((l) => l.startsWith('preflight: '));
+      expect(preflight).toEqual([
+        'preflight: project acme-prod-platform: API disabled: dns.googleapis.com (gcloud services enable dns.googleapis.com --project acme-prod-platform); read permissions ok',
+      ]);
+      const first = emulator.requests.findIndex((q) => q.service === 'compute' || q.service === 'container' || q.service === 'dns');
+      expect(emulator.requests.slice(0, first).map((q) => q.service).sort()).toEqual(['resourcemanager', 'serviceusage']);
     } finally {
       await emulator.close();
     }
