@@ -143,6 +143,9 @@ export function resolveOutputs(args: ReportArgs): OutputSpec[] {
     throw new UsageError(`--format ${format}: unknown format${didYouMean(format, ['text', 'json', 'sarif', 'html', 'junit', 'markdown'])}`);
   }
   if (args.quiet && args.verbose) throw new UsageError('--quiet and --verbose ask for opposite things; give one');
+  // Rule and severity choices are checked here too, so a typo costs no collection.
+  selectRules(args);
+  selectSeverities(args.severity);
   return outputSpecs({ ...args, format });
 }
 
