@@ -76,4 +76,17 @@ describe('GitHub Action', () => {
     expect(r.stderr).toContain('::error title=gke-private-audit::check needs the plan or snapshot input');
     expect(readFileSync(output, 'utf8')).toBe('');
   });
+
+  it('the GitLab template installs the packed release and hands GitLab the JUnit file it writes', () => {
+    const template = parse(readFileSync(path.join(REPO_ROOT, 'ci/gitlab/gke-private-audit.gitlab-ci.yml'), 'utf8')) as Record<
+      string,
+      { variables: Record<string, string>; before_script: string[]; script: string[]; artifacts: { reports: { junit: string } } }
+    >;
+    const job = template['.gke-private-audit'];
+    expect(job.variables.GKE_PRIVATE_AUDIT_PACKAGE).toMatch(/\.tgz$/);
+    expect(job.before_script.join('\n')).toContain('npm install -g --no-audit --no-fund "$GKE_PRIVATE_AUDIT_PACKAGE"');
+    const script = job.script.join('\n');
+    expect(script).toContain('gke-private-audit $GKE_PRIVATE_AUDIT_COMMAND');
+    expect(script).toContain(`--report "junit=${job.artifacts.reports.junit}"`);
+  });
 });
