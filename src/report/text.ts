@@ -153,7 +153,10 @@ export function renderText(report: AuditReport, options: ReportOptions = {}): st
     out.lines.push(c.bold(`Not evaluated (${notEvaluated.length})`));
     const byReadError = notEvaluated.filter((r) => r.readErrors?.length);
     const rest = notEvaluated.filter((r) => !r.readErrors?.length);
-    for (const r of rest) out.item(`  ${r.ruleId}  ${subjectName(r.resource)}: `, problemText(r), 4, `  ${c.bold(r.ruleId)}  ${c.cyan(subjectName(r.resource))}: `);
+    for (const r of rest) {
+      out.item(`  ${r.ruleId}  ${subjectName(r.resource)}: `, problemText(r), 4, `  ${c.bold(r.ruleId)}  ${c.cyan(subjectName(r.resource))}: `);
+      if (r.resource.file) out.item('    at ', `${r.resource.file}${r.resource.line ? `:${r.resource.line}` : ''}`, 7, c.dim('    at '), c.dim);
+    }
     if (byReadError.length) {
       const rules = new Map<string, number>();
       for (const r of byReadError) rules.set(r.ruleId, (rules.get(r.ruleId) ?? 0) + 1);
