@@ -44,6 +44,21 @@ function withSuggestions(message: string, y: unknown): string {
   return `unknown option ${hints.join(', ')}`;
 }
 
+/**
+ * `--output -` means standard output; yargs would take the lone `-` for a positional argument, so
+ * it is joined to its option first (`--output=-`).
+ */
+export function joinStdoutDash(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '--output' || argv[i] === '-o') && argv[i + 1] === '-') {
+      out.push(`${argv[i]}=-`);
+      i++;
+    } else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<void> {
   // `... | head` closes the pipe early: stop quietly, keeping the exit code already decided.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -51,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
     throw e;
   });
   const commands = [auditCommand, collectCommand, checkCommand, doctorCommand, rulesCommand, mergeCommand, emulatorCommand];
-  let cli = yargs(argv)
+  let cli = yargs(joinStdoutDash(argv))
     .scriptName('gke-private-audit')
     .version(TOOL_VERSION)
     .help()

@@ -58,7 +58,8 @@ describe('the CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(`wrote html report ${out}\n`);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!DOCTYPE html>/i);
-    const json = runCli(['check', '--snapshot', 'examples/noncompliant.snapshot.json', '--format', 'json', '--severity', 'critical', '--rule', 'private-nodes', '--fail-on', 'none']);
+    const json = runCli(['check', '--snapshot', 'examples/noncompliant.snapshot.json', '--format', 'json', '--output', '-', '--severity', 'critical', '--rule', 'private-nodes', '--fail-on', 'none']);
+    expect(json.stderr).toBe('');
     const report = JSON.parse(json.stdout) as { results: { ruleId: string; severity: string }[] };
     expect(report.results.length).toBeGreaterThan(0);
     expect(report.results.every((x) => x.ruleId === 'private-nodes' && x.severity === 'critical')).toBe(true);
