@@ -80,8 +80,5 @@ export function dnsZoneFix(target: FixTarget, domain: string, zone: string, addr
     return `next to ${terraformPlace(target.resource)} add a private google_dns_managed_zone "${domain}" visible to it with records ${records}`;
   }
   if (!parts) return undefined;
-  return (
-    `gcloud dns managed-zones create ${zone} --project ${parts.project} --dns-name ${domain} --visibility private --networks ${parts.name}` +
-    ` --description "${domain} through the ${target.params.vip} VIP", then record sets ${records}`
-  );
+  return `gcloud dns managed-zones create ${zone} --project ${parts.project} --dns-name ${domain} --visibility private --networks ${parts.name}, then record sets ${records}`;
 }
