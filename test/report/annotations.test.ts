@@ -2,7 +2,9 @@
  * What every format carries besides the verdict: each failing finding's fix line, its new/existing
  * mark against a baseline with both counts, and "nothing to check" for an input with nothing to judge.
  */
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { loadPlanSnapshot } from '../../src/collectors/overlay.js';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/engine/audit.js';
 import { defaultPolicy, loadPolicy } from '../../src/engine/policy.js';
@@ -32,6 +34,18 @@ describe('fix lines', () => {
     const out = await render(format, plain);
     const escape = (s: string) => (format === 'html' || format === 'junit' ? s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : s);
     for (const r of failing) expect(out.includes(r.fix!) || out.includes(escape(r.fix!)) || out.includes(JSON.stringify(r.fix).slice(1, -1)), `${format} ${r.ruleId}`).toBe(true);
+  });
+});
+
+describe('fix lines for a plan', () => {
+  const broken = readdirSync(path.join(REPO_ROOT, 'test/fixtures/terraform/broken'));
+  it.each(broken)('%s: the broken plan\'s finding says what to change in Terraform, at the resource', (ruleId) => {
+    const dir = path.join(REPO_ROOT, 'test/fixtures/terraform/broken', ruleId);
+    const report = audit(loadPlanSnapshot(path.join(dir, 'plan.json'), { tfDir: dir }), policy, { failOn: 'high' });
+    const finding = report.results.find((r) => r.ruleId === ruleId && r.status === 'fail');
+    expect(finding, ruleId).toBeDefined();
+    if (finding!.resource.address) expect(finding!.fix).toMatch(new RegExp(`^(in|next to) ${finding!.resource.address.replace(/[.[\]"]/g, '\\$&')} \\(`));
+    else expect(finding!.fix).toMatch(/^gcloud /);
   });
 });
 
