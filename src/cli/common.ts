@@ -13,6 +13,7 @@ import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
 import { didYouMean } from './suggest.js';
 import { sarifSourcePath } from './source-root.js';
 import { UsageError } from './usage-error.js';
+import { InputError } from '../errors.js';
 
 export interface ReportArgs {
   config?: string;
@@ -31,6 +32,7 @@ export interface ReportArgs {
   quiet?: boolean;
   color?: boolean;
   'source-root'?: string;
+  'strict-exceptions'?: boolean;
 }
 
 /** Several values given as repeated flags, a comma list, or both (`--rule a,b --rule c`). */
@@ -55,6 +57,7 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Text report: list passing and not-applicable results too' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Text report: the gate line alone' })
     .option('color', { type: 'boolean', describe: 'Colours in the text report on standard output (default: on a terminal unless NO_COLOR or TERM=dumb; FORCE_COLOR forces them); --no-color turns them off' })
+    .option('strict-exceptions', { type: 'boolean', default: false, describe: 'Exit 2, writing no report, when a policy exception matches no resource' })
     .option('source-root', {
       type: 'string',
       describe: 'SARIF: .tf paths relative to this directory (default: the root of the git repository holding each .tf file, else --tf-dir)',
@@ -166,6 +169,12 @@ export async function reportAndGate(
     rules: extra.rules ?? selectRules(args),
     severities: selectSeverities(args.severity),
   });
+  const unmatched = report.run.unmatchedExceptions ?? [];
+  if (args['strict-exceptions'] && unmatched.length > 0) {
+    const first = unmatched[0];
+    const more = unmatched.length > 1 ? ` (and ${unmatched.length - 1} more)` : '';
+    throw new InputError(policy.path ?? 'policy', `exception for ${first.rule} on ${first.resource} matches no resource${more} (--strict-exceptions)`, first.where?.replace(/^.* (line \d+)$/, '$1'));
+  }
   for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);
   await writeReports(report, outputs, {
     sarifPasses: args['sarif-passes'],

@@ -6,6 +6,7 @@
  * the terminal's width with a hanging indent. Colours only when asked (the CLI asks on a TTY).
  */
 import pc from 'picocolors';
+import { coverageLine } from '../model/coverage.js';
 import { SEVERITIES, type AuditReport, type Result, type Severity } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
 import { byImportance, gateText, groupReadErrors, nothingToCheck, NOTHING_TO_CHECK, problemText, readErrorGroupText, subjectName } from './present.js';
@@ -129,6 +130,7 @@ export function renderText(report: AuditReport, options: ReportOptions = {}): st
   } else {
     out.lines.push(...summaryTable(report, c));
   }
+  if (run.coverage?.length) out.item('', coverageLine(run.coverage), 2, '', c.dim);
   out.blank();
   out.item('', gateText(report), 2, '', gateStyle(report, c));
 

@@ -9,7 +9,7 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
 import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
 import {
@@ -51,6 +51,11 @@ export interface LiveOptions {
   progress?: CollectProgress;
   /** Only the projects of this shard (`--shard i/n`). */
   shard?: Shard;
+  /**
+   * Project scope: also read the network collections of the Shared VPC host project of a cluster
+   * whose network lives outside the scope (default true; `--no-follow-host` turns it off).
+   */
+  followHost?: boolean;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
 }
@@ -90,6 +95,8 @@ type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | nu
 class Collection {
   readonly builder: SnapshotBuilder;
   readonly readErrors: ReadError[] = [];
+  /** Collections each call read whole, per project: the live coverage (failures are in readErrors). */
+  readonly reads: { project: string; collection: CollectionKind }[] = [];
 
   constructor(
     readonly clients: LiveClients,
@@ -116,6 +123,7 @@ class Collection {
   async read(project: string, collection: CollectionKind, reader: () => Promise<Entity[]>): Promise<void> {
     try {
       for (const e of await reader()) this.builder.add(e);
+      this.reads.push({ project, collection });
     } catch (e) {
       this.fail(project, collection, e);
     }
@@ -241,21 +249,39 @@ class Collection {
       return zones;
     });
     await Promise.all(zones.filter(zoneMatters).map((z) => this.recordSets(z)));
+    // Record sets are read per zone; a zone that failed carries its own read error.
+    if (this.reads.some((r) => r.project === project && r.collection === 'managedZones')) this.reads.push({ project, collection: 'recordSets' });
   }
 
-  async project(project: string): Promise<void> {
+  /**
+   * A Shared VPC host project: only the collections its service projects' clusters need (the
+   * network, its subnets, routes, firewall rules, Cloud Routers and the DNS zones that may be
+   * visible to it), list calls only. Its clusters and VMs belong to other service projects.
+   */
+  async hostProject(project: string): Promise<void> {
+    await Promise.all(this.networkReads(project));
+  }
+
+  /** The reads of a project's network collections, started at once. */
+  private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
-    await Promise.all([
+    return [
       this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
       this.computeList(project, 'routes', list(c.routes), normalizeRoute),
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
       this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
       this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
-      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
-      this.aggregated(project, 'instances', c.instances as never, normalizeInstance, isGkeNode),
-      this.clustersOf(project),
       this.zonesOf(project),
+    ];
+  }
+
+  async project(project: string): Promise<void> {
+    await Promise.all([
+      ...this.networkReads(project),
+      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
+      this.aggregated(project, 'instances', this.clients.instances as never, normalizeInstance, isGkeNode),
+      this.clustersOf(project),
     ]);
     this.progress?.projectDone();
   }
@@ -323,6 +349,57 @@ class Collection {
   }
 }
 
+/**
+ * The Shared VPC host projects the scope's clusters need: a cluster whose network (or node
+ * subnetwork) lives in a project outside the scope. Keyed by host, with the service projects.
+ */
+export function hostProjects(snapshot: Snapshot, scope: Set<string>): Map<string, Set<string>> {
+  const hosts = new Map<string, Set<string>>();
+  for (const cluster of snapshot.clusters) {
+    for (const ref of [cluster.network, cluster.subnetwork]) {
+      const host = projectOf(ref);
+      if (!host || scope.has(host) || !scope.has(cluster.project)) continue;
+      const services = hosts.get(host) ?? new Set<string>();
+      services.add(cluster.project);
+      hosts.set(host, services);
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Project scope coverage, per call: each project's collections are read where their call read them
+ * whole, not read (with the read error) where it failed. A followed host is listed as a Shared VPC
+ * host, and its service projects name it.
+ */
+function coverProjectReads(snapshot: Snapshot, reads: { project: string; collection: CollectionKind }[], hosts: Map<string, Set<string>>): void {
+  const projects = [...snapshot.scope.projects, ...hosts.keys()];
+  for (const projectId of snapshot.scope.projects) snapshot.projects.push({ projectId, includedAs: 'scope' });
+  for (const [projectId, services] of hosts) {
+    snapshot.projects.push({ projectId, includedAs: 'shared-vpc-host' });
+    for (const service of services) {
+      const info = snapshot.projects.find((p) => p.projectId === service);
+      // One service project has one host; a cluster on a second one is an oddity not to guess at.
+      if (info && info.sharedVpcHost === undefined) info.sharedVpcHost = projectId;
+    }
+  }
+  snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
+  for (const { project, collection } of reads) setCoverage(snapshot, project, [collection], 'read');
+  for (const error of snapshot.readErrors) {
+    if (error.resource === undefined) setCoverage(snapshot, error.project, [error.collection], 'not-read', describeReadError(error));
+  }
+  for (const project of projects) {
+    if (!snapshot.scope.projects.includes(project)) {
+      setCoverage(snapshot, project, ['clusters', 'instances'], 'out-of-scope', 'a Shared VPC host is read for its network only');
+    }
+    // Record sets are read zone by zone once the zones are listed; without the zones there were none to read.
+    if (!snapshot.coverage.some((e) => e.project === project && e.collection === 'recordSets')) {
+      setCoverage(snapshot, project, ['recordSets'], 'not-read', 'the DNS managed zones of the project were not read');
+    }
+  }
+  sortCoverage(snapshot.coverage);
+}
+
 export async function collectLive(options: LiveOptions): Promise<{ snapshot: Snapshot; stats: LiveStats }> {
   const started = Date.now();
   const policy: CallPolicy = { ...DEFAULT_CALL_POLICY, ...options.policy };
@@ -348,10 +425,20 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   if (shard) snapshotScope.shard = formatShard(shard);
   const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
   const projects = new Set<string>();
+  let followed = new Map<string, Set<string>>();
   try {
     if (scope.kind === 'projects') {
       progress?.addProjects(snapshotScope.projects.length);
       await Promise.all(snapshotScope.projects.map((p) => run.project(p)));
+      if (options.followHost !== false) {
+        const hosts = hostProjects(run.builder.current, new Set(snapshotScope.projects));
+        progress?.addProjects(hosts.size);
+        await Promise.all([...hosts.keys()].map(async (host) => {
+          await run.hostProject(host);
+          progress?.projectDone();
+        }));
+        followed = hosts;
+      }
     } else {
       await run.assetScope(scope, projects);
     }
@@ -362,13 +449,16 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     progress?.stop();
     await clients.close();
   }
+  const asked = [...snapshotScope.projects];
   const snapshot = run.builder.build({ recordSetsKnown: false });
-  snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
+  // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
+  snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
+  else coverSeenProjects(snapshot, V1_COLLECTIONS);
   return {
     snapshot,
     stats: {
