@@ -28,7 +28,7 @@ npm install -g --prefix "$prefix" --prefer-offline --no-audit --no-fund "$tarbal
 cli="$prefix/bin/gke-private-audit"
 elsewhere="$work/elsewhere"
 mkdir -p "$elsewhere"
-cp examples/terraform/plan.json "$elsewhere/plan.json"
+cp test/fixtures/terraform/broken/private-endpoint/plan.json "$elsewhere/plan.json"
 cd "$elsewhere"
 
 expect() { # expected-exit-code command...
@@ -40,6 +40,7 @@ expect 0 "$cli" --version
 # The bundled organization is non-compliant on purpose: findings, exit 1.
 expect 1 "$cli" audit --emulator --report json=reports/emulator.json --report sarif=reports/emulator.sarif
 test -s reports/emulator.json && test -s reports/emulator.sarif
+# A plan that opens the control plane to the internet: one finding, exit 1.
 expect 1 "$cli" check --plan plan.json --format sarif --output reports/plan.sarif
 grep -q '"version": "2.1.0"' reports/plan.sarif
 expect 0 "$cli" rules list --format json

@@ -55,7 +55,7 @@ describe('GitHub Action', () => {
   });
 
   it('runs a plan gate: fails the step, writes the summary, sets verdict, counts and report paths', () => {
-    const { env, output, summary } = runnerEnv({ plan: 'examples/terraform/plan.json', 'fail-on': 'high', category: 'gke-private-audit/plan' });
+    const { env, output, summary } = runnerEnv({ plan: 'test/fixtures/terraform/broken/private-endpoint/plan.json', 'fail-on': 'high', category: 'gke-private-audit/plan' });
     const r = runEntry(env);
     expect(r.status).toBe(1);
     const out = outputsOf(output);
