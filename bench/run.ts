@@ -13,6 +13,7 @@ import { benchEngine, tableRows } from './engine.js';
 import { benchReports } from './reports.js';
 import { benchHtmlReports } from './report-html.js';
 import { runSoak } from './soak.js';
+import { benchNoCredentials } from './credentials.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (n: number) => Math.round(n);
@@ -46,6 +47,11 @@ const sections: Section[] = [
     describe:
       '16 audits side by side (built CLI, own processes; half an organization through asset + dns, half a project through compute, container and dns) against the emulator answering 25% 429, 25% 503 and 5% never; every run must end by itself with a complete or not-evaluated report',
     run: () => runSoak({ log }),
+  },
+  {
+    name: 'no-credentials',
+    describe: 'each live command with no Application Default Credentials: one line, exit 2, median of 3 runs of the built CLI; target under 5 s',
+    run: async () => benchNoCredentials(),
   },
   {
     name: 'engine',

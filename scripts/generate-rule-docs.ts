@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Rule, RuleMeta, SubjectKind } from '../src/engine/types.js';
 import { RULES } from '../src/rules/index.js';
+import { sectionText } from '../src/rules/article.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,8 +87,9 @@ function codeBlock(lang: string, code: string): string {
   return `${fence}${lang}\n${code.trimEnd()}\n${fence}`;
 }
 
+/** The source row: the section (with its English) linked to docs/article.md, where the article is named. */
 function articleText(meta: RuleMeta): string {
-  return meta.articleSection === 'newer GKE' ? 'a requirement of newer GKE versions, added since the article' : `article section 「${meta.articleSection}」`;
+  return meta.articleSection === 'newer GKE' ? `${sectionText(meta.articleSection)} ([the article](../article.md))` : `[the article](../article.md#sections), section ${sectionText(meta.articleSection)}`;
 }
 
 export function renderRuleDoc(rule: Rule): string {
@@ -158,12 +160,13 @@ export function renderIndex(rules: readonly Rule[]): string {
     '',
     'Generated from the rules\' metadata by `npm run docs` (scripts/generate-rule-docs.ts); do not edit by hand.',
     'Listed in the order of the registry (src/rules/index.ts); `gke-private-audit rules show ID` prints the same from the command line.',
+    'Each rule cites a section of the article the catalogue comes from; [docs/article.md](../article.md) names it (title, author, address).',
     '',
     '| id | title | default severity | subject | source |',
     '| --- | --- | --- | --- | --- |',
     ...rules.map((r) => {
       const m = r.meta;
-      const source = m.articleSection === 'newer GKE' ? 'newer GKE' : `「${m.articleSection}」`;
+      const source = m.articleSection === 'newer GKE' ? 'newer GKE' : sectionText(m.articleSection);
       return `| [\`${m.id}\`](${m.id}.md) | ${cell(m.title)} | ${m.defaultSeverity} | ${m.subject} | ${source} |`;
     }),
     '',

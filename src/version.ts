@@ -8,5 +8,6 @@ export const TOOL_VERSION: string = (
 ).version;
 
 /** Where each rule's documentation lives (docs/rules/<id>.md); the rule's help URL. */
-export const DOCS_BASE_URL = 'https://github.com/gke-private-audit/gke-private-audit/blob/main/docs/rules';
+export const DOCS_ROOT_URL = 'https://github.com/gke-private-audit/gke-private-audit/blob/main/docs';
+export const DOCS_BASE_URL = `${DOCS_ROOT_URL}/rules`;
 export const ruleHelpUri = (id: string): string => `${DOCS_BASE_URL}/${id}.md`;

@@ -4,6 +4,7 @@
  * the whole product runs with no Google account. `audit --plan` applies a Terraform plan over the
  * collected state before checking: the pre-deploy gate, judged against what really exists.
  */
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { bundledOrgFile, loadWorld } from '../emulator/world.js';
@@ -15,6 +16,30 @@ import { collectOrExplain, describeCollection, liveOptionsFrom, scopeFrom, withC
 import { reportAndGate, resolveOutputs, resolvePolicy, withReportOptions, type ReportArgs } from './common.js';
 import { UsageError } from './usage-error.js';
 import { writeErrorLine } from '../inert.js';
+import { checkReadiness, readinessLines, readinessProblems, PREFLIGHT_SERVICES } from '../collectors/live/preflight.js';
+import { isLoopback } from '../collectors/live/clients.js';
+import type { LiveScope } from '../collectors/live/scope.js';
+import { endpointsFrom } from './collect.js';
+
+/**
+ * The cheap half of `doctor` before a project audit: two calls per project, one line per problem on
+ * stderr, so a 403 is explained once before the collection meets it. Skipped where it cannot ask
+ * (collection against loopback endpoints with no preflight endpoint given), and never fatal.
+ */
+async function preflight(scope: LiveScope, endpointSpecs: string[] | undefined, timeoutMs: number): Promise<void> {
+  if (scope.kind !== 'projects') return;
+  const endpoints = endpointsFrom(endpointSpecs);
+  const local = Object.values(endpoints).some((u) => u && isLoopback(u.hostname));
+  if (local && !PREFLIGHT_SERVICES.every((s) => endpoints[s])) return;
+  try {
+    const readiness = await checkReadiness({ scope, endpoints, timeoutMs });
+    if (readinessProblems(readiness) === 0) return;
+    for (const line of readinessLines(readiness)) if (!/read permissions ok$/.test(line) || /disabled|could not/.test(line)) process.stderr.write(`preflight: ${line}\n`);
+  } catch (e) {
+    if ((e as Error).name === 'CredentialsError') throw e;
+    process.stderr.write(`preflight: skipped (${(e as Error).message.split('\n')[0]})\n`);
+  }
+}
 
 interface AuditArgs extends ReportArgs, CollectArgs {
   emulator: boolean;
@@ -47,6 +72,7 @@ export const auditCommand = {
     // The plan is read and checked before any API call: a bad plan costs no quota and writes nothing.
     const delta = args.plan ? readPlanDelta(args.plan, { tfDir: args['tf-dir'] }) : undefined;
     const options: LiveOptions = liveOptionsFrom(args, scope);
+    if (!world) await preflight(scope, args.endpoint, options.policy?.timeoutMs ?? args['timeout-ms']);
 
     let emulator: RunningEmulator | undefined;
     let collected: Awaited<ReturnType<typeof collectOrExplain>>;
@@ -65,6 +91,6 @@ export const auditCommand = {
     const { snapshot: live, stats } = collected;
     writeErrorLine(describeCollection(live, stats));
     const snapshot = delta ? applyDelta(live, delta) : live;
-    return reportAndGate(snapshot, policy, args, outputs, { startedAt });
+    return reportAndGate(snapshot, policy, args, outputs, { startedAt, tfDir: args['tf-dir'] ?? (args.plan ? path.dirname(args.plan) : undefined) });
   },
 };

@@ -1,10 +1,17 @@
 /** `check`: judge an offline input (a snapshot, a Terraform plan, an asset export) and write reports. */
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { loadSnapshot } from '../model/load.js';
 import { readAssetExport } from '../collectors/assets/index.js';
 import { applyPlanToSnapshot, loadPlanSnapshot } from '../collectors/overlay.js';
 import { reportAndGate, resolveOutputs, resolvePolicy, withReportOptions, type ReportArgs } from './common.js';
 import { UsageError } from './usage-error.js';
+import { ENTITY_LISTS, type Snapshot } from '../model/snapshot.js';
+
+/** No entity at all: every report will say "nothing to check". */
+function isEmpty(snapshot: Snapshot): boolean {
+  return ENTITY_LISTS.every((list) => snapshot[list].length === 0) && snapshot.readErrors.length === 0;
+}
 
 interface CheckArgs extends ReportArgs {
   snapshot?: string;
@@ -35,6 +42,12 @@ export const checkCommand = {
     // Every input is read and applied before any report is written, so bad input leaves nothing behind.
     let snapshot = args.snapshot ? loadSnapshot(args.snapshot) : args.assets ? readAssetExport(args.assets, { complete: args['assets-complete'] }) : undefined;
     if (args.plan) snapshot = snapshot ? applyPlanToSnapshot(snapshot, args.plan, args['tf-dir']) : loadPlanSnapshot(args.plan, { tfDir: args['tf-dir'] });
-    return reportAndGate(snapshot!, policy, args, outputs, { startedAt });
+    if (isEmpty(snapshot!)) {
+      const input = args.plan ?? args.snapshot ?? args.assets;
+      const what = args.plan ? 'has no resource this tool reads (google_container_cluster, google_compute_network, subnetworks, routes, firewalls, routers, DNS zones)' : 'holds no resource this tool reads';
+      const instead = args.plan ? '; to gate a cluster, run it on the plan of the root module that declares the cluster and its network' : '';
+      process.stderr.write(`gke-private-audit: nothing to check: ${input} ${what}${instead}\n`);
+    }
+    return reportAndGate(snapshot!, policy, args, outputs, { startedAt, tfDir: args['tf-dir'] ?? (args.plan ? path.dirname(args.plan) : undefined) });
   },
 };

@@ -1,12 +1,13 @@
 /** `collect`: read live state into a Snapshot file that `check` can judge later, elsewhere. */
 import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
-import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
+import { LIVE_SERVICES, parseEndpoint } from '../collectors/live/clients.js';
 import { API_LIMITS, DEFAULT_CALL_POLICY, formatApiStats, LIVE_APIS, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
 import { DEFAULT_MAX_PAGES } from '../collectors/live/pages.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../collectors/live/transport.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';
+import { PREFLIGHT_SERVICES } from '../collectors/live/preflight.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
 import { coverageLine, summarizeCoverage } from '../model/coverage.js';
@@ -29,8 +30,8 @@ export interface CollectArgs {
   shard?: string;
   progress?: boolean;
   deadline?: number;
-  'max-pages': number;
-  'max-response-mb': number;
+  'max-pages'?: number;
+  'max-response-mb'?: number;
   'follow-host'?: boolean;
 }
 
@@ -42,7 +43,7 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('endpoint', {
       type: 'string',
       array: true,
-      describe: `SERVICE=URL (repeatable; SERVICE one of ${LIVE_SERVICES.join(', ')}): a private API endpoint or the emulator; a loopback http URL needs no credentials`,
+      describe: `SERVICE=URL (repeatable; SERVICE one of ${ENDPOINT_SERVICES.join(', ')}): a private API endpoint or the emulator; a loopback http URL needs no credentials`,
     })
     .option('timeout-ms', { type: 'number', default: DEFAULT_CALL_POLICY.timeoutMs, describe: 'Timeout of every API call attempt' })
     .option('retries', { type: 'number', default: DEFAULT_CALL_POLICY.retries, describe: 'Retries of a call answered 429/503 or timed out (exponential backoff with jitter)' })
@@ -102,12 +103,16 @@ export function scopeFrom(args: CollectArgs): LiveScope | undefined {
   return undefined;
 }
 
-export function endpointsFrom(specs: string[] | undefined): Partial<Record<LiveService, URL>> {
-  const endpoints: Partial<Record<LiveService, URL>> = {};
+/** Every service an `--endpoint` may name: the collector's and the preflight's (doctor). */
+export const ENDPOINT_SERVICES = [...LIVE_SERVICES, ...PREFLIGHT_SERVICES] as const;
+export type EndpointService = (typeof ENDPOINT_SERVICES)[number];
+
+export function endpointsFrom(specs: string[] | undefined): Partial<Record<EndpointService, URL>> {
+  const endpoints: Partial<Record<EndpointService, URL>> = {};
   for (const spec of specs ?? []) {
-    let parsed: ReturnType<typeof parseEndpoint>;
+    let parsed: { service: EndpointService; url: URL };
     try {
-      parsed = parseEndpoint(spec);
+      parsed = parseEndpoint<EndpointService>(spec, ENDPOINT_SERVICES);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }

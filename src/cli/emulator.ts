@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { startEmulator } from '../emulator/server.js';
 import { bundledOrgFile, loadWorld } from '../emulator/world.js';
 import { UsageError } from './usage-error.js';
+import { ENDPOINT_SERVICES } from './collect.js';
 
 interface EmulatorArgs {
   data?: string;
@@ -30,7 +31,7 @@ function nonNegativeInt(value: number, flag: string): number {
 
 export const emulatorCommand = {
   command: 'emulator',
-  describe: 'Serve a snapshot as the compute, container, dns and asset APIs on 127.0.0.1 (prints its base URL)',
+  describe: 'Serve a snapshot as the compute, container, dns, asset, serviceusage and resourcemanager APIs on 127.0.0.1 (prints its base URL)',
   builder: (y: Argv) =>
     y
       .option('data', { type: 'string', describe: 'Snapshot file, or a layout file listing snapshots (default: the demo organization, examples/org/org.json)' })
@@ -71,9 +72,9 @@ export const emulatorCommand = {
     const emulator = await startEmulator(world, options);
     process.stdout.write(`${emulator.url}\n`);
     const scopes = [world.organization ? `organizations/${world.organization.id}` : '', ...world.folders.map((f) => `folders/${f.id}`)].filter(Boolean);
+    const endpoints = ENDPOINT_SERVICES.map((service) => `--endpoint ${service}=${emulator.url}`).join(' ');
     writeErrorLine(
-      `emulator: ${world.projects.length} project(s)${scopes.length ? `, ${scopes.join(', ')}` : ''}; point the collector at it with ` +
-        `--endpoint compute=${emulator.url} --endpoint container=${emulator.url} --endpoint dns=${emulator.url} --endpoint asset=${emulator.url}`,
+      `emulator: ${world.projects.length} project(s)${scopes.length ? `, ${scopes.join(', ')}` : ''}; point the collector (and doctor) at it with ${endpoints}`,
     );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);

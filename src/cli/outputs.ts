@@ -55,10 +55,11 @@ export function refuseOverlaps(outputs: OutputSpec[], inputs: Record<string, str
   if (problem) throw new UsageError(problem);
 }
 
-export async function writeReports(report: AuditReport, specs: OutputSpec[], options: Omit<ReportOptions, 'color'> = {}): Promise<void> {
-  const colorOk = process.stdout.isTTY === true && !process.env.NO_COLOR;
+export async function writeReports(report: AuditReport, specs: OutputSpec[], options: ReportOptions = {}): Promise<void> {
+  const colorOk = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
+  // Colours and wrapping are for the terminal: a report file gets neither.
   const rendered = await Promise.all(
-    specs.map(async (s) => ({ spec: s, text: await render(s.format, report, { ...options, color: !s.path && colorOk }) })),
+    specs.map(async (s) => ({ spec: s, text: await render(s.format, report, { ...options, color: !s.path && colorOk, width: s.path ? undefined : options.width }) })),
   );
   await writeFilesSafely(rendered.filter((r) => r.spec.path).map((r) => ({ path: r.spec.path!, content: r.text })));
   for (const { spec, text } of rendered) {

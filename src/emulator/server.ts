@@ -26,6 +26,7 @@ import {
   type Json,
 } from './wire.js';
 import { entitiesOf, type Refusal, type Service, type World, type WorldProject } from './world.js';
+import { enabledServicesJson, grantedPermissions } from './preflight.js';
 
 export interface EmulatorOptions {
   /** 0 (default): a free port. */
@@ -53,7 +54,7 @@ export interface RequestRecord {
   method: string;
   path: string;
   query: string;
-  service: Service | 'unknown';
+  service: Service | 'serviceusage' | 'resourcemanager' | 'unknown';
   /** HTTP status answered; 0 while (or when) the call hangs. */
   status: number;
   /** When the request arrived (ms, `performance.now()` of the emulator's process). */
@@ -396,11 +397,46 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
       return { kind: 'dns#resourceRecordSetsListResponse', rrsets: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
     }
     if ((m = /^\/v1\/((?:projects|folders|organizations)\/[^/]+)\/assets$/.exec(pathname))) return assetsFor(m[1], query);
+    if ((m = /^\/v1\/projects\/([^/]+)\/services$/.exec(pathname))) {
+      const d = index.byId.get(m[1]) ?? index.byNumber.get(m[1]);
+      if (!d) throw notFound(`projects/${m[1]}`);
+      const all = enabledServicesJson(d.project, query.get('filter'));
+      const p = page(all, query, 'pageSize', 50, 200, options.pageSize);
+      return { services: p.items, ...(p.next ? { nextPageToken: p.next } : {}) };
+    }
     throw new HttpError(404, 'NOT_FOUND', `The emulator does not serve ${pathname}`);
   };
 
-  const serviceOf = (pathname: string): Service | 'unknown' => {
+  /**
+   * The one POST the emulator answers: testIamPermissions, a read that Resource Manager exposes as
+   * POST (`/v3/{projects|folders|organizations}/ID:testIamPermissions`). Anything else is refused.
+   */
+  const answerPost = (pathname: string, body: string): Json => {
+    const m = /^\/v3\/(projects|folders|organizations)\/([^/:]+):testIamPermissions$/.exec(pathname);
+    if (!m) throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'The emulator is read-only: POST is not allowed.');
+    let asked: unknown;
+    try {
+      asked = (JSON.parse(body || '{}') as { permissions?: unknown }).permissions;
+    } catch {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.');
+    }
+    if (!Array.isArray(asked) || !asked.every((p) => typeof p === 'string')) throw new HttpError(400, 'INVALID_ARGUMENT', 'permissions must be a list of strings.');
+    let project: WorldProject | undefined;
+    if (m[1] === 'projects') {
+      project = (index.byId.get(m[2]) ?? index.byNumber.get(m[2]))?.project;
+      if (!project) throw new HttpError(403, 'PERMISSION_DENIED', `Permission denied on resource project ${m[2]} (or it may not exist).`);
+    } else {
+      const known = m[1] === 'organizations' ? world.organization?.id === m[2] : world.folders.some((f) => f.id === m![2]);
+      if (!known) throw new HttpError(403, 'PERMISSION_DENIED', `Permission denied on resource ${m[1]}/${m[2]} (or it may not exist).`);
+    }
+    const granted = grantedPermissions(asked as string[], project);
+    return granted.length ? { permissions: granted } : {};
+  };
+
+  const serviceOf = (pathname: string): RequestRecord['service'] => {
     if (pathname.startsWith('/compute/')) return 'compute';
+    if (pathname.startsWith('/v3/')) return 'resourcemanager';
+    if (/^\/v1\/projects\/[^/]+\/services$/.test(pathname)) return 'serviceusage';
     if (pathname.startsWith('/dns/')) return 'dns';
     if (/^\/v1\/[^/]+\/[^/]+\/assets$/.test(pathname)) return 'asset';
     if (pathname.startsWith('/v1/')) return 'container';
@@ -429,6 +465,12 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     void (async () => {
       if (options.latencyMs) await sleep(options.latencyMs);
       try {
+        if (req.method === 'POST') {
+          const chunks: Buffer[] = [];
+          for await (const chunk of req) chunks.push(chunk as Buffer);
+          send(200, answerPost(url.pathname, Buffer.concat(chunks).toString('utf8')));
+          return;
+        }
         if (req.method !== 'GET') throw new HttpError(405, 'METHOD_NOT_ALLOWED', `The emulator is read-only: ${req.method} is not allowed.`);
         if (faulty && options.fault429 && roll() < options.fault429) {
           throw new HttpError(429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for quota metric \'Read requests\' (emulated).', 'RATE_LIMIT_EXCEEDED');

@@ -27,6 +27,8 @@ export interface WorldProject {
   parent?: string;
   /** Per service, or `*` for every service of the project. */
   refuses?: Partial<Record<Service | '*', Refusal>>;
+  /** IAM permissions the caller lacks on this project (testIamPermissions leaves them out). */
+  missingPermissions?: string[];
 }
 
 export interface WorldFolder {

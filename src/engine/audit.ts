@@ -34,18 +34,48 @@ export interface AuditOptions {
   now?: Date;
   rules?: readonly Rule[];
   startedAt?: Date;
+  /** Only results of these severities are reported and gated (`--severity`). */
+  severities?: readonly Severity[];
 }
 
 export function summarize(results: Result[]): Summary {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
   const failBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const matrix = Object.fromEntries(
+    SEVERITIES.map((sev) => [sev, Object.fromEntries([...STATUSES, 'waived'].map((s) => [s, 0]))]),
+  ) as Summary['matrix'];
   let waived = 0;
+  let baselined = false;
+  const baseline = { new: 0, existing: 0 };
   for (const r of results) {
     byStatus[r.status]++;
+    matrix[r.severity][r.waiver && (r.status === 'fail' || r.status === 'not-evaluated') ? 'waived' : r.status]++;
     if (r.waiver) waived++;
     else if (r.status === 'fail') failBySeverity[r.severity]++;
+    if (r.baseline) {
+      baselined = true;
+      if (!r.waiver) baseline[r.baseline]++;
+    }
   }
-  return { total: results.length, byStatus, failBySeverity, waived };
+  return { total: results.length, byStatus, failBySeverity, waived, matrix, ...(baselined ? { baseline } : {}) };
+}
+
+/**
+ * Marks each failing result new or existing against a baseline, and gives it its fix line: both
+ * are read by every report format. Results of other statuses are left as the engine made them.
+ */
+function annotate(results: Result[], rules: readonly Rule[], clusters: ClusterTopology[], policy: Policy, baseline?: Set<string>): void {
+  const fixers = new Map(rules.map((r) => [r.meta.id, r]));
+  const byName = new Map(clusters.map((c) => [c.fullName, c]));
+  for (const r of results) {
+    if (r.status !== 'fail') continue;
+    if (baseline) r.baseline = baseline.has(r.fingerprint) ? 'existing' : 'new';
+    const rule = fixers.get(r.ruleId);
+    if (!rule?.fix) continue;
+    const cluster = r.clusters.length === 1 ? byName.get(r.clusters[0]) : undefined;
+    const fix = rule.fix({ resource: r.resource, ...(cluster ? { cluster } : {}), params: policy.parameters });
+    if (fix) r.fix = fix;
+  }
 }
 
 export function atOrAbove(severity: Severity, failOn: FailOn): boolean {
@@ -117,7 +147,10 @@ export function topologyOf(snapshot: Snapshot, index = new SnapshotIndex(snapsho
 export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions): AuditReport {
   const startedAt = options.startedAt ?? new Date();
   const evaluation = evaluate(snapshot, policy, [...(options.rules ?? RULES)], { now: options.now });
-  const results = evaluation.results;
+  const wanted = options.severities && new Set(options.severities);
+  const results = wanted ? evaluation.results.filter((r) => wanted.has(r.severity)) : evaluation.results;
+  const clusters = topologyOf(snapshot, evaluation.index);
+  annotate(results, options.rules ?? RULES, clusters, policy, options.baseline);
   return {
     run: {
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -137,7 +170,7 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
         : {}),
     },
     results,
-    clusters: topologyOf(snapshot, evaluation.index),
+    clusters,
     summary: summarize(results),
     verdict: verdictOf(results, options.failOn, options.allowIncomplete, options.baseline, snapshot.readErrors),
   };

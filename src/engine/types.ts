@@ -62,10 +62,23 @@ export interface RuleContext {
   report(outcome: Outcome): void;
 }
 
+/** What a rule's fix line may use: the failing result's subject, its cluster when there is one, the policy. */
+export interface FixTarget {
+  resource: ResourceRef;
+  /** The cluster the result concerns, when exactly one. */
+  cluster?: ClusterTopology;
+  params: PolicyParameters;
+}
+
 export interface Rule {
   meta: RuleMeta;
   /** Pure: reads the indexed snapshot, reports outcomes; never calls an API. */
   check(ctx: RuleContext): void;
+  /**
+   * The concrete change that fixes a failing result, one line with the real names filled in
+   * (the gcloud command for a live resource, the Terraform change for a plan's resource).
+   */
+  fix?(target: FixTarget): string | undefined;
 }
 
 export interface ResourceRef {
@@ -100,7 +113,13 @@ export interface Result {
   /** Present when an unexpired exception hides this result from the gate. */
   waiver?: Waiver;
   readErrors?: ReadError[];
+  /** Failing results: the concrete fix (Rule.fix), real names filled in. */
+  fix?: string;
+  /** With a baseline: whether this finding was already in it (`existing`) or is `new`. */
+  baseline?: BaselineState;
 }
+
+export type BaselineState = 'new' | 'existing';
 
 export interface Summary {
   total: number;
@@ -108,6 +127,10 @@ export interface Summary {
   /** Failing (not waived) results per severity. */
   failBySeverity: Record<Severity, number>;
   waived: number;
+  /** Results per severity and status (waived ones under `waived`, not under their status). */
+  matrix: Record<Severity, Record<Status | 'waived', number>>;
+  /** With a baseline: failing, unwaived findings that are new / already in it. */
+  baseline?: { new: number; existing: number };
 }
 
 export interface RunInfo {

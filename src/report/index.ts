@@ -12,6 +12,17 @@ export interface ReportOptions {
   color?: boolean;
   /** Include passing results in SARIF (`--sarif-passes`). */
   sarifPasses?: boolean;
+  /** Text: wrap lines to this many columns (the CLI sets the terminal's width on a TTY). */
+  width?: number;
+  /** Text: list passing and not-applicable results too (`--verbose`). */
+  verbose?: boolean;
+  /** Text: the gate line alone (`--quiet`). */
+  quiet?: boolean;
+  /**
+   * SARIF: maps a resource's `.tf` path (as the input gave it) to a path relative to the source
+   * root GitHub resolves against (the repository root); undefined leaves the default rule.
+   */
+  sourcePath?: (file: string) => string | undefined;
 }
 
 export type Renderer = (report: AuditReport, options: ReportOptions) => string;

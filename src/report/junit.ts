@@ -7,6 +7,7 @@
 import { displayName } from '../engine/engine.js';
 import type { AuditReport, Result, RunInfo } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
+import { NOTHING_TO_CHECK, nothingToCheck } from './present.js';
 
 // Characters XML 1.0 cannot carry at all, even escaped.
 // eslint-disable-next-line no-control-regex
@@ -35,11 +36,14 @@ function details(r: Result): string {
   if (r.resource.file) lines.push(`at: ${r.resource.file}${r.resource.line ? `:${r.resource.line}` : ''}`);
   if (r.related.length) lines.push(`related: ${r.related.join(', ')}`);
   for (const e of r.readErrors ?? []) lines.push(`could not read ${e.collection} of project ${e.project}: ${e.status ? `HTTP ${e.status} ` : ''}${e.message}`);
+  if (r.baseline) lines.push(`baseline: ${r.baseline}`);
+  if (r.fix) lines.push(`fix: ${r.fix}`);
   return lines.join('\n');
 }
 
 function testcase(r: Result): string {
-  const open = `    <testcase${attrs([['name', `${r.ruleId} ${displayName(r.resource)}`], ['classname', `gke-private-audit.${r.ruleId}`], ['time', 0]])}`;
+  const mark = r.baseline ? ` [${r.baseline}]` : '';
+  const open = `    <testcase${attrs([['name', `${r.ruleId} ${displayName(r.resource)}${mark}`], ['classname', `gke-private-audit.${r.ruleId}`], ['time', 0]])}`;
   if (r.waiver) return `${open}>\n      <skipped${attrs([['message', `waived until ${r.waiver.expires}: ${r.waiver.reason}`]])}/>\n    </testcase>`;
   switch (r.status) {
     case 'pass':
@@ -69,13 +73,14 @@ function suitesOf(report: AuditReport): Suite[] {
   return [...suites.values()];
 }
 
-function suiteXml(suite: Suite, index: number, run: RunInfo): string {
+function suiteXml(suite: Suite, index: number, run: RunInfo, note?: string): string {
   const count = (pred: (r: Result) => boolean) => suite.results.filter(pred).length;
   const failures = count((r) => !r.waiver && r.status === 'fail');
   const errors = count((r) => !r.waiver && r.status === 'not-evaluated');
   const skipped = count((r) => !!r.waiver || r.status === 'not-applicable');
   const props: [string, string][] = [['tool', `${run.tool.name} ${run.tool.version}`]];
   if (run.category) props.push(['category', run.category]);
+  if (note) props.push(['note', note]);
   if (suite.rule) props.push(['title', suite.rule.title], ['severity', suite.rule.severity], ['helpUri', suite.rule.helpUri]);
   const help = suite.rule ? `${suite.rule.title}\n\n${suite.rule.description}\n\nMore: ${suite.rule.helpUri}\n` : '';
   return [
@@ -103,6 +108,8 @@ function suiteXml(suite: Suite, index: number, run: RunInfo): string {
 }
 
 export function renderJunit(report: AuditReport, _options: ReportOptions = {}): string {
-  const suites = suitesOf(report).map((s, i) => suiteXml(s, i, report.run));
+  const b = report.summary.baseline;
+  const note = nothingToCheck(report) ? NOTHING_TO_CHECK : b ? `baseline: ${b.new} new, ${b.existing} existing finding(s)` : undefined;
+  const suites = suitesOf(report).map((s, i) => suiteXml(s, i, report.run, note));
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites>', ...suites, '</testsuites>', ''].join('\n');
 }

@@ -8,6 +8,7 @@ import { displayName } from '../engine/engine.js';
 import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
 import { inert } from '../inert.js';
+import { groupReadErrors, NOTHING_TO_CHECK, nothingToCheck, problemText, readErrorGroupText, subjectName } from './present.js';
 
 /** GitHub's limit for one step summary. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
@@ -83,12 +84,14 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
   const { run, summary, verdict } = report;
   const out = new Budget((options.limit ?? STEP_SUMMARY_LIMIT) - RESERVE);
   const gate = `--fail-on ${run.failOn}`;
-  const verdictLine =
-    verdict.exitCode === 1
-      ? `**❌ Gate failed** (${gate}): ${verdict.gateFailures} finding(s) at or above ${run.failOn}.`
+  const b = summary.baseline;
+  const verdictLine = nothingToCheck(report)
+    ? `**✅ Gate passed** (${gate}): ${NOTHING_TO_CHECK}.`
+    : verdict.exitCode === 1
+      ? `**❌ Gate failed** (${gate}): ${verdict.gateFailures} ${b ? 'new ' : ''}finding(s) at or above ${run.failOn}${b ? ` (${b.existing} existing, in the baseline, not counted)` : ''}.`
       : verdict.exitCode === 3
         ? `**⚠️ Audit incomplete**: ${verdict.incomplete} result(s) not evaluated.`
-        : `**✅ Gate passed** (${gate}).`;
+        : `**✅ Gate passed** (${gate})${b ? ` — ${b.new} new, ${b.existing} existing finding(s) below the gate` : ''}.`;
   const helpUris = new Map(run.rules.map((r) => [r.id, r.helpUri]));
   const ruleUri = (id: string) => helpUris.get(id) ?? '#';
   const failing = report.results.filter((r) => r.status === 'fail' && !r.waiver).sort(bySeverity);
@@ -111,10 +114,12 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
   for (const w of run.warnings) out.always('', `> ⚠️ ${cell(w)}`);
 
   if (failing.length) {
-    out.always('', `### Failing (${failing.length})`, '', '| Severity | Rule | Resource | Finding |', '| --- | --- | --- | --- |');
+    const counts = b ? `: ${b.new} new, ${b.existing} existing` : '';
+    out.always('', `### Failing (${failing.length}${counts})`, '', '| Severity | Rule | Resource | Finding | Fix |', '| --- | --- | --- | --- | --- |');
     for (const r of failing) {
       const at = r.resource.file ? ` (${code(`${r.resource.file}${r.resource.line ? `:${r.resource.line}` : ''}`)})` : '';
-      out.row(`| ${SEVERITY_LABEL[r.severity]} | [${code(r.ruleId)}](${ruleUri(r.ruleId)}) | ${code(displayName(r.resource))}${at} | ${cell(r.message)} |`);
+      const mark = r.baseline ? ` **${r.baseline}**` : '';
+      out.row(`| ${SEVERITY_LABEL[r.severity]} | [${code(r.ruleId)}](${ruleUri(r.ruleId)})${mark} | ${code(subjectName(r.resource))}${at} | ${cell(problemText(r))} | ${r.fix ? code(r.fix) : ''} |`);
     }
   }
   if (notEvaluated.length && out.omitted === 0) {
@@ -125,10 +130,11 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
     out.always('', `### Waived (${waived.length})`, '', '| Rule | Resource | Until | Reason |', '| --- | --- | --- | --- |');
     for (const r of waived) out.row(`| ${code(r.ruleId)} | ${code(displayName(r.resource))} | ${r.waiver!.expires} | ${cell(r.waiver!.reason)} |`);
   } else if (waived.length) out.omitted += waived.length;
-  if (run.readErrors.length && out.omitted === 0) {
-    out.always('', `### Could not read (${run.readErrors.length})`, '');
-    for (const e of run.readErrors) out.row(`- ${cell(`${e.collection} of project ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status ? `HTTP ${e.status} ` : ''}${e.message}`)}`);
-  } else if (run.readErrors.length) out.omitted += run.readErrors.length;
+  const groups = groupReadErrors(run.readErrors);
+  if (groups.length && out.omitted === 0) {
+    out.always('', `### Could not read (${groups.length} cause${groups.length === 1 ? '' : 's'})`, '');
+    for (const g of groups) out.row(`- ${cell(readErrorGroupText(g))}`);
+  } else if (groups.length) out.omitted += groups.length;
 
   // Only the projects with gaps get a row: an organization has hundreds of projects read in full.
   const coverage = run.coverage ?? [];

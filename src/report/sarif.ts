@@ -11,6 +11,8 @@ import { displayName } from '../engine/engine.js';
 import { SEVERITY_RANK, type AuditReport, type ResourceRef, type Result, type RunInfo, type Severity } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
 import { physicalTarget, type PhysicalTarget } from './sarif/locations.js';
+import { NOTHING_TO_CHECK, nothingToCheck } from './present.js';
+import { ARTICLE, sectionText, sectionUri } from '../rules/article.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_INFORMATION_URI = 'https://github.com/gke-private-audit/gke-private-audit';
@@ -39,7 +41,7 @@ function helpText(rule: RuleInfo): string {
   return [
     rule.description,
     '',
-    `Why (article: ${rule.articleSection}): ${rule.rationale}`,
+    `Why (${sectionText(rule.articleSection)}, ${ARTICLE.docs}): ${rule.rationale}`,
     '',
     'Remediation (gcloud):',
     rule.remediation.gcloud,
@@ -57,7 +59,7 @@ function helpMarkdown(rule: RuleInfo): string {
     '',
     rule.description,
     '',
-    `**Why** (article section *${rule.articleSection}*): ${rule.rationale}`,
+    `**Why** ([the article](${sectionUri(rule.articleSection)}), ${sectionText(rule.articleSection)}): ${rule.rationale}`,
     '',
     '**Remediation (gcloud)**',
     '',
@@ -110,6 +112,8 @@ function messageOf(r: Result): string {
   if (r.status === 'not-evaluated' && r.readErrors?.length) {
     parts.push(`Not evaluated: ${r.readErrors.map((e) => `could not read ${e.collection} of project ${e.project}${e.status ? ` (HTTP ${e.status})` : ''}`).join('; ')}.`);
   }
+  // The concrete fix, with this resource's names: the rule's help has the general form.
+  if (r.fix) parts.push(`Fix: ${r.fix}`);
   return parts.join(' ');
 }
 
@@ -117,11 +121,11 @@ function messageOf(r: Result): string {
  * The physical target of each resource, computed once per resource: an organization's results
  * name the same cluster or network several times over.
  */
-function targetCache(): (ref: ResourceRef) => PhysicalTarget {
+function targetCache(sourcePath?: (file: string) => string | undefined): (ref: ResourceRef) => PhysicalTarget {
   const byFullName = new Map<string, PhysicalTarget>();
   return (ref) => {
     // Only a cloud resource is keyed by its full name alone; a Terraform one also by file and line.
-    if (ref.file || ref.address) return physicalTarget(ref);
+    if (ref.file || ref.address) return physicalTarget(ref, sourcePath);
     let target = byFullName.get(ref.fullName);
     if (!target) byFullName.set(ref.fullName, (target = physicalTarget(ref)));
     return target;
@@ -148,6 +152,9 @@ function toSarifResult(r: Result, ruleIndex: Map<string, number>, targetOf: (ref
     },
   };
   if (r.clusters.length) out.properties!.clusters = r.clusters;
+  if (r.fix) out.properties!.fix = r.fix;
+  // SARIF §3.27.24: `new` or `unchanged` against the baseline the run was compared with.
+  if (r.baseline) out.baselineState = r.baseline === 'new' ? 'new' : 'unchanged';
   if (r.related.length) out.properties!.related = r.related;
   const index = ruleIndex.get(r.ruleId);
   if (index !== undefined) out.ruleIndex = index;
@@ -181,6 +188,7 @@ function rank(r: Result): number {
 
 function notifications(report: AuditReport, dropped: number): Notification[] {
   const n: Notification[] = [];
+  if (nothingToCheck(report)) n.push({ level: 'note', descriptor: { id: 'nothing-to-check' }, message: { text: NOTHING_TO_CHECK } });
   for (const e of report.run.readErrors) {
     n.push({
       level: 'warning',
@@ -208,7 +216,7 @@ export function buildSarif(report: AuditReport, options: ReportOptions = {}): Lo
   const { run } = report;
   const rules = run.rules.map(toDescriptor);
   const ruleIndex = new Map(run.rules.map((r, i) => [r.id, i]));
-  const targetOf = targetCache();
+  const targetOf = targetCache(options.sourcePath);
   let selected = report.results.filter((r) => included(r, options));
   let dropped = 0;
   if (selected.length > MAX_RESULTS_PER_RUN) {
@@ -245,6 +253,8 @@ export function buildSarif(report: AuditReport, options: ReportOptions = {}): Lo
       scope: run.scope,
       failOn: run.failOn,
       verdict: report.verdict,
+      ...(report.summary.baseline ? { baseline: report.summary.baseline } : {}),
+      ...(nothingToCheck(report) ? { nothingToCheck: NOTHING_TO_CHECK } : {}),
     },
   };
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [sarifRun] };

@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types.js';
 import type { AuthorizedNetworksConfig, Cluster } from '../model/snapshot.js';
 import { formatInterval, isCidr, parseCidr, prefixLength, subtract } from '../network/cidr.js';
 import { firstUnknown, listText } from './support.js';
+import { clusterFix } from './fix.js';
 
 const NEWER = 'controlPlaneEndpointsConfig.ipEndpointsConfig.authorizedNetworksConfig';
 const LEGACY = 'masterAuthorizedNetworksConfig';
@@ -116,5 +117,14 @@ export const authorizedNetworks: Rule = {
       const more = rest.length > 0 ? `; also ${listText(rest.map((p) => p.short))}` : '';
       report({ status: 'fail', subject: cluster, messageId: first.messageId, data: { ...first.data, more, enforcement } });
     }
+  },
+  fix(target) {
+    const ranges = target.params.onPremRanges;
+    const list = ranges.length ? ranges.join(',') : 'ON_PREM_RANGES';
+    return clusterFix(
+      target,
+      `master_authorized_networks_config { ${ranges.map((r) => `cidr_blocks { cidr_block = "${r}" }`).join(' ') || 'cidr_blocks { cidr_block = ON_PREM_RANGE }'} gcp_public_cidrs_access_enabled = false }`,
+      `--enable-master-authorized-networks --master-authorized-networks ${list} --no-enable-google-cloud-access`,
+    );
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { firstUnknown } from './support.js';
+import { clusterFix } from './fix.js';
 
 export const dnsEndpointExternal: Rule = {
   meta: {
@@ -43,5 +44,8 @@ export const dnsEndpointExternal: Rule = {
         report({ status: 'pass', subject: cluster, messageId: 'internalOnly', data: { endpoint, value: String(dns.allowExternalTraffic ?? 'unset') } });
       }
     }
+  },
+  fix(target) {
+    return clusterFix(target, 'control_plane_endpoints_config { dns_endpoint_config { allow_external_traffic = false } }', '--no-enable-dns-access');
   },
 };

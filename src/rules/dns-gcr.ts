@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { checkVipDomain, VIP_DNS_MESSAGES } from './support.js';
+import { dnsZoneFix } from './fix.js';
 
 export const dnsGcr: Rule = {
   meta: {
@@ -22,5 +23,8 @@ export const dnsGcr: Rule = {
   },
   check(ctx) {
     checkVipDomain(ctx, { domain: 'gcr.io.', names: ['gcr.io.', 'asia.gcr.io.'], viaVipHost: false });
+  },
+  fix(target) {
+    return dnsZoneFix(target, 'gcr.io.', 'gcr-io', 'gcr.io.');
   },
 };

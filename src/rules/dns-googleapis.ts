@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { checkVipDomain, VIP_DNS_MESSAGES } from './support.js';
+import { dnsZoneFix } from './fix.js';
 
 export const dnsGoogleapis: Rule = {
   meta: {
@@ -24,5 +25,9 @@ export const dnsGoogleapis: Rule = {
     // The apex `googleapis.com.` is no API endpoint (the article's zone has only its SOA and NS
     // there); a service name under the wildcard is what the nodes actually ask for.
     checkVipDomain(ctx, { domain: 'googleapis.com.', names: ['storage.googleapis.com.'], viaVipHost: true });
+  },
+  fix(target) {
+    const vip = target.params.vip;
+    return dnsZoneFix(target, 'googleapis.com.', 'googleapis', `${vip}.googleapis.com.`);
   },
 };

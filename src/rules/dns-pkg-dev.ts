@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { checkVipDomain, VIP_DNS_MESSAGES } from './support.js';
+import { dnsZoneFix } from './fix.js';
 
 export const dnsPkgDev: Rule = {
   meta: {
@@ -22,5 +23,8 @@ export const dnsPkgDev: Rule = {
   },
   check(ctx) {
     checkVipDomain(ctx, { domain: 'pkg.dev.', names: ['pkg.dev.', 'asia-northeast1-docker.pkg.dev.'], viaVipHost: false });
+  },
+  fix(target) {
+    return dnsZoneFix(target, 'pkg.dev.', 'pkg-dev', 'pkg.dev.');
   },
 };

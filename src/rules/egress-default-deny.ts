@@ -15,6 +15,7 @@ import {
 } from '../network/firewall.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { networkFix } from './fix.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -212,5 +213,12 @@ export const egressDefaultDeny: Rule = {
         related: [deny!.fullName],
       });
     }
+  },
+  fix(target) {
+    return networkFix(
+      target,
+      'a google_compute_firewall { direction = "EGRESS", destination_ranges = ["0.0.0.0/0"], deny { protocol = "all" }, priority = 65534 }',
+      (network) => `gcloud compute firewall-rules create deny-egress-all ${network} --direction EGRESS --action DENY --rules all --destination-ranges 0.0.0.0/0 --priority 65534`,
+    );
   },
 };

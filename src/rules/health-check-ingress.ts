@@ -6,6 +6,7 @@ import { formatRange } from '../network/cidr.js';
 import { describeDecider, firewallAction, portStretches, type FirewallSegment } from '../network/firewall.js';
 import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
+import { networkFix } from './fix.js';
 
 /**
  * What GKE's load balancers probe on a node, per class of port
@@ -159,5 +160,13 @@ export const healthCheckIngress: Rule = {
         related: [...allows.keys()],
       });
     }
+  },
+  fix(target) {
+    const ranges = HEALTH_CHECK_RANGES.join(',');
+    return networkFix(
+      target,
+      `a google_compute_firewall { direction = "INGRESS", source_ranges = ${JSON.stringify(HEALTH_CHECK_RANGES)}, allow { protocol = "tcp" } }`,
+      (network) => `gcloud compute firewall-rules create allow-ingress-health-checks ${network} --direction INGRESS --action ALLOW --rules tcp --source-ranges ${ranges}`,
+    );
   },
 };

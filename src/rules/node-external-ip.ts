@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types.js';
 import type { Instance } from '../model/snapshot.js';
 import { coverageGapsText } from '../model/coverage.js';
 import { firstUnknown, listText } from './support.js';
+import { gcloudTarget, terraformPlace } from './fix.js';
 
 /** `nic0 natIP 34.84.1.2`, one per external access config (IPv4 and IPv6) of the instance. */
 function externalAccess(instance: Instance): string[] {
@@ -68,5 +69,16 @@ export const nodeExternalIp: Rule = {
         );
       }
     }
+  },
+  fix(target) {
+    const place = terraformPlace(target.resource);
+    if (place) return `in ${place} remove the access_config block`;
+    const instance = gcloudTarget(target.resource.fullName, '--zone');
+    const cluster = target.cluster && gcloudTarget(target.cluster.fullName);
+    return (
+      instance &&
+      `gcloud compute instances delete-access-config ${instance} --network-interface nic0 --access-config-name "External NAT"` +
+        (cluster ? `, then gcloud container clusters update ${cluster} --enable-private-nodes so replacements stay private` : '')
+    );
   },
 };

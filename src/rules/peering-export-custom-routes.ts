@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types.js';
 import type { Network } from '../model/snapshot.js';
 import { projectOf } from '../model/names.js';
 import { coverageGaps, firstUnknown } from './support.js';
+import { nameParts, terraformPlace } from './fix.js';
 
 /**
  * A peering's export flag as a Terraform plan may leave it: the collector records unknown paths by
@@ -92,5 +93,13 @@ export const peeringExportCustomRoutes: Rule = {
         related: [network.fullName],
       });
     }
+  },
+  fix(target) {
+    const network = target.cluster?.network ? nameParts(target.cluster.network) : undefined;
+    const peering = target.cluster?.peeringName;
+    const place = terraformPlace(target.resource);
+    if (place) return `next to ${place} add a google_compute_network_peering_routes_config { peering = ${peering ?? 'the peering GKE creates'}, export_custom_routes = true }`;
+    if (!network || !peering) return undefined;
+    return `gcloud compute networks peerings update ${peering} --network ${network.name} --project ${network.project} --export-custom-routes`;
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import { firstUnknown } from './support.js';
+import { clusterFix } from './fix.js';
 
 export const privateEndpoint: Rule = {
   meta: {
@@ -53,5 +54,8 @@ export const privateEndpoint: Rule = {
         data: { field: `privateClusterConfig.enablePrivateEndpoint: ${cluster.privateClusterConfig?.enablePrivateEndpoint ?? 'unset'}` },
       });
     }
+  },
+  fix(target) {
+    return clusterFix(target, 'private_cluster_config { enable_private_endpoint = true }', '--enable-private-endpoint');
   },
 };

@@ -2,6 +2,7 @@ import type { Rule } from '../engine/types.js';
 import { projectOf, shortName } from '../model/names.js';
 import type { Cluster, Subnetwork } from '../model/snapshot.js';
 import { coverageGaps, firstUnknown, listText, readErrorText } from './support.js';
+import { gcloudTarget, terraformPlace } from './fix.js';
 
 /**
  * The subnetwork a cluster names but the snapshot lacks, as a subject of its own, so the result
@@ -93,5 +94,11 @@ export const privateGoogleAccess: Rule = {
         data: { clusters: names, value: value === undefined ? 'unset' : String(value) },
       });
     }
+  },
+  fix(target) {
+    const place = terraformPlace(target.resource);
+    if (place) return `in ${place} set private_ip_google_access = true`;
+    const subnet = gcloudTarget(target.resource.fullName, '--region');
+    return subnet && `gcloud compute networks subnets update ${subnet} --enable-private-ip-google-access`;
   },
 };

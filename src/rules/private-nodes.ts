@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import type { Cluster } from '../model/snapshot.js';
 import { firstUnknown, listText } from './support.js';
+import { clusterFix } from './fix.js';
 
 /** The cluster-wide default for new node pools, and the field it was read from. */
 function clusterDefault(cluster: Cluster): { value: boolean; field: string } {
@@ -59,5 +60,8 @@ export const privateNodes: Rule = {
         report({ status: 'pass', subject: cluster, messageId: 'private', data: { field: fallback.field } });
       }
     }
+  },
+  fix(target) {
+    return clusterFix(target, 'private_cluster_config { enable_private_nodes = true } (and no node pool with network_config { enable_private_nodes = false })', '--enable-private-nodes');
   },
 };

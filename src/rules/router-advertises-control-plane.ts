@@ -4,6 +4,7 @@ import type { BgpPeer, Cluster, ReadError, Router } from '../model/snapshot.js';
 import { projectOf, regionOf } from '../model/names.js';
 import { contains, coveredBy, isCidr, parseCidr, type Interval } from '../network/cidr.js';
 import { coverageGaps, firstUnknown, listText } from './support.js';
+import { nameParts, networkFix } from './fix.js';
 
 /** Groups that make a router advertise the subnets of its own VPC. */
 const SUBNET_GROUPS = new Set(['ALL_SUBNETS', 'ALL_VPC_SUBNETS']);
@@ -121,6 +122,18 @@ export const routerAdvertisesControlPlane: Rule = {
       const outcome = judge(index, cluster);
       report(outcome);
     }
+  },
+  fix(target) {
+    const range = target.cluster?.masterIpv4CidrBlock ?? 'CONTROL_PLANE_RANGE';
+    const router = target.cluster?.routers[0] ? nameParts(target.cluster.routers[0]) : undefined;
+    if (target.resource.address || !router) {
+      return networkFix(
+        target,
+        `to the VPN's google_compute_router bgp { advertise_mode = "CUSTOM", advertised_groups = ["ALL_SUBNETS"], advertised_ip_ranges { range = "${range}" } }`,
+        (network) => `on the VPN's Cloud Router (${network}): gcloud compute routers update ROUTER --advertisement-mode CUSTOM --set-advertisement-groups ALL_SUBNETS --set-advertisement-ranges ${range}`,
+      );
+    }
+    return `gcloud compute routers update ${router.name} --region ${router.location} --project ${router.project} --advertisement-mode CUSTOM --set-advertisement-groups ALL_SUBNETS --set-advertisement-ranges ${range}`;
   },
 };
 

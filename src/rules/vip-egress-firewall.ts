@@ -5,6 +5,7 @@ import { formatRange } from '../network/cidr.js';
 import { describeDecider, firewallAction, type FirewallSegment } from '../network/firewall.js';
 import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText, vipText } from './support.js';
+import { networkFix, vipRange } from './fix.js';
 
 const HTTPS = { protocol: 'tcp', port: 443 };
 
@@ -89,5 +90,13 @@ export const vipEgressFirewall: Rule = {
         related: [...allows.keys()],
       });
     }
+  },
+  fix(target) {
+    const range = vipRange(target);
+    return networkFix(
+      target,
+      `a google_compute_firewall { direction = "EGRESS", destination_ranges = ["${range}"], allow { protocol = "tcp", ports = ["443"] }, priority = 1000 }`,
+      (network) => `gcloud compute firewall-rules create allow-egress-${target.params.vip}-vip ${network} --direction EGRESS --action ALLOW --rules tcp:443 --destination-ranges ${range} --priority 1000`,
+    );
   },
 };

@@ -5,6 +5,7 @@ import { contains, formatRange, prefixLength } from '../network/cidr.js';
 import { describeNextHop, effectiveRoutes, isInternetGatewayRoute, routeAppliesTo, type RouteSegment } from '../network/routes.js';
 import { routesAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { networkFix, vipRange } from './fix.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -134,5 +135,13 @@ export const vipRoute: Rule = {
         related: [...used.keys()],
       });
     }
+  },
+  fix(target) {
+    const range = vipRange(target);
+    return networkFix(
+      target,
+      `a google_compute_route { dest_range = "${range}", next_hop_gateway = "default-internet-gateway", priority = 1000 }`,
+      (network) => `gcloud compute routes create ${target.params.vip}-googleapis ${network} --destination-range ${range} --next-hop-gateway default-internet-gateway --priority 1000`,
+    );
   },
 };

@@ -1,6 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { isCidr, overlaps } from '../network/cidr.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText } from './support.js';
+import { clusterFix } from './fix.js';
 
 interface NamedRange {
   label: string;
@@ -115,5 +116,8 @@ export const vpcNative: Rule = {
         related,
       });
     }
+  },
+  fix(target) {
+    return clusterFix(target, 'networking_mode = "VPC_NATIVE" and ip_allocation_policy { cluster_secondary_range_name, services_secondary_range_name } with non-overlapping ranges', '--enable-ip-alias (a routes-based cluster cannot be converted: create a VPC-native one with --cluster-secondary-range-name and --services-secondary-range-name and move the workloads)');
   },
 };

@@ -77,8 +77,8 @@ describe('audit and collect against an emulator given by --endpoint', () => {
 
       const audited = await cli(['audit', '--project', 'acme-locked-down', ...endpoints, '--timeout-ms', '2000']);
       expect(audited.code).toBe(3);
-      expect(audited.stdout).toMatch(/could not read clusters of project acme-locked-down: HTTP 403/);
-      expect(audited.stdout).toMatch(/INCOMPLETE — \d+ part\(s\) of the scope not read/);
+      expect(audited.stdout).toMatch(/project acme-locked-down: HTTP 403 .*affects .*clusters/);
+      expect(audited.stdout).toMatch(/INCOMPLETE \(gate --fail-on high\): \d+ part\(s\) of the scope not read/);
       expect(emu.requests.every((r) => r.method === 'GET')).toBe(true);
     } finally {
       await emu.close();

@@ -18,7 +18,7 @@ describe('check --plan', () => {
     const r = runCli(['check', '--plan', `${TF}/full-root/plan.json`, '--allow-incomplete']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Cluster google_container_cluster.beta: privateClusterConfig.privateEndpoint is not known until apply.');
+    expect(r.stdout).toContain('  router-advertises-control-plane  google_container_cluster.beta: privateClusterConfig.privateEndpoint is not known until apply.');
     expect(r.stdout).toContain(`at ${TF}/full-root/main.tf:${lineOf(`${TF}/full-root/main.tf`, 'resource "google_container_cluster" "beta"')}`);
     expect(runCli(['check', '--plan', `${TF}/full-root/plan.json`]).code).toBe(3);
   });

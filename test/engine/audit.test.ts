@@ -26,12 +26,16 @@ describe('audit: summary and verdict', () => {
   it('counts results by status, unwaived fails by severity, and waivers', () => {
     const yaml = `exceptions:\n  - rule: private-nodes\n    resource: "${clusterName('b')}"\n    reason: NET-1\n    expires: 2027-01-01\n`;
     const { summary } = run(undefined, yaml);
-    expect(summary).toEqual({
+    expect(summary).toMatchObject({
       total: 9,
       byStatus: { fail: 3, pass: 4, 'not-applicable': 1, 'not-evaluated': 1 },
       failBySeverity: { critical: 1, high: 0, medium: 0, low: 1 },
       waived: 1,
     });
+    // The severity × status table the text report opens with: a waived failure counts as waived.
+    const cells = Object.values(summary.matrix).flatMap((row) => Object.values(row));
+    expect(cells.reduce((a, b) => a + b, 0)).toBe(9);
+    expect(Object.values(summary.matrix).reduce((n, row) => n + row.waived, 0)).toBe(1);
   });
 
   it('exits 1 when a fail is at or above --fail-on, counting the gate failures', () => {
@@ -102,6 +106,7 @@ describe('audit: summary and verdict', () => {
       byStatus: { fail: 0, pass: 0, 'not-applicable': 0, 'not-evaluated': 0 },
       failBySeverity: { critical: 0, high: 0, medium: 0, low: 0 },
       waived: 0,
+      matrix: Object.fromEntries(['critical', 'high', 'medium', 'low'].map((s) => [s, { fail: 0, pass: 0, 'not-applicable': 0, 'not-evaluated': 0, waived: 0 }])),
     });
     expect(verdictOf(empty, 'low')).toEqual({ exitCode: 0, gateFailures: 0, incomplete: 0, unread: 0 });
   });

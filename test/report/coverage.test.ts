@@ -34,8 +34,8 @@ describe('coverage in the reports (issue 11)', () => {
     expect(text.indexOf('coverage:')).toBeGreaterThan(text.indexOf('Summary:'));
     const md = renderMarkdown(report);
     expect(md).toContain('### Coverage (2 project(s), 0 read in full)');
-    expect(md).toContain('| `acme-prod-platform` | routes (not read: the asset export has no compute.googleapis.com/Route assets) |');
-    expect(md).toContain('| `acme-net-host` (Shared VPC host) | GKE clusters (out of scope: a Shared VPC host is read for its network only) |');
+    expect(md).toContain('| `acme-prod-platform` | routes (not read\\: the asset export has no compute.googleapis.com/Route assets) |');
+    expect(md).toContain('| `acme-net-host` (Shared VPC host) | GKE clusters (out of scope\\: a Shared VPC host is read for its network only) |');
     const html = renderHtml(report);
     expect(html).toContain('<h3 id="coverage">Coverage (2 projects)</h3>');
     expect(html).toContain('routes (not read: the asset export has no compute.googleapis.com/Route assets)');

@@ -18,7 +18,7 @@ const example = (name: string): string => readFileSync(path.join(REPO_ROOT, 'exa
 const reportFlags = (text: string): string[] => [...text.matchAll(/--report\s+([a-z]+)(?:=|\s|$)/g)].map((m) => m[1]);
 
 describe('CI examples', () => {
-  it.each(['github-scheduled-audit.yml', 'github-pre-deploy.yml', 'gitlab-ci.yml'])('%s uses only report formats the CLI knows', (name) => {
+  it.each(['github-scheduled-audit.yml', 'gitlab-ci.yml'])('%s uses only report formats the CLI knows', (name) => {
     const formats = reportFlags(example(name));
     expect(formats.length).toBeGreaterThan(0);
     for (const f of formats) expect(REPORT_FORMATS).toContain(f);
@@ -45,14 +45,17 @@ describe('CI examples', () => {
     expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
   });
 
-  it('the pre-deploy job checks the plan from the repository root and fails on findings', () => {
+  it('the pre-deploy job gates the plan with the action, fails on findings, and uploads its SARIF', () => {
     const wf = parse(example('github-pre-deploy.yml')) as Workflow;
     const steps = wf.jobs['plan-check'].steps;
-    const check = steps.find((s) => s.run?.includes(' check --plan '))!;
-    expect(check.run).toContain('--fail-on high');
-    expect(check.run).not.toMatch(/set \+e|\|\| true/);
-    expect((check as { 'working-directory'?: string })['working-directory']).toBeUndefined();
-    expect(steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!.with!.category).toBe('gke-private-audit/plan');
+    const gate = steps.find((s) => s.uses?.startsWith('gke-private-audit/gke-private-audit@'))! as { id?: string; with?: Record<string, string>; 'continue-on-error'?: boolean };
+    expect(gate.with).toMatchObject({ plan: 'infra/plan.json', 'fail-on': 'high', category: 'gke-private-audit/plan' });
+    expect(gate['continue-on-error']).toBeUndefined();
+    const action = parse(readFileSync(path.join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
+    for (const input of Object.keys(gate.with!)) expect(Object.keys(action.inputs)).toContain(input);
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(upload.with!.category).toBe('gke-private-audit/plan');
+    expect(upload.with!.sarif_file).toBe(`\${{ steps.${gate.id}.outputs.sarif }}`);
   });
 
   it('the GitLab jobs hand GitLab the JUnit file they write', () => {

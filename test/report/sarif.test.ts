@@ -41,7 +41,7 @@ describe('SARIF report', () => {
     expect(rule.name).toBe('PrivateEndpoint');
     expect(rule.shortDescription!.text).toMatch(/Control plane/);
     expect(rule.fullDescription!.text).toMatch(/enablePrivateEndpoint/);
-    expect(rule.help!.text).toMatch(/Why \(article: 限定公開クラスターの作成\)/);
+    expect(rule.help!.text).toMatch(/Why \(「限定公開クラスターの作成」 \(Creating the private cluster\), https:\/\/\S+\/docs\/article\.md\)/);
     expect(rule.help!.text).toContain('--enable-private-endpoint');
     expect(rule.help!.markdown).toContain('```hcl');
     expect(rule.helpUri).toMatch(/docs\/rules\/private-endpoint\.md$/);

@@ -12,6 +12,7 @@ import type * as ContainerModule from '@google-cloud/container';
 import type * as AssetModule from '@google-cloud/asset';
 import type { DNS as DnsClient } from '@google-cloud/dns';
 import { DEFAULT_MAX_RESPONSE_BYTES, dnsRequest, guardedFetch, type TransportLimits } from './transport.js';
+import { resolveCredentials } from './credentials.js';
 
 export const LIVE_SERVICES = ['compute', 'container', 'dns', 'asset'] as const;
 export type LiveService = (typeof LIVE_SERVICES)[number];
@@ -19,11 +20,11 @@ export type LiveService = (typeof LIVE_SERVICES)[number];
 export const READ_ONLY_SCOPE = 'https://www.googleapis.com/auth/cloud-platform.read-only';
 
 /** `SERVICE=URL`, as `--endpoint` takes it. Throws a one-line Error on anything else. */
-export function parseEndpoint(spec: string): { service: LiveService; url: URL } {
+export function parseEndpoint<S extends string = LiveService>(spec: string, services: readonly S[] = LIVE_SERVICES as unknown as readonly S[]): { service: S; url: URL } {
   const eq = spec.indexOf('=');
   const service = spec.slice(0, Math.max(eq, 0));
-  if (eq < 0 || !(LIVE_SERVICES as readonly string[]).includes(service)) {
-    throw new Error(`--endpoint ${spec}: expected SERVICE=URL with SERVICE one of ${LIVE_SERVICES.join(', ')}`);
+  if (eq < 0 || !(services as readonly string[]).includes(service)) {
+    throw new Error(`--endpoint ${spec}: expected SERVICE=URL with SERVICE one of ${services.join(', ')}`);
   }
   let url: URL;
   try {
@@ -36,7 +37,7 @@ export function parseEndpoint(spec: string): { service: LiveService; url: URL } 
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new Error(`--endpoint ${spec}: plain http is only allowed to a loopback address (credentials would travel in clear)`);
   }
-  return { service: service as LiveService, url };
+  return { service: service as S, url };
 }
 
 export function isLoopback(hostname: string): boolean {
@@ -44,7 +45,7 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /** What gax and @google-cloud/common accept as `authClient`. */
-interface AuthShim {
+export interface AuthShim {
   getRequestHeaders(url?: string): Promise<Headers>;
   fetch(url: string | URL, init?: RequestInit): Promise<Response>;
 }
@@ -98,51 +99,76 @@ export function loadClientModules(services: readonly LiveService[]) {
   ]);
 }
 
-export async function createClients(settings: ClientSettings): Promise<LiveClients> {
-  const { endpoints, timeoutMs, services } = settings;
-  const limits: TransportLimits = { timeoutMs, runSignal: settings.runSignal, maxResponseBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
-  const [compute, container, asset, dnsModule] = await loadClientModules(services);
-  // Only the services this scope calls: an organization read against a loopback asset and dns
-  // endpoint must not build Google credentials (they would probe the metadata server).
-  const needsCredentials = services.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
-
-  // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
-  // object the libraries would probe the metadata server. Anything else uses Application Default
-  // Credentials with the read-only scope.
-  const anonymous: AuthShim = {
+/** The anonymous auth of a loopback endpoint: no credentials, no metadata-server probe. */
+export function anonymousAuth(limits: TransportLimits): AuthShim {
+  return {
     getRequestHeaders: async () => new Headers(),
     fetch: (url, init) => guardedFetch(url, init, limits),
   };
-  type GoogleAuth = ComputeModule.NetworksClient['auth'];
-  let googleAuth: GoogleAuth | undefined;
-  if (needsCredentials) {
-    // The GoogleAuth that gax builds for a client with our scopes (it probes nothing until asked);
-    // shared by every client. All four libraries are on gax 5, hence one google-auth-library.
-    const options = { scopes: [READ_ONLY_SCOPE], fallback: true };
-    googleAuth = compute ? new compute.NetworksClient(options).auth : (new asset!.v1.AssetServiceClient(options).auth as unknown as GoogleAuth);
-  }
-  const authenticated: AuthShim | undefined = googleAuth && {
+}
+
+/** What a GoogleAuth of any gax client offers: headers, fetch, and what resolveCredentials needs. */
+export interface GoogleAuthLike {
+  getRequestHeaders(url?: string): Promise<Headers>;
+  fetch(url: string | URL, init?: RequestInit): Promise<unknown>;
+  getClient(): Promise<unknown>;
+  getAccessToken(): Promise<string | null | undefined>;
+}
+
+/** Wraps a GoogleAuth: it adds the credentials, the transport underneath (deadline, no redirects, size cap) is ours. */
+export function authenticatedAuth(googleAuth: GoogleAuthLike, limits: TransportLimits): AuthShim {
+  return {
     getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
-    // google-auth-library's fetch adds the credentials; the transport underneath is ours.
     fetch: async (url, init) => {
       const headers = new Headers(init?.headers);
       (await googleAuth.getRequestHeaders(String(url))).forEach((v, k) => headers.set(k, v));
       return guardedFetch(url, { ...init, headers }, limits);
     },
   };
+}
 
+/**
+ * gax constructor options for a service: its endpoint (host, port, protocol) when one is given,
+ * REST over fetch (`fallback`) always, and the auth that fits the endpoint.
+ */
+export function gaxOptionsFor(url: URL | undefined, anonymous: AuthShim, authenticated: AuthShim | undefined) {
+  const authClient = url !== undefined && isLoopback(url.hostname) ? anonymous : authenticated!;
+  // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
+  if (!url) return { fallback: true, authClient };
+  const protocol = url.protocol.slice(0, -1);
+  return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
+}
+
+/**
+ * Application Default Credentials with the read-only scope, resolved once (exit 2 when none) before
+ * the client modules are even loaded: a run without credentials must end in seconds, not after the
+ * second the compute client takes to import.
+ */
+export async function resolvedGoogleAuth(): Promise<GoogleAuthLike> {
+  const { GoogleAuth } = await import('google-auth-library');
+  const auth = new GoogleAuth({ scopes: [READ_ONLY_SCOPE] });
+  await resolveCredentials(auth);
+  return auth as unknown as GoogleAuthLike;
+}
+
+export async function createClients(settings: ClientSettings): Promise<LiveClients> {
+  const { endpoints, timeoutMs, services } = settings;
+  const limits: TransportLimits = { timeoutMs, runSignal: settings.runSignal, maxResponseBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
+  // Only the services this scope calls: an organization read against a loopback asset and dns
+  // endpoint must not build Google credentials (they would probe the metadata server).
+  const needsCredentials = services.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
+  // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
+  // object the libraries would probe the metadata server. Anything else uses Application Default
+  // Credentials with the read-only scope, shared by every client through the shim.
+  const googleAuth = needsCredentials ? await resolvedGoogleAuth() : undefined;
+  const [compute, container, asset, dnsModule] = await loadClientModules(services);
+  const anonymous = anonymousAuth(limits);
+  const authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth, limits);
   const loopback = (service: LiveService) => {
     const url = endpoints[service];
     return url !== undefined && isLoopback(url.hostname);
   };
-  const gaxOptions = (service: LiveService) => {
-    const url = endpoints[service];
-    const authClient = loopback(service) ? anonymous : authenticated!;
-    // fallback (REST over fetch) for every client, so every request goes through the shim's fetch.
-    if (!url) return { fallback: true, authClient };
-    const protocol = url.protocol.slice(0, -1);
-    return { apiEndpoint: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (protocol === 'https' ? 443 : 80)), protocol, fallback: true, authClient };
-  };
+  const gaxOptions = (service: LiveService) => gaxOptionsFor(endpoints[service], anonymous, authenticated);
 
   const dnsClients = new Map<string, DnsClient>();
   const dnsUrl = endpoints.dns;

@@ -6,7 +6,8 @@
  * into one clear InputError before any snapshot is built.
  */
 import { InputError } from '../../errors.js';
-import { readJsonFile } from '../../model/load.js';
+import { readInputText } from '../../errors.js';
+import { parseJsonText } from '../../model/load.js';
 
 /** `{ "constant_value": … }` or `{ "references": ["google_compute_network.vpc.id", …] }`. */
 export interface Expression {
@@ -138,8 +139,34 @@ export function validatePlan(data: unknown, file: string): PlanJson {
   };
 }
 
+const SHOW_JSON = 'run `terraform show -json tfplan > plan.json` and give that file';
+
+/**
+ * What people pass instead of plan JSON, recognized before parsing so the one line says what to run
+ * instead of "Unexpected token": the binary plan of `terraform plan -out` (a zip archive), the
+ * human-readable `terraform show` / `terraform plan` output, a raw state file.
+ */
+export function planInputHint(text: string): string | undefined {
+  if (text.startsWith('PK\u0003\u0004')) return `is a binary plan file (terraform plan -out); ${SHOW_JSON.replace('tfplan', 'THIS_FILE')}`;
+  const start = text.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('{')) return undefined;
+  // ANSI colours, when the output was captured from a terminal.
+  const plain = start.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  if (/^(Terraform (will perform|used the selected providers)|No changes\.|# [a-z]|Plan: \d|Changes to Outputs|Note: Objects have changed|data\.|resource "|module\.)/m.test(plain.slice(0, 4000))) {
+    return `is the human-readable output of \`terraform show\` or \`terraform plan\`, not JSON; ${SHOW_JSON}`;
+  }
+  return undefined;
+}
+
 export function readPlanFile(file: string): PlanJson {
-  return validatePlan(readJsonFile(file, 'plan'), file);
+  const text = readInputText(file, 'plan');
+  const hint = planInputHint(text);
+  if (hint) throw new InputError(file, hint);
+  const data = parseJsonText(text, file, 'plan');
+  if (isObject(data) && typeof data.lineage === 'string' && Array.isArray(data.resources)) {
+    throw new InputError(file, 'is a Terraform state file (terraform.tfstate), not a plan; run `terraform plan -out tfplan && terraform show -json tfplan > plan.json`', '$');
+  }
+  return validatePlan(data, file);
 }
 
 /** Every managed resource instance the plan leaves in place or creates, with its module instance address. */

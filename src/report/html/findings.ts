@@ -9,6 +9,8 @@ import type { ReadError } from '../../model/snapshot.js';
 import { displayStatus, STATE_LABEL, STATE_MARK, type DisplayStatus } from './checklist.js';
 import type { AnchorOf } from './clusters.js';
 import { html, type Interpolation, type SafeHtml } from './template.js';
+import { groupReadErrors } from '../present.js';
+import { sectionText, sectionUri } from '../../rules/article.js';
 
 type RuleInfo = RunInfo['rules'][number];
 
@@ -99,10 +101,11 @@ function explanation(r: Result, rule: RuleInfo | undefined, inline: boolean, blo
     ? html`<div><span class="muted small">Could not read</span><ul class="related small">${r.readErrors.map((e) => html`<li class="wrap">${readErrorText(e)}</li>`)}</ul></div>`
     : '';
   const waiver = r.waiver ? html`<div class="small">Waived until <strong>${r.waiver.expires}</strong>: ${r.waiver.reason}</div>` : '';
+  const fix = r.fix ? html`<div class="fix"><span class="muted small">Fix</span> <code class="wrap">${r.fix}</code></div>` : '';
   if (r.status === 'pass' || r.status === 'not-applicable' || !rule) {
     return html`${waiver}${involved}${errors}${rule ? blocks.about(rule) : ''}`;
   }
-  return html`${waiver}${involved}${errors}${inline ? blocks.fix(rule) : blocks.link(rule)}`;
+  return html`${fix}${waiver}${involved}${errors}${inline ? blocks.fix(rule) : blocks.link(rule)}`;
 }
 
 /** The severity and status cells, one pair per combination. */
@@ -123,7 +126,7 @@ interface RowContext {
 function row(r: Result, c: RowContext): SafeHtml {
   const st = displayStatus(r);
   // One line per row: whitespace between cells would be thousands of text nodes in a large report.
-  return html`<tr class="finding s-row-${st}" id="${c.anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}">${c.badges(`${r.severity} ${st}`)}<td><code>${r.ruleId}</code><div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, c.rules.get(r.ruleId), c.inline, c.blocks)}</td></tr>
+  return html`<tr class="finding s-row-${st}" id="${c.anchorOf(r)}" data-severity="${r.severity}" data-status="${st}" data-rule="${r.ruleId}" data-project="${r.resource.project}">${c.badges(`${r.severity} ${st}`)}<td><code>${r.ruleId}</code>${r.baseline ? html` <span class="badge baseline-${r.baseline}">${r.baseline}</span>` : ''}<div class="small muted">${r.title}</div></td><td class="wrap"><span class="mono small">${displayName(r.resource)}</span>${location(r)}<div class="small muted">${r.resource.kind} in ${r.resource.project}</div></td><td class="msg wrap">${r.message}${explanation(r, c.rules.get(r.ruleId), c.inline, c.blocks)}</td></tr>
 `;
 }
 
@@ -170,7 +173,8 @@ export function waivedSection(sorted: Result[], anchorOf: AnchorOf): SafeHtml {
 
 export function notEvaluatedSection(report: AuditReport, sorted: Result[], anchorOf: AnchorOf): SafeHtml {
   const results = sorted.filter((r) => r.status === 'not-evaluated');
-  const errors = report.run.readErrors;
+  // One row per project and cause, with the parts it left unread: a 403 is named once, not per zone.
+  const errors = groupReadErrors(report.run.readErrors);
   return html`<section id="not-evaluated"${longSection(results.length + errors.length)}><h2>Not evaluated (${results.length})</h2>
 <p class="muted small">Not evaluated is never a pass: the data these checks need could not be read, or is unknown until a Terraform apply.</p>
 ${
@@ -186,9 +190,9 @@ ${
 <h3 id="read-errors">Read errors (${errors.length})</h3>
 ${
   errors.length
-    ? html`<table><thead><tr><th>Project</th><th>Collection</th><th>Resource</th><th>Status</th><th>Message</th></tr></thead><tbody>${errors.map(
-        (e) =>
-          html`<tr><td><code>${e.project}</code></td><td>${e.collection}</td><td class="wrap mono small">${e.resource ?? '—'}</td><td>${e.status ? `HTTP ${e.status}` : 'no response'}${e.reason ? html` <span class="muted">${e.reason}</span>` : ''}</td><td class="wrap">${e.message}</td></tr>`,
+    ? html`<table><thead><tr><th>Project</th><th>Cause</th><th>Parts not read</th><th>Message</th></tr></thead><tbody>${errors.map(
+        (g) =>
+          html`<tr><td><code>${g.project}</code></td><td>${g.cause}</td><td class="wrap mono small">${g.parts.join(', ')}</td><td class="wrap">${g.message}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">Everything in scope was read.</p>`
 }${coverageTable(report)}</section>`;
@@ -214,7 +218,7 @@ function coverageTable(report: AuditReport): SafeHtml | string {
 export function rulesSection(report: AuditReport): SafeHtml {
   return html`<section id="rules"><h2>Rules checked (${report.run.rules.length})</h2>${report.run.rules.map(
     (rule) => html`<div class="card" id="rule-${rule.id}"><h3><code>${rule.id}</code> <span class="badge sev-${rule.severity}">${rule.severity}</span> ${rule.title}</h3>
-<p>${rule.description}</p><p class="muted">${rule.rationale}</p><p class="small">Article: ${rule.articleSection}${
+<p>${rule.description}</p><p class="muted">${rule.rationale}</p><p class="small"><a href="${sectionUri(rule.articleSection)}">The article</a>, ${sectionText(rule.articleSection)}${
       /^https:\/\//.test(rule.helpUri) ? html` · <a href="${rule.helpUri}">documentation</a>` : ''
     }</p>
 <details><summary>Remediation</summary><div class="fix">${codeBlock('gcloud', rule.remediation.gcloud)}${codeBlock('Terraform', rule.remediation.terraform)}</div></details></div>`,

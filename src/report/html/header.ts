@@ -3,6 +3,7 @@ import { SEVERITIES, type AuditReport, type Severity } from '../../engine/types.
 import { VIPS } from '../../model/facts.js';
 import { displayStatus, type DisplayStatus } from './checklist.js';
 import { html, join, type SafeHtml } from './template.js';
+import { NOTHING_TO_CHECK, nothingToCheck } from '../present.js';
 
 const COLUMNS: { status: DisplayStatus; label: string }[] = [
   { status: 'fail', label: 'Fail' },
@@ -25,10 +26,15 @@ function verdict(report: AuditReport): SafeHtml {
   const { verdict: v, run } = report;
   const gate = run.failOn === 'none' ? 'Gate off (--fail-on none)' : `Gate --fail-on ${run.failOn}`;
   if (v.exitCode === 1) {
-    return html`<div class="verdict failed" id="verdict">✗ ${gate}: FAILED<span class="sub">${v.gateFailures} failing finding${v.gateFailures === 1 ? '' : 's'} at or above ${run.failOn}; exit code 1</span></div>`;
+    const b = report.summary.baseline;
+    const baseline = b ? ` (new; ${b.existing} existing finding${b.existing === 1 ? '' : 's'} in the baseline not counted)` : '';
+    return html`<div class="verdict failed" id="verdict">✗ ${gate}: FAILED<span class="sub">${v.gateFailures} failing finding${v.gateFailures === 1 ? '' : 's'} at or above ${run.failOn}${baseline}; exit code 1</span></div>`;
   }
   if (v.exitCode === 3) {
     return html`<div class="verdict incomplete" id="verdict">? ${gate}: INCOMPLETE<span class="sub">${v.incomplete} result${v.incomplete === 1 ? '' : 's'} not evaluated (data could not be read); exit code 3</span></div>`;
+  }
+  if (nothingToCheck(report)) {
+    return html`<div class="verdict passed" id="verdict">✓ ${gate}: PASSED<span class="sub">${NOTHING_TO_CHECK}; exit code 0</span></div>`;
   }
   const note = v.incomplete > 0 ? `, but ${v.incomplete} result${v.incomplete === 1 ? ' was' : 's were'} not evaluated (--allow-incomplete)` : '';
   return html`<div class="verdict passed" id="verdict">✓ ${gate}: PASSED<span class="sub">no unwaived failure at or above ${run.failOn === 'none' ? 'any gate' : run.failOn}${note}; exit code 0</span></div>`;

@@ -35,6 +35,9 @@ table.totals td.zero{color:#a0a7ae}
 .s-fail{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
 .s-pass{color:var(--pass);background:var(--pass-bg);border-color:var(--pass)}
 .s-waived{color:var(--waived);background:var(--waived-bg);border-color:var(--waived)}
+.baseline-new{color:var(--fail);border-color:var(--fail)}
+.baseline-existing{color:var(--waived);border-color:var(--waived)}
+.fix code{font-size:12px}
 .s-not-evaluated{color:var(--ne);background:var(--ne-bg);border-color:var(--ne)}
 .s-not-applicable,.s-not-run{color:var(--na);background:var(--na-bg);border-color:#bdbdbd}
 .sev-critical{color:#fff;background:#8e0000}.sev-high{color:#fff;background:#c62828}

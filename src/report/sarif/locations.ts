@@ -57,8 +57,9 @@ export interface PhysicalTarget {
 }
 
 /** The file and line of the resource's Terraform block when known, else its derived path at line 1. */
-export function physicalTarget(ref: ResourceRef): PhysicalTarget {
-  const file = ref.file ? relativeFileUri(ref.file) : undefined;
+export function physicalTarget(ref: ResourceRef, sourcePath?: (file: string) => string | undefined): PhysicalTarget {
+  const mapped = ref.file ? (sourcePath?.(ref.file) ?? ref.file) : undefined;
+  const file = mapped ? relativeFileUri(mapped) : undefined;
   if (file) return { uri: file, startLine: ref.line && ref.line > 0 ? ref.line : 1 };
   if (ref.address) return { uri: `terraform/${encodeSegments([ref.address])}`, startLine: 1 };
   return { uri: resourcePath(ref.fullName), startLine: 1 };
