@@ -275,10 +275,15 @@ export function firewallDecision(rules: readonly Firewall[], query: FirewallQuer
  * rules' port boundaries. Checking these packets is checking every packet.
  */
 export function packetClasses(rules: readonly Firewall[]): Packet[] {
+  return packetClassesOf(rules.map((rule) => rule.allowed.concat(rule.denied)));
+}
+
+/** `packetClasses` for any lists of permissions (a firewall policy rule's `layer4Configs` as permissions). */
+export function packetClassesOf(permissionLists: readonly (readonly FirewallPermission[])[]): Packet[] {
   const protocols = new Set(['6', '17', '1']);
   const cuts = new Map<string, Set<number>>();
-  for (const rule of rules) {
-    for (const perm of rule.allowed.concat(rule.denied)) {
+  for (const permissions of permissionLists) {
+    for (const perm of permissions) {
       const key = protocolKey(perm.IPProtocol);
       if (key === ALL_PROTOCOLS) continue;
       protocols.add(key);

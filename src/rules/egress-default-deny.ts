@@ -10,10 +10,23 @@ import {
   firewallTargets,
   formatPacket,
   packetClasses,
+  packetClassesOf,
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
+import {
+  catchAllPolicyDeny,
+  deciderResource,
+  describeChainDecider,
+  describePolicyRule,
+  policyRulePermissions,
+  policyRulesReaching,
+  type ChainPlan,
+} from '../network/firewall-chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome } from './chain.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
+import type { NotEvaluated } from './support.js';
+import type { Cluster } from '../model/snapshot.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
@@ -51,7 +64,8 @@ function idleDenyHint(firewalls: Firewall[], identity: NodeIdentity): string {
   return idle.disabled ? ` (deny ${idle.name} is disabled)` : ` (deny ${idle.name} targets other nodes)`;
 }
 
-type Judged = { finding: Finding } | { deny: Firewall };
+/** A node's judgement: what fails, why it cannot be judged, or the deny that closes internet egress. */
+type Judged = { finding: Finding } | { notEvaluated: NotEvaluated } | { deny: string; denyResource: string };
 
 /**
  * The first thing that fails for one node: no catch-all deny, internet traffic let out, the VIP or
@@ -71,6 +85,7 @@ function judgeNode(
   const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
   const deny = rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
   if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
+  const denyText = { deny: `${deny.name} (priority ${deny.priority})`, denyResource: deny.fullName };
 
   // Only rules that reach an internet address can decide internet traffic, so only their protocols
   // and ports matter; nodes whose selections differ only elsewhere share the answer.
@@ -88,7 +103,96 @@ function judgeNode(
     const blocked = index.memoOn(proxyRules, 'proxyBlocked', () => proxyBlocked(proxyRules.rules, identity, proxy));
     if (blocked) return { finding: blocked };
   }
-  return { deny };
+  return denyText;
+}
+
+/**
+ * `judgeNode` for a node some firewall policy applies to: the same questions, each put to the whole
+ * chain (src/network/firewall-chain.ts). The catch-all deny may be a policy rule; a piece of the
+ * answer a rule this tool cannot judge leaves open makes the node not evaluated.
+ */
+function judgeNodeOnChain(
+  index: SnapshotIndex,
+  cluster: Cluster,
+  firewalls: Firewall[],
+  selection: Selection<Firewall>,
+  plan: ChainPlan,
+  identity: NodeIdentity,
+  internet: RemoteRanges,
+  vipQuestion: FirewallQuestion,
+  proxies: string[],
+): Judged {
+  const node = nodeText(identity);
+  const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
+  const vpcDeny = selection.rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
+  const policyDeny = catchAllPolicyDeny(plan.before) ?? (vpcDeny ? undefined : catchAllPolicyDeny(plan.after));
+  let deny: { deny: string; denyResource: string } | undefined;
+  if (policyDeny) {
+    const when = policyDeny.layer.kind === 'hierarchical' || policyDeny.layer.position === 'before' ? 'before' : 'after';
+    deny = { deny: `${describePolicyRule(policyDeny.layer, policyDeny.rule)} (evaluated ${when} the VPC firewall rules)`, denyResource: policyDeny.layer.policy.fullName };
+  } else if (vpcDeny) {
+    deny = { deny: `${vpcDeny.name} (priority ${vpcDeny.priority})`, denyResource: vpcDeny.fullName };
+  }
+  if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
+
+  const ask = (packet: Packet, ranges: RemoteRanges | FirewallQuestion) => {
+    const question = 'packet' in ranges ? ranges : firewallQuestion(packet, ranges.intervals);
+    return firewallChainAt(index, cluster, identity, 'EGRESS', question);
+  };
+  const internetVpc = reaching(index, selection, internet).rules;
+  const internetPolicy = policyRulesReaching(plan, internet.intervals);
+  const packets = packetClassesOf([...internetVpc.map((f) => f.allowed.concat(f.denied)), ...internetPolicy.map(policyRulePermissions)]);
+  for (const packet of packets) {
+    const chain = ask(packet, internet);
+    if ('notEvaluated' in chain) return chain;
+    const undetermined = undeterminedOutcome(chain.segments, node, formatPacket(packet), (s) => formatRange(s.range));
+    if (undetermined) return { notEvaluated: undetermined };
+    const open = chain.segments.find((s) => s.action === 'allow');
+    if (open) {
+      const resource = deciderResource(open.decider);
+      return {
+        finding: {
+          messageId: 'internetOpen',
+          data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeChainDecider(open.decider, 'EGRESS') },
+          related: resource ? [resource] : [],
+        },
+      };
+    }
+  }
+
+  const vip = ask(HTTPS, vipQuestion);
+  if ('notEvaluated' in vip) return vip;
+  const vipUndetermined = undeterminedOutcome(vip.segments, node, 'tcp:443', (s) => formatRange(s.range));
+  if (vipUndetermined) return { notEvaluated: vipUndetermined };
+  const vipDenied = vip.segments.find((s) => s.action === 'deny');
+  if (vipDenied) {
+    const resource = deciderResource(vipDenied.decider);
+    return { finding: { messageId: 'vipShadowed', data: { range: formatRange(vipDenied.range), deny: describeChainDecider(vipDenied.decider, 'EGRESS') }, related: resource ? [resource] : [] } };
+  }
+
+  for (const proxy of proxies) {
+    const proxyRanges = remoteRangesOf(proxy);
+    const proxyVpc = reaching(index, selection, proxyRanges).rules;
+    const tcpPackets = packetClassesOf([...proxyVpc.map((f) => f.allowed.concat(f.denied)), ...policyRulesReaching(plan, proxyRanges.intervals).map(policyRulePermissions)]).filter((p) => p.protocol === 'tcp');
+    let blocked: { packet: Packet; deny: string; resource?: string } | undefined;
+    let reachable = false;
+    for (const packet of tcpPackets) {
+      const chain = ask(packet, proxyRanges);
+      if ('notEvaluated' in chain) return chain;
+      const undetermined = undeterminedOutcome(chain.segments, node, formatPacket(packet), (s) => formatRange(s.range));
+      if (undetermined) return { notEvaluated: undetermined };
+      const denied = chain.segments.find((s) => s.action === 'deny');
+      if (!denied) {
+        reachable = true;
+        break;
+      }
+      blocked ??= { packet, deny: describeChainDecider(denied.decider, 'EGRESS'), resource: deciderResource(denied.decider) };
+    }
+    if (!reachable && blocked) {
+      return { finding: { messageId: 'proxyShadowed', data: { proxy, packet: formatPacket(blocked.packet), deny: blocked.deny }, related: blocked.resource ? [blocked.resource] : [] } };
+    }
+  }
+  return deny;
 }
 
 const egressQuery = (packet: Packet, identity: NodeIdentity) => ({ direction: 'EGRESS' as const, packet, target: identity });
@@ -149,6 +253,7 @@ export const egressDefaultDeny: Rule = {
       vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to the VIP {{range}} is denied by {{deny}}, which shadows the VIP allow.',
       proxyShadowed: 'Cluster {{subject}}: from {{node}}, tcp to the proxy {{proxy}} is denied on every port ({{packet}} by {{deny}}).',
       ...CLUSTER_NETWORK_MESSAGES,
+      ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, params, report }) {
@@ -185,19 +290,40 @@ export const egressDefaultDeny: Rule = {
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
 
-      let deny: Firewall | undefined;
+      let deny: { deny: string; denyResource: string } | undefined;
       let finding: Finding | undefined;
+      let notEvaluated: NotEvaluated | undefined;
       for (const identity of identities) {
         // Nodes the same egress rules select, on any cluster of the network, are judged once.
         const selection = firewallsAt(index, cluster, identity, 'EGRESS');
-        const judged = index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies));
+        const planned = chainPlanAt(index, cluster, identity, 'EGRESS');
+        if ('notEvaluated' in planned) {
+          notEvaluated = planned.notEvaluated;
+          break;
+        }
+        const { plan, key: planKey } = planned;
+        const judged: Judged =
+          plan.before.length === 0 && plan.after.length === 0
+            ? index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies))
+            : index.memo(`${key}\non the chain`, `${selection.key}\n${planKey}`, () =>
+                judgeNodeOnChain(index, cluster, firewalls, selection, plan, identity, internetRanges, vipQuestion, proxies),
+              );
+        if ('notEvaluated' in judged) {
+          notEvaluated = { ...judged.notEvaluated, data: { ...judged.notEvaluated.data } };
+          if (judged.notEvaluated.related) notEvaluated.related = [...judged.notEvaluated.related];
+          break;
+        }
         if ('finding' in judged) {
           // Nodes alike share the judgement: each outcome gets its own data and related list.
           finding = { ...judged.finding, data: { node: nodeText(identity), ...judged.finding.data } };
           if (judged.finding.related) finding.related = [...judged.finding.related];
           break;
         }
-        deny ??= judged.deny;
+        deny ??= judged;
+      }
+      if (notEvaluated) {
+        report({ status: 'not-evaluated', subject: cluster, ...notEvaluated });
+        continue;
       }
       if (finding) {
         report({ status: 'fail', subject: cluster, ...finding });
@@ -208,8 +334,8 @@ export const egressDefaultDeny: Rule = {
         status: 'pass',
         subject: cluster,
         messageId: 'denied',
-        data: { deny: `${deny!.name} (priority ${deny!.priority})`, allowed: listText(allowed) },
-        related: [deny!.fullName],
+        data: { deny: deny!.deny, allowed: listText(allowed) },
+        related: [deny!.denyResource],
       });
     }
   },
