@@ -83,7 +83,11 @@ function networkPolicies(index: SnapshotIndex, cluster: Cluster): NetworkPolicie
     const attached = index.firewallPoliciesAttachedTo(cluster.network);
     // A project read through getEffectiveFirewalls knows the hierarchical policies of the network, in
     // Google's order (organization first), without the project's ancestry.
-    for (const policy of attached) if (policy.policyType === 'hierarchical') hierarchical.push({ policy, attachment: policy.project.includes('/') ? policy.project : 'the project\'s organization or folders' });
+    for (const policy of attached) {
+      if (policy.policyType !== 'hierarchical') continue;
+      const owner = /^(organizations|folders)\/\d+$/.test(policy.project) ? policy.project : 'the organization or a folder above the project';
+      hierarchical.push({ policy, attachment: owner });
+    }
     const result: NetworkPolicies = {
       hierarchical,
       network: attached.filter((p) => p.policyType === 'network'),

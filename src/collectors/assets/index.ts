@@ -10,7 +10,7 @@ import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
 import type { Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
-import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
+import { ASSET_TYPES, coverAssetReads, entryFromAsset, FIREWALL_POLICY_ASSET_TYPES, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -26,10 +26,12 @@ function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
   if (resource !== undefined && !isObject(resource)) throw new InputError(file, 'the asset\'s "resource" is not an object', where);
   const data = resource?.data;
   if (data !== undefined && !isObject(data)) throw new InputError(file, 'the asset\'s "resource.data" is not an object', where);
+  const ancestors = Array.isArray(raw.ancestors) ? raw.ancestors.filter((a): a is string => typeof a === 'string') : undefined;
   return {
     name,
     assetType,
     resource: resource ? { data, location: typeof resource.location === 'string' ? resource.location : undefined } : undefined,
+    ...(ancestors ? { ancestors } : {}),
   };
 }
 
@@ -63,7 +65,7 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
   let recordSets = false;
   for (const asset of records) {
     if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
-    builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
+    builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }), asset);
   }
   const snapshot = builder.build({ recordSetsKnown: recordSets });
   if (!recordSets) {
@@ -79,6 +81,13 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
     }
   }
   coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverAssetReads(
+    snapshot,
+    builder,
+    builder.sawFirewallPolicies
+      ? undefined
+      : `the asset export has no firewall policy assets (export ${FIREWALL_POLICY_ASSET_TYPES.join(', ')} with the rest)`,
+  );
   return snapshot;
 }
 

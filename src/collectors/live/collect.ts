@@ -9,12 +9,13 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
-import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
+import { coverReads, coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import type { CollectionKind, Entity, FirewallPolicy, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
+import { SnapshotBuilder, coverAssetReads, entryFromAsset } from '../rest/assets.js';
 import {
   isGkeNode,
   normalizeCluster,
+  normalizeEffectiveFirewallPolicy,
   normalizeFirewall,
   normalizeInstance,
   normalizeManagedZone,
@@ -257,7 +258,57 @@ class Collection {
       this.clustersOf(project),
       this.zonesOf(project),
     ]);
+    await this.firewallPoliciesOf(project);
     this.progress?.projectDone();
+  }
+
+  /**
+   * The firewall policies that apply to the project's networks, through getEffectiveFirewalls:
+   * `networks.getEffectiveFirewalls` gives the hierarchical and global network policies of a
+   * network, `regionNetworkFirewallPolicies.getEffectiveFirewalls` adds the regional ones of one
+   * region (https://cloud.google.com/compute/docs/reference/rest/v1/networks/getEffectiveFirewalls),
+   * asked for each region the network has a subnet in. Chosen over listing the policies and their
+   * associations because a project-scoped reader cannot list hierarchical policies (that needs
+   * permissions on the organization or folders, and their ids) but is shown them here with the
+   * project's own `compute.networks.getEffectiveFirewalls`. Read after the networks and subnets;
+   * if those could not be read, neither can this.
+   */
+  async firewallPoliciesOf(project: string): Promise<void> {
+    const current = this.builder.current;
+    const networks = current.networks.filter((n) => n.project === project);
+    const readFailed = this.readErrors.find((e) => e.project === project && (e.collection === 'networks' || e.collection === 'subnetworks'));
+    if (readFailed) {
+      this.readErrors.push({ project, collection: 'firewallPolicies', status: readFailed.status, message: `the ${readFailed.collection} could not be read, so neither could the firewall policies that apply to them` });
+      return;
+    }
+    await this.read(project, 'firewallPolicies', async () => {
+      const policies = new Map<string, FirewallPolicy>();
+      const keep = (p: FirewallPolicy | undefined) => {
+        if (!p) return;
+        const known = policies.get(p.fullName);
+        if (known) known.attachments = [...new Set([...known.attachments, ...p.attachments])];
+        else policies.set(p.fullName, p);
+      };
+      for (const network of networks) {
+        const [answer] = await this.caller.run('compute', `compute getEffectiveFirewalls ${project}/${network.name}`, () =>
+          this.clients.networks.getEffectiveFirewalls({ project, network: network.name }, { retry: { retryCodes: [] } } as never),
+        );
+        for (const p of (answer.firewallPolicys ?? []) as unknown as Json[]) keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, undefined, API));
+        const regions = [...new Set(current.subnetworks.filter((s) => s.network === network.fullName).map((s) => s.region))].sort();
+        for (const region of regions) {
+          const [regional] = await this.caller.run('compute', `compute regionNetworkFirewallPolicies getEffectiveFirewalls ${project}/${region}/${network.name}`, () =>
+            this.clients.regionNetworkFirewallPolicies.getEffectiveFirewalls(
+              { project, region, network: network.origin.selfLink ?? `projects/${project}/global/networks/${network.name}` },
+              { retry: { retryCodes: [] } } as never,
+            ),
+          );
+          for (const p of (regional.firewallPolicys ?? []) as unknown as Json[]) {
+            if (String(p.type) === 'NETWORK_REGIONAL') keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, region, API));
+          }
+        }
+      }
+      return [...policies.values()];
+    });
   }
 
   /**
@@ -295,25 +346,27 @@ class Collection {
         const resource = (raw.resource ?? {}) as Json;
         if (raw.assetType === PROJECT_ASSET_TYPE) {
           const projectId = plainData(resource.data)?.projectId;
-          if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
+          if (typeof projectId === 'string' && this.mine(projectId)) {
+            projects.add(projectId);
+            this.builder.noteAsset({ name: String(raw.name), assetType: String(raw.assetType), ancestors: raw.ancestors as string[] | undefined }, projectId);
+          }
           continue;
         }
         // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
         const project = projectOf(String(raw.name));
         if (project !== undefined && !this.mine(project)) continue;
         const data = plainData(resource.data);
-        const entry = entryFromAsset(
-          {
-            name: String(raw.name),
-            assetType: String(raw.assetType),
-            resource: { data, location: resource.location as string | undefined, parent: resource.parent as string | undefined },
-            ancestors: raw.ancestors as string[] | undefined,
-          },
-          ASSET,
-        );
-        this.builder.addEntry(entry);
+        const record = {
+          name: String(raw.name),
+          assetType: String(raw.assetType),
+          resource: { data, location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+          ancestors: raw.ancestors as string[] | undefined,
+        };
+        const entry = entryFromAsset(record, ASSET);
+        this.builder.addEntry(entry, record);
         if (entry.kind !== 'entity') continue;
-        projects.add(entry.entity.project);
+        // A hierarchical firewall policy belongs to an organization or folder, not to a project.
+        if (!entry.entity.project.includes('/')) projects.add(entry.entity.project);
         if (entry.entity.kind === 'managedZone' && zoneMatters(entry.entity)) reads.push(this.recordSets(entry.entity));
       }
       this.progress?.addProjects(projects.size - before);
@@ -369,6 +422,17 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
   coverSeenProjects(snapshot, V1_COLLECTIONS);
+  if (scope.kind === 'projects') {
+    coverReads(snapshot, snapshot.scope.projects, ['firewallPolicies']);
+  } else {
+    coverAssetReads(
+      snapshot,
+      run.builder,
+      scope.kind === 'folder'
+        ? `a folder's asset listing does not hold the hierarchical firewall policies of the organization above it (collect the organization)`
+        : undefined,
+    );
+  }
   return {
     snapshot,
     stats: {

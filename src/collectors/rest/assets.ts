@@ -4,10 +4,12 @@
  */
 import type { Entity, Origin, RecordSet, Snapshot, SnapshotScope } from '../../model/snapshot.js';
 import { emptySnapshot } from '../../model/snapshot.js';
+import { projectsSeen, setCoverage, sortCoverage } from '../../model/coverage.js';
 import { projectOf } from '../../model/names.js';
 import {
   normalizeCluster,
   normalizeFirewall,
+  normalizeFirewallPolicy,
   normalizeInstance,
   normalizeManagedZone,
   normalizeNetwork,
@@ -29,7 +31,15 @@ export const ASSET_TYPES = {
   instance: 'compute.googleapis.com/Instance',
   managedZone: 'dns.googleapis.com/ManagedZone',
   recordSet: 'dns.googleapis.com/ResourceRecordSet',
+  // Google's list of supported asset types (https://cloud.google.com/asset-inventory/docs/asset-types,
+  // Compute Engine): hierarchical, global network and regional network firewall policies.
+  firewallPolicy: 'compute.googleapis.com/FirewallPolicy',
+  networkFirewallPolicy: 'compute.googleapis.com/NetworkFirewallPolicy',
+  regionNetworkFirewallPolicy: 'compute.googleapis.com/RegionNetworkFirewallPolicy',
 } as const;
+
+/** The asset types that hold firewall policies: an input with any of them read the policies. */
+export const FIREWALL_POLICY_ASSET_TYPES: readonly string[] = [ASSET_TYPES.firewallPolicy, ASSET_TYPES.networkFirewallPolicy, ASSET_TYPES.regionNetworkFirewallPolicy];
 
 /** The asset types the live collector lists (record sets come from the DNS API). */
 export const LISTED_ASSET_TYPES: string[] = Object.values(ASSET_TYPES).filter((t) => t !== ASSET_TYPES.recordSet);
@@ -75,6 +85,14 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
       zone.fullName = asset.name;
       return { kind: 'entity', entity: zone };
     }
+    case ASSET_TYPES.firewallPolicy:
+    case ASSET_TYPES.networkFirewallPolicy:
+    case ASSET_TYPES.regionNetworkFirewallPolicy: {
+      const policy = normalizeFirewallPolicy(data, project, base);
+      // The asset name is authoritative (a hierarchical policy's data has only its numeric name).
+      policy.fullName = asset.name;
+      return { kind: 'entity', entity: policy };
+    }
     case ASSET_TYPES.recordSet: {
       const at = asset.name.indexOf('/rrsets/');
       if (at < 0) return { kind: 'skipped', reason: `record set asset ${asset.name} has no zone in its name` };
@@ -105,7 +123,32 @@ export class SnapshotBuilder {
       case 'managedZone': s.managedZones.push(entity); break;
       case 'cluster': s.clusters.push(entity); break;
       case 'instance': s.instances.push(entity); break;
+      case 'firewallPolicy': s.firewallPolicies.push(entity); break;
     }
+  }
+
+  private readonly ancestry = new Map<string, string[]>();
+  private firewallPolicyAssets = false;
+
+  /**
+   * Notes an asset's `ancestors` (`projects/NUMBER`, then folders, then the organization): the
+   * project's folder ancestry, which says which hierarchical firewall policies apply to it.
+   */
+  noteAsset(asset: Pick<AssetRecord, 'name' | 'assetType' | 'ancestors'>, projectId: string | undefined): void {
+    if (FIREWALL_POLICY_ASSET_TYPES.includes(asset.assetType)) this.firewallPolicyAssets = true;
+    if (!projectId || !asset.ancestors || this.ancestry.has(projectId)) return;
+    const [first, ...above] = asset.ancestors;
+    if (first?.startsWith('projects/')) this.ancestry.set(projectId, above);
+  }
+
+  /** Whether the input held any firewall policy asset (then it was made with those types). */
+  get sawFirewallPolicies(): boolean {
+    return this.firewallPolicyAssets;
+  }
+
+  /** The ancestry noted per project id. */
+  get ancestors(): ReadonlyMap<string, string[]> {
+    return this.ancestry;
   }
 
   addRecordSet(zoneFullName: string, rs: RecordSet): void {
@@ -114,7 +157,8 @@ export class SnapshotBuilder {
     else this.recordSets.set(zoneFullName, [rs]);
   }
 
-  addEntry(entry: AssetEntry): void {
+  addEntry(entry: AssetEntry, asset?: AssetRecord): void {
+    if (asset) this.noteAsset(asset, entry.kind === 'entity' && !entry.entity.project.includes('/') ? entry.entity.project : undefined);
     if (entry.kind === 'entity') this.add(entry.entity);
     else if (entry.kind === 'recordSet') this.addRecordSet(entry.zone, entry.recordSet);
   }
@@ -138,6 +182,26 @@ export class SnapshotBuilder {
       for (const e of list) projects.add(e.project);
     }
     this.snapshot.scope.projects = [...projects].sort();
+    for (const [projectId, ancestors] of [...this.ancestry].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const known = this.snapshot.projects.find((p) => p.projectId === projectId);
+      if (known) known.ancestors ??= ancestors;
+      else this.snapshot.projects.push({ projectId, includedAs: 'scope', ancestors });
+    }
     return this.snapshot;
   }
+}
+
+/**
+ * Coverage of what an asset read says beyond the version 1 collections: `projects` (the folder
+ * ancestry, from the assets' `ancestors`) where an asset of the project carried it, and
+ * `firewallPolicies` of every project when the read listed the firewall policy asset types
+ * (`policiesRead` undefined), else not read for the reason given.
+ */
+export function coverAssetReads(snapshot: Snapshot, builder: SnapshotBuilder, policiesNotRead?: string): void {
+  for (const projectId of builder.ancestors.keys()) setCoverage(snapshot, projectId, ['projects'], 'read');
+  for (const projectId of projectsSeen(snapshot)) {
+    if (policiesNotRead === undefined) setCoverage(snapshot, projectId, ['firewallPolicies'], 'read');
+    else setCoverage(snapshot, projectId, ['firewallPolicies'], 'not-read', policiesNotRead);
+  }
+  sortCoverage(snapshot.coverage);
 }
