@@ -4,7 +4,7 @@
  * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
  * on its own, by applying it to an empty snapshot.
  */
-import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import type { Cluster, Entity, FirewallPolicy, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
 import { coverSeenProjects, V1_COLLECTIONS } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
@@ -100,6 +100,12 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       cluster.nodePools = [...next.nodePools, ...old.nodePools.filter((p) => !plannedPools.has(p.name))];
       return cluster;
     }
+    case 'firewallPolicy': {
+      // Associations are their own resources; so are the rules, except in a `_with_rules` policy.
+      const old = live as FirewallPolicy;
+      const inline = next.origin.address?.includes('_with_rules.') ?? false;
+      return { ...next, attachments: [...old.attachments], rules: inline ? next.rules : old.rules.map((r) => ({ ...r })) };
+    }
     default:
       return next;
   }
@@ -146,6 +152,22 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(zone, path);
       break;
     }
+    case 'policyRule': {
+      const policy = parent as FirewallPolicy;
+      const { name: _priority, ...rule } = part.item;
+      const at = policy.rules.findIndex((r) => r.priority === rule.priority);
+      if (at >= 0) policy.rules[at] = rule;
+      else policy.rules.push(rule);
+      if (part.unknown.includes('')) addUnknown(policy, path);
+      else if (part.unknown.length) rule.unknown = [...part.unknown];
+      break;
+    }
+    case 'policyAttachment': {
+      const policy = parent as FirewallPolicy;
+      if (part.item.name && !policy.attachments.includes(part.item.name)) policy.attachments.push(part.item.name);
+      if (part.unknown.length) addUnknown(policy, path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -181,6 +203,8 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     if (removal.part === 'nodePool') (parent as Cluster).nodePools = (parent as Cluster).nodePools.filter((p) => p.name !== removal.name);
     if (removal.part === 'bgpPeer') (parent as Router).bgpPeers = (parent as Router).bgpPeers.filter((p) => p.name !== removal.name);
     if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
+    if (removal.part === 'policyRule') (parent as FirewallPolicy).rules = (parent as FirewallPolicy).rules.filter((r) => String(r.priority) !== removal.name);
+    if (removal.part === 'policyAttachment') (parent as FirewallPolicy).attachments = (parent as FirewallPolicy).attachments.filter((a) => a !== removal.name);
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -221,7 +245,9 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
 export function planSnapshot(delta: PlanDelta): Snapshot {
   const snapshot = applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  // A plan is taken as the whole configuration of its projects, firewall policies included, as it
+  // is for their VPC firewall rules (a hierarchical policy it does not manage is not seen).
+  coverSeenProjects(snapshot, [...V1_COLLECTIONS, 'firewallPolicies']);
   return snapshot;
 }
 

@@ -11,6 +11,8 @@ import type {
   EntityKind,
   Firewall,
   FirewallPermission,
+  FirewallPolicy,
+  FirewallPolicyRule,
   Instance,
   ManagedZone,
   Network,
@@ -38,6 +40,7 @@ import {
   toFullName,
 } from '../../model/names.js';
 import type { Path, PlanValues } from './values.js';
+import { mapPolicy, mapPolicyRule, policyFullName, policyRefKey, POLICY_ASSOCIATION_TYPES, POLICY_RULE_TYPES, POLICY_TYPES } from './firewall-policies.js';
 import { compact } from '../../model/compact.js';
 
 export const ENTITY_TYPES: Record<string, EntityKind> = {
@@ -49,6 +52,7 @@ export const ENTITY_TYPES: Record<string, EntityKind> = {
   google_dns_managed_zone: 'managedZone',
   google_container_cluster: 'cluster',
   google_compute_instance: 'instance',
+  ...Object.fromEntries(Object.keys(POLICY_TYPES).map((t) => [t, 'firewallPolicy' as const])),
 };
 
 export const PART_TYPES = [
@@ -57,6 +61,8 @@ export const PART_TYPES = [
   'google_compute_router_interface',
   'google_dns_record_set',
   'google_compute_network_peering_routes_config',
+  ...(Object.keys(POLICY_RULE_TYPES) as (keyof typeof POLICY_RULE_TYPES)[]),
+  ...(Object.keys(POLICY_ASSOCIATION_TYPES) as (keyof typeof POLICY_ASSOCIATION_TYPES)[]),
 ] as const;
 
 export type PartType = (typeof PART_TYPES)[number];
@@ -72,15 +78,21 @@ export type Part =
   | { kind: 'bgpPeer'; parent: string; item: BgpPeer; unknown: string[] }
   | { kind: 'routerInterface'; parent: string; item: RouterInterface; unknown: string[] }
   | { kind: 'recordSet'; parent: string; item: RecordSet; unknown: string[] }
-  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] };
+  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] }
+  /** A firewall policy rule managed as its own resource; `name` is its priority, which identifies it in the policy. */
+  | { kind: 'policyRule'; parent: string; item: FirewallPolicyRule & { name: string }; unknown: string[] }
+  /** A firewall policy association: `name` is what it attaches the policy to. */
+  | { kind: 'policyAttachment'; parent: string; item: { name: string }; unknown: string[] };
 
 /** The collection a part belongs to, for parts whose parent cannot be told. */
-export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks'; path: string }> = {
+export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies'; path: string }> = {
   nodePool: { collection: 'clusters', path: 'nodePools' },
   bgpPeer: { collection: 'routers', path: 'bgpPeers' },
   routerInterface: { collection: 'routers', path: 'interfaces' },
   recordSet: { collection: 'managedZones', path: 'recordSets' },
   peering: { collection: 'networks', path: 'peerings' },
+  policyRule: { collection: 'firewallPolicies', path: 'rules' },
+  policyAttachment: { collection: 'firewallPolicies', path: 'attachments' },
 };
 
 /** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
@@ -104,6 +116,7 @@ export function identify(type: string, v: PlanValues, address: string): string {
   const project = v.str(['project']);
   const name = v.str(['name']);
   const fallback = `tf://${address}`;
+  if (POLICY_TYPES[type as keyof typeof POLICY_TYPES] === 'hierarchical') return policyFullName('hierarchical', undefined, undefined, name) ?? fallback;
   if (!project || !name) return fallback;
   switch (ENTITY_TYPES[type]) {
     case 'network': return networkName(project, name);
@@ -125,6 +138,11 @@ export function identify(type: string, v: PlanValues, address: string): string {
     case 'instance': {
       const zone = v.str(['zone']);
       return zone ? instanceName(project, shortName(zone), name) : fallback;
+    }
+    case 'firewallPolicy': {
+      // A hierarchical policy's name is its numeric id, known only once it exists.
+      const policyType = POLICY_TYPES[type as keyof typeof POLICY_TYPES];
+      return policyFullName(policyType, project, v.str(['region']), name) ?? fallback;
     }
     default: return fallback;
   }
@@ -163,7 +181,24 @@ const subnetworkKey = (project: string, region: string) => (ref: string) =>
 
 export function mapNetwork(c: MapContext): Network {
   const v = c.values;
-  return finish({ ...base('network', c), ...compact({ autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks') }), peerings: [] }, v);
+  const order = v.str(['network_firewall_policy_enforcement_order'], 'networkFirewallPolicyEnforcementOrder');
+  return finish(
+    {
+      ...base('network', c),
+      ...compact({
+        autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks'),
+        networkFirewallPolicyEnforcementOrder: order === 'BEFORE_CLASSIC_FIREWALL' || order === 'AFTER_CLASSIC_FIREWALL' ? order : undefined,
+      }),
+      peerings: [],
+    },
+    v,
+  );
+}
+
+/** A firewall policy (hierarchical, global or regional network; with or without its rules inline). */
+export function mapFirewallPolicy(c: MapContext, type: string): FirewallPolicy {
+  const b = base('firewallPolicy', c);
+  return finish(mapPolicy(type as keyof typeof POLICY_TYPES, c.values, b), c.values);
 }
 
 export function mapSubnetwork(c: MapContext): Subnetwork {
@@ -512,6 +547,27 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
         origin: c.origin,
       });
       return { kind: 'recordSet', parent, item, unknown: [...v.unknown] };
+    }
+    case 'google_compute_firewall_policy_rule':
+    case 'google_compute_network_firewall_policy_rule':
+    case 'google_compute_region_network_firewall_policy_rule': {
+      const policyType = POLICY_RULE_TYPES[type];
+      const parent = link(c, ['firewall_policy'], '', ['firewallPolicy'], policyRefKey(policyType, project, region));
+      const rule = mapPolicyRule(v, [], project, '');
+      const item = { ...rule, origin: c.origin, name: String(rule.priority) };
+      // An unknown priority leaves which rule of the policy it is unknown: the whole list then.
+      return { kind: 'policyRule', parent, item, unknown: v.unknown.has('priority') ? [''] : [...v.unknown] };
+    }
+    case 'google_compute_firewall_policy_association':
+    case 'google_compute_network_firewall_policy_association':
+    case 'google_compute_region_network_firewall_policy_association': {
+      const policyType = POLICY_ASSOCIATION_TYPES[type];
+      const parent = link(c, ['firewall_policy'], '', ['firewallPolicy'], policyRefKey(policyType, project, region));
+      const target =
+        policyType === 'hierarchical'
+          ? v.str(['attachment_target'], 'attachments')
+          : link(c, ['attachment_target'], 'attachments', ['network'], networkKey(project));
+      return { kind: 'policyAttachment', parent, item: { name: target ?? '' }, unknown: target ? [] : [''] };
     }
     case 'google_compute_network_peering_routes_config': {
       const parent = link(c, ['network'], '', ['network'], networkKey(project));
