@@ -278,7 +278,9 @@ class Collection {
     const networks = current.networks.filter((n) => n.project === project);
     const readFailed = this.readErrors.find((e) => e.project === project && (e.collection === 'networks' || e.collection === 'subnetworks'));
     if (readFailed) {
-      this.readErrors.push({ project, collection: 'firewallPolicies', status: readFailed.status, message: `the ${readFailed.collection} could not be read (${readFailed.message}), so neither could the firewall policies that apply to them` });
+      const derived: ReadError = { project, collection: 'firewallPolicies', status: readFailed.status, message: `the ${readFailed.collection} could not be read (${readFailed.message}), so neither could the firewall policies that apply to them` };
+      if (readFailed.reason) derived.reason = readFailed.reason;
+      this.readErrors.push(derived);
       return;
     }
     await this.read(project, 'firewallPolicies', async () => {
