@@ -340,6 +340,8 @@ export function chainDecisions(plan: ChainPlan, vpc: readonly FirewallSegment[],
     return vpc.map((s) => ({ ...s, decider: s.rule ? { layer: 'vpc', firewall: s.rule } : { layer: 'implied' }, passedBy: [] }));
   }
   const { steps, cuts } = flatten(plan, packet, remote);
+  // No policy rule can match this packet there: the VPC rules' answer is the chain's.
+  if (steps.length === 1) return chainDecisions({ before: [], after: [] }, vpc, direction, packet, remote);
   const pieces = splitAt([...remote], [...cuts, ...vpc.map((s) => s.range)]);
   const segments: ChainSegment[] = pieces.map((range) => {
     const here = vpcAt(vpc, range.family, range.start);

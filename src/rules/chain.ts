@@ -110,9 +110,19 @@ function nodeRegion(index: SnapshotIndex, cluster: Cluster): string {
   return index.subnetwork(cluster.subnetwork)?.region ?? regionOf(cluster.location);
 }
 
+const PLAN_KEYS = { EGRESS: 'firewall chain plan EGRESS', INGRESS: 'firewall chain plan INGRESS' } as const;
+
+/** A plan shared by every node whose layers select the same rules, with the memo key its answers are kept under. */
+export interface SharedPlan {
+  plan: ChainPlan;
+  key: string;
+  memoKey: string;
+}
+
 /** The policy layers for one node (memoized on the identity: its service accounts and secure tags decide the targets). */
-function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction, policies: NetworkPolicies): { plan: ChainPlan; key: string } {
-  return index.memoOn(identity, `firewall chain plan ${direction} ${cluster.network}`, () => {
+function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction, policies: NetworkPolicies): SharedPlan {
+  // A node identity belongs to one cluster, so to one network: the direction is all the key needs.
+  return index.memoOn(identity, PLAN_KEYS[direction], () => {
     const node = { network: cluster.network, serviceAccounts: identity.serviceAccounts, secureTags: identity.secureTags };
     const region = nodeRegion(index, cluster);
     const layer = (kind: PolicyLayerKind, policy: FirewallPolicy, attachment: string, position: 'before' | 'after'): PolicyLayer => ({
@@ -128,12 +138,16 @@ function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity,
       ...policies.network.map((p) => layer('network', p, cluster.network, position)),
       ...policies.regional.filter((p) => p.region === region).map((p) => layer('regional', p, cluster.network, position)),
     ];
-    const plan: ChainPlan = policies.before ? { before: [...hierarchical, ...networkLayers], after: [] } : { before: hierarchical, after: networkLayers };
-    const used = [...plan.before, ...plan.after].filter((l) => l.rules.length > 0);
+    const used = (layers: PolicyLayer[]) => layers.filter((l) => l.rules.length > 0);
+    const plan: ChainPlan = policies.before ? { before: used([...hierarchical, ...networkLayers]), after: [] } : { before: used(hierarchical), after: used(networkLayers) };
     // Nodes whose layers select the same rules share the chain's answers.
-    const key = used.map((l) => `${l.policy.fullName}:${l.rules.map((r) => `${r.rule.priority}${r.targets === 'maybe' ? '?' : ''}`).join(',')}`).join('\n');
-    return { plan: { before: plan.before.filter((l) => l.rules.length > 0), after: plan.after.filter((l) => l.rules.length > 0) }, key };
+    const key = [...plan.before.map((l) => `<${layerKey(l)}`), ...plan.after.map((l) => `>${layerKey(l)}`)].join('\n');
+    return index.memo(`firewall chain plans ${direction}`, key, () => ({ plan, key, memoKey: `firewall chain ${direction}\n${key}` }));
   });
+}
+
+function layerKey(layer: PolicyLayer): string {
+  return `${layer.policy.fullName}@${layer.attachment}:${layer.rules.map((r) => `${r.rule.priority}${r.targets === 'maybe' ? '?' : ''}`).join(',')}`;
 }
 
 /**
@@ -145,23 +159,17 @@ function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity,
 export function firewallChainAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction, question: FirewallQuestion): ChainAnswer {
   const planned = chainPlanAt(index, cluster, identity, direction);
   if ('notEvaluated' in planned) return planned;
-  const { plan, key } = planned;
   const selection = firewallsAt(index, cluster, identity, direction);
   const vpc = decisionsAt(index, selection, identity, direction, question);
-  if (plan.before.length === 0 && plan.after.length === 0) {
-    return { segments: index.memoOn(vpc, 'firewall chain vpc only', () => chainDecisions(plan, vpc, direction, question.packet, question.remote.intervals)) };
-  }
-  const segments = index.memo(`firewall chain ${direction} ${question.key}`, `${selection.key}\n${key}`, () =>
-    chainDecisions(plan, vpc, direction, question.packet, question.remote.intervals),
-  );
-  return { segments };
+  // The VPC answer stands for the question (packet, ranges) and the VPC rules: with the plan, all the chain depends on.
+  return { segments: index.memoOn(vpc, planned.memoKey, () => chainDecisions(planned.plan, vpc, direction, question.packet, question.remote.intervals)) };
 }
 
 /**
  * The policy layers that apply to one node, with a key that tells plans apart (nodes with equal
  * keys get equal answers), or why they cannot be known.
  */
-export function chainPlanAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction): { plan: ChainPlan; key: string } | { notEvaluated: NotEvaluated } {
+export function chainPlanAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction): SharedPlan | { notEvaluated: NotEvaluated } {
   const policies = networkPolicies(index, cluster);
   if ('messageId' in policies) return { notEvaluated: copy(policies) };
   return planFor(index, cluster, identity, direction, policies);

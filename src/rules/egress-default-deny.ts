@@ -21,9 +21,8 @@ import {
   describePolicyRule,
   policyRulePermissions,
   policyRulesReaching,
-  type ChainPlan,
 } from '../network/firewall-chain.js';
-import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome } from './chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome, type SharedPlan } from './chain.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
 import type { NotEvaluated } from './support.js';
 import type { Cluster } from '../model/snapshot.js';
@@ -106,6 +105,27 @@ function judgeNode(
   return denyText;
 }
 
+function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = compute()));
+  return value;
+}
+
+/** Chain judgements are shared by nodes alike; the outcome names the node (`data.node`) when it is reported. */
+const NODE = '';
+
+const questions = new WeakMap<RemoteRanges, Map<string, FirewallQuestion>>();
+
+/** One question per packet and ranges, built once: its key is what the answers are kept under. */
+function questionAbout(packet: Packet, ranges: RemoteRanges): FirewallQuestion {
+  let byPacket = questions.get(ranges);
+  if (!byPacket) questions.set(ranges, (byPacket = new Map()));
+  const text = formatPacket(packet);
+  let question = byPacket.get(text);
+  if (!question) byPacket.set(text, (question = firewallQuestion(packet, ranges.intervals)));
+  return question;
+}
+
 /**
  * `judgeNode` for a node some firewall policy applies to: the same questions, each put to the whole
  * chain (src/network/firewall-chain.ts). The catch-all deny may be a policy rule; a piece of the
@@ -116,13 +136,13 @@ function judgeNodeOnChain(
   cluster: Cluster,
   firewalls: Firewall[],
   selection: Selection<Firewall>,
-  plan: ChainPlan,
+  shared: SharedPlan,
   identity: NodeIdentity,
   internet: RemoteRanges,
   vipQuestion: FirewallQuestion,
   proxies: string[],
 ): Judged {
-  const node = nodeText(identity);
+  const plan = shared.plan;
   const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
   const vpcDeny = selection.rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
   const policyDeny = catchAllPolicyDeny(plan.before) ?? (vpcDeny ? undefined : catchAllPolicyDeny(plan.after));
@@ -136,33 +156,39 @@ function judgeNodeOnChain(
   if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
 
   const ask = (packet: Packet, ranges: RemoteRanges | FirewallQuestion) => {
-    const question = 'packet' in ranges ? ranges : firewallQuestion(packet, ranges.intervals);
+    const question = 'packet' in ranges ? ranges : questionAbout(packet, ranges);
     return firewallChainAt(index, cluster, identity, 'EGRESS', question);
   };
-  const internetVpc = reaching(index, selection, internet).rules;
-  const internetPolicy = policyRulesReaching(plan, internet.intervals);
-  const packets = packetClassesOf([...internetVpc.map((f) => f.allowed.concat(f.denied)), ...internetPolicy.map(policyRulePermissions)]);
-  for (const packet of packets) {
-    const chain = ask(packet, internet);
-    if ('notEvaluated' in chain) return chain;
-    const undetermined = undeterminedOutcome(chain.segments, node, formatPacket(packet), (s) => formatRange(s.range));
-    if (undetermined) return { notEvaluated: undetermined };
-    const open = chain.segments.find((s) => s.action === 'allow');
-    if (open) {
-      const resource = deciderResource(open.decider);
-      return {
-        finding: {
-          messageId: 'internetOpen',
-          data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeChainDecider(open.decider, 'EGRESS') },
-          related: resource ? [resource] : [],
-        },
-      };
+  // Only the rules reaching the internet can decide it: nodes whose selections narrow to the same
+  // ones, under the same policy rules, share the answer.
+  const internetRules = reaching(index, selection, internet);
+  const byPlan = index.memoOn(internetRules, 'firewall chain internet open', () => new Map<SharedPlan, Judged | null>());
+  const open = remembered(byPlan, shared, () => {
+    const packets = packetClassesOf([...internetRules.rules.map((f) => f.allowed.concat(f.denied)), ...policyRulesReaching(plan, internet.intervals).map(policyRulePermissions)]);
+    for (const packet of packets) {
+      const chain = ask(packet, internet);
+      if ('notEvaluated' in chain) return chain;
+      const undetermined = undeterminedOutcome(chain.segments, NODE, formatPacket(packet), (s) => formatRange(s.range));
+      if (undetermined) return { notEvaluated: undetermined };
+      const allowed = chain.segments.find((s) => s.action === 'allow');
+      if (allowed) {
+        const resource = deciderResource(allowed.decider);
+        return {
+          finding: {
+            messageId: 'internetOpen',
+            data: { packet: formatPacket(packet), range: formatRange(allowed.range), rule: describeChainDecider(allowed.decider, 'EGRESS') },
+            related: resource ? [resource] : [],
+          },
+        };
+      }
     }
-  }
+    return null;
+  });
+  if (open) return open;
 
   const vip = ask(HTTPS, vipQuestion);
   if ('notEvaluated' in vip) return vip;
-  const vipUndetermined = undeterminedOutcome(vip.segments, node, 'tcp:443', (s) => formatRange(s.range));
+  const vipUndetermined = undeterminedOutcome(vip.segments, NODE, 'tcp:443', (s) => formatRange(s.range));
   if (vipUndetermined) return { notEvaluated: vipUndetermined };
   const vipDenied = vip.segments.find((s) => s.action === 'deny');
   if (vipDenied) {
@@ -179,7 +205,7 @@ function judgeNodeOnChain(
     for (const packet of tcpPackets) {
       const chain = ask(packet, proxyRanges);
       if ('notEvaluated' in chain) return chain;
-      const undetermined = undeterminedOutcome(chain.segments, node, formatPacket(packet), (s) => formatRange(s.range));
+      const undetermined = undeterminedOutcome(chain.segments, NODE, formatPacket(packet), (s) => formatRange(s.range));
       if (undetermined) return { notEvaluated: undetermined };
       const denied = chain.segments.find((s) => s.action === 'deny');
       if (!denied) {
@@ -301,15 +327,17 @@ export const egressDefaultDeny: Rule = {
           notEvaluated = planned.notEvaluated;
           break;
         }
-        const { plan, key: planKey } = planned;
+        const { plan } = planned;
+        // Nodes alike (the same egress rules, and the same policy rules) are judged once.
         const judged: Judged =
           plan.before.length === 0 && plan.after.length === 0
             ? index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies))
-            : index.memo(`${key}\non the chain`, `${selection.key}\n${planKey}`, () =>
-                judgeNodeOnChain(index, cluster, firewalls, selection, plan, identity, internetRanges, vipQuestion, proxies),
+            : remembered(index.memoOn(selection, `${key}\non the chain`, () => new Map<SharedPlan, Judged>()), planned, () =>
+                judgeNodeOnChain(index, cluster, firewalls, selection, planned, identity, internetRanges, vipQuestion, proxies),
               );
         if ('notEvaluated' in judged) {
-          notEvaluated = { ...judged.notEvaluated, data: { ...judged.notEvaluated.data } };
+          // Nodes alike share the judgement: the node is named here.
+          notEvaluated = { ...judged.notEvaluated, data: { ...judged.notEvaluated.data, node: nodeText(identity) } };
           if (judged.notEvaluated.related) notEvaluated.related = [...judged.notEvaluated.related];
           break;
         }
