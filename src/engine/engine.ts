@@ -175,5 +175,6 @@ function toResult(index: SnapshotIndex, rule: Rule, severity: Severity, o: Outco
     fingerprint: fingerprintOf(rule.meta.id, resource),
   };
   if (o.readErrors?.length) result.readErrors = o.readErrors;
+  if (o.decidedBy !== undefined) result.decidedBy = o.decidedBy;
   return result;
 }

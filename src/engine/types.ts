@@ -53,6 +53,11 @@ export interface Outcome {
   clusters?: Cluster[];
   /** Read errors that made the outcome not evaluated. */
   readErrors?: ReadError[];
+  /**
+   * For rules on the firewall chain: the layer whose rule decided, e.g. `hierarchical policy
+   * \`org-egress\` on organizations/123` or `VPC firewall rules` (src/network/firewall-chain.ts).
+   */
+  decidedBy?: string;
 }
 
 export interface RuleContext {
@@ -99,6 +104,8 @@ export interface Result {
   /** Present when an unexpired exception hides this result from the gate. */
   waiver?: Waiver;
   readErrors?: ReadError[];
+  /** The firewall layer that decided (rules on the firewall chain). */
+  decidedBy?: string;
 }
 
 export interface Summary {

@@ -18,7 +18,9 @@ import {
   catchAllPolicyDeny,
   deciderResource,
   describeChainDecider,
+  describePolicyLayer,
   describePolicyRule,
+  deciderLayerText,
   policyRulePermissions,
   policyRulesReaching,
 } from '../network/firewall-chain.js';
@@ -28,7 +30,7 @@ import type { NotEvaluated } from './support.js';
 import type { Cluster } from '../model/snapshot.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
 
-type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
+type Finding = Pick<Outcome, 'messageId' | 'data' | 'related' | 'decidedBy'>;
 
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 const HTTPS: Packet = { protocol: 'tcp', port: 443 };
@@ -64,7 +66,7 @@ function idleDenyHint(firewalls: Firewall[], identity: NodeIdentity): string {
 }
 
 /** A node's judgement: what fails, why it cannot be judged, or the deny that closes internet egress. */
-type Judged = { finding: Finding } | { notEvaluated: NotEvaluated } | { deny: string; denyResource: string };
+type Judged = { finding: Finding } | { notEvaluated: NotEvaluated & { decidedBy?: string } } | { deny: string; denyResource: string; decidedBy?: string };
 
 /**
  * The first thing that fails for one node: no catch-all deny, internet traffic let out, the VIP or
@@ -146,12 +148,16 @@ function judgeNodeOnChain(
   const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
   const vpcDeny = selection.rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
   const policyDeny = catchAllPolicyDeny(plan.before) ?? (vpcDeny ? undefined : catchAllPolicyDeny(plan.after));
-  let deny: { deny: string; denyResource: string } | undefined;
+  let deny: { deny: string; denyResource: string; decidedBy: string } | undefined;
   if (policyDeny) {
     const when = policyDeny.layer.kind === 'hierarchical' || policyDeny.layer.position === 'before' ? 'before' : 'after';
-    deny = { deny: `${describePolicyRule(policyDeny.layer, policyDeny.rule)} (evaluated ${when} the VPC firewall rules)`, denyResource: policyDeny.layer.policy.fullName };
+    deny = {
+      deny: `${describePolicyRule(policyDeny.layer, policyDeny.rule)} (evaluated ${when} the VPC firewall rules)`,
+      denyResource: policyDeny.layer.policy.fullName,
+      decidedBy: describePolicyLayer(policyDeny.layer),
+    };
   } else if (vpcDeny) {
-    deny = { deny: `${vpcDeny.name} (priority ${vpcDeny.priority})`, denyResource: vpcDeny.fullName };
+    deny = { deny: `${vpcDeny.name} (priority ${vpcDeny.priority})`, denyResource: vpcDeny.fullName, decidedBy: 'VPC firewall rules' };
   }
   if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
 
@@ -178,6 +184,7 @@ function judgeNodeOnChain(
             messageId: 'internetOpen',
             data: { packet: formatPacket(packet), range: formatRange(allowed.range), rule: describeChainDecider(allowed.decider, 'EGRESS') },
             related: resource ? [resource] : [],
+            decidedBy: deciderLayerText(allowed.decider),
           },
         };
       }
@@ -193,14 +200,21 @@ function judgeNodeOnChain(
   const vipDenied = vip.segments.find((s) => s.action === 'deny');
   if (vipDenied) {
     const resource = deciderResource(vipDenied.decider);
-    return { finding: { messageId: 'vipShadowed', data: { range: formatRange(vipDenied.range), deny: describeChainDecider(vipDenied.decider, 'EGRESS') }, related: resource ? [resource] : [] } };
+    return {
+      finding: {
+        messageId: 'vipShadowed',
+        data: { range: formatRange(vipDenied.range), deny: describeChainDecider(vipDenied.decider, 'EGRESS') },
+        related: resource ? [resource] : [],
+        decidedBy: deciderLayerText(vipDenied.decider),
+      },
+    };
   }
 
   for (const proxy of proxies) {
     const proxyRanges = remoteRangesOf(proxy);
     const proxyVpc = reaching(index, selection, proxyRanges).rules;
     const tcpPackets = packetClassesOf([...proxyVpc.map((f) => f.allowed.concat(f.denied)), ...policyRulesReaching(plan, proxyRanges.intervals).map(policyRulePermissions)]).filter((p) => p.protocol === 'tcp');
-    let blocked: { packet: Packet; deny: string; resource?: string } | undefined;
+    let blocked: { packet: Packet; deny: string; resource?: string; layer: string } | undefined;
     let reachable = false;
     for (const packet of tcpPackets) {
       const chain = ask(packet, proxyRanges);
@@ -212,10 +226,12 @@ function judgeNodeOnChain(
         reachable = true;
         break;
       }
-      blocked ??= { packet, deny: describeChainDecider(denied.decider, 'EGRESS'), resource: deciderResource(denied.decider) };
+      blocked ??= { packet, deny: describeChainDecider(denied.decider, 'EGRESS'), resource: deciderResource(denied.decider), layer: deciderLayerText(denied.decider) };
     }
     if (!reachable && blocked) {
-      return { finding: { messageId: 'proxyShadowed', data: { proxy, packet: formatPacket(blocked.packet), deny: blocked.deny }, related: blocked.resource ? [blocked.resource] : [] } };
+      return {
+        finding: { messageId: 'proxyShadowed', data: { proxy, packet: formatPacket(blocked.packet), deny: blocked.deny }, related: blocked.resource ? [blocked.resource] : [], decidedBy: blocked.layer },
+      };
     }
   }
   return deny;
@@ -262,7 +278,7 @@ export const egressDefaultDeny: Rule = {
     defaultSeverity: 'medium',
     subject: 'cluster',
     description:
-      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster; every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed above the deny.',
+      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster (a VPC firewall rule, or a rule of a hierarchical or network firewall policy); every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed. Each question is put to the whole firewall chain: hierarchical policies (organization, then folders), then the VPC rules and the network firewall policies in the network\'s enforcement order, then the implied rules; the message names the layer and rule that decided, e.g. an organization policy that allows a host on the internet before the network\'s deny-all is ever reached. Not evaluated when the firewall policies that apply to the project were not read, or when a policy rule this tool cannot judge (an FQDN, a geolocation, an address group) could change the answer.',
     rationale:
       'The article\'s network is one where "access to the internet goes through a proxy" (インターネットへのアクセスはプロキシ経由, the property it states for the VPC before building the cluster). In the VPC firewall that means an egress deny-all at a low precedence with, above it, allows for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
     articleSection: 'インターネットへのアクセスはプロキシ経由',
@@ -316,7 +332,7 @@ export const egressDefaultDeny: Rule = {
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
 
-      let deny: { deny: string; denyResource: string } | undefined;
+      let deny: { deny: string; denyResource: string; decidedBy?: string } | undefined;
       let finding: Finding | undefined;
       let notEvaluated: NotEvaluated | undefined;
       for (const identity of identities) {
@@ -364,6 +380,7 @@ export const egressDefaultDeny: Rule = {
         messageId: 'denied',
         data: { deny: deny!.deny, allowed: listText(allowed) },
         related: [deny!.denyResource],
+        ...(deny!.decidedBy ? { decidedBy: deny!.decidedBy } : {}),
       });
     }
   },
