@@ -36,8 +36,8 @@ describe('chainDecisions', () => {
   it('splits the range where a hierarchical rule begins and ends: one address denied before the VPC allow', () => {
     const plan = { before: [layer('hierarchical', [rule(10, 'deny', { destIpRanges: ['199.36.153.5/32'] })])], after: [] };
     expect(decide(plan)).toEqual([
-      '199.36.153.4/32 allow allow-vip (priority 1000)',
-      "199.36.153.5/32 deny rule 10 of hierarchical policy `hierarchical` on organizations/1 (evaluated before the network's firewall rules)",
+      '199.36.153.4 allow allow-vip (priority 1000)',
+      "199.36.153.5 deny rule 10 of hierarchical policy `hierarchical` on organizations/1 (evaluated before the network's firewall rules)",
       '199.36.153.6/31 allow allow-vip (priority 1000)',
     ]);
   });
