@@ -5,14 +5,12 @@ import { formatRange, parseCidr } from '../../src/network/cidr.js';
 import { firewallDecisions } from '../../src/network/firewall.js';
 import { chainDecisions, describeChainDecider, targetedRules, type ChainPlan, type PolicyLayer } from '../../src/network/firewall-chain.js';
 import { firewall } from './build.js';
+import { policyRule as rule } from '../helpers/policies.js';
 
 const NETWORK = '//compute.googleapis.com/projects/p/global/networks/vpc';
 const HTTPS = { protocol: 'tcp', port: 443 };
 const node = { network: NETWORK, serviceAccounts: ['sa@p.iam.gserviceaccount.com'], secureTags: [] as string[] };
 
-function rule(priority: number, action: FirewallPolicyRule['action'], extra: Partial<FirewallPolicyRule> = {}): FirewallPolicyRule {
-  return { priority, direction: 'EGRESS', action, disabled: false, srcIpRanges: [], destIpRanges: ['0.0.0.0/0'], layer4Configs: [], srcSecureTags: [], targetSecureTags: [], targetServiceAccounts: [], targetResources: [], ...extra };
-}
 
 function layer(kind: PolicyLayer['kind'], rules: FirewallPolicyRule[], position: 'before' | 'after' = 'before'): PolicyLayer {
   const policy: FirewallPolicy = { kind: 'firewallPolicy', name: kind, fullName: `//x/${kind}`, project: 'organizations/1', origin: { source: 'fixture' }, policyType: kind, attachments: [], rules };

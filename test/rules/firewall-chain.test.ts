@@ -8,28 +8,13 @@ import { egressDefaultDeny } from '../../src/rules/egress-default-deny.js';
 import { vipEgressFirewall } from '../../src/rules/vip-egress-firewall.js';
 import { compliantSnapshot } from '../helpers/fixtures.js';
 import { runRule } from '../helpers/rule-tester.js';
+import { policyRule as rule } from '../helpers/policies.js';
 
 const PROJECT = 'acme-prod-platform';
 const NETWORK = `//compute.googleapis.com/projects/${PROJECT}/global/networks/vpc-private`;
 const NODE_SA = 'gke-nodes@acme-prod-platform.iam.gserviceaccount.com';
 const VIP = '199.36.153.4/30';
 
-function rule(priority: number, action: FirewallPolicyRule['action'], extra: Partial<FirewallPolicyRule> = {}): FirewallPolicyRule {
-  return {
-    priority,
-    direction: 'EGRESS',
-    action,
-    disabled: false,
-    srcIpRanges: [],
-    destIpRanges: ['0.0.0.0/0'],
-    layer4Configs: [],
-    srcSecureTags: [],
-    targetSecureTags: [],
-    targetServiceAccounts: [],
-    targetResources: [],
-    ...extra,
-  };
-}
 
 function hierarchical(name: string, attachment: string, rules: FirewallPolicyRule[]): FirewallPolicy {
   return {

@@ -9,34 +9,19 @@ import { assetExportSnapshot } from '../../../src/collectors/assets/index.js';
 import type { AssetRecord } from '../../../src/collectors/rest/assets.js';
 import { assetJson } from '../../../src/emulator/wire.js';
 import { worldFromSnapshot, type World } from '../../../src/emulator/world.js';
-import type { FirewallPolicy, FirewallPolicyRule, Snapshot } from '../../../src/model/snapshot.js';
+import type { FirewallPolicy, Snapshot } from '../../../src/model/snapshot.js';
 import { egressDefaultDeny } from '../../../src/rules/egress-default-deny.js';
 import { vipEgressFirewall } from '../../../src/rules/vip-egress-firewall.js';
 import { compliantSnapshot } from '../../helpers/fixtures.js';
 import { runRule } from '../../helpers/rule-tester.js';
 import { collectFrom, guardLoopbackOnly, officialClientHeader } from './harness.js';
+import { policyRule as rule } from '../../helpers/policies.js';
 
 const P = 'acme-prod-platform';
 const ORG = '123456789012';
 const FOLDER = '777000000001';
 const NETWORK = `//compute.googleapis.com/projects/${P}/global/networks/vpc-private`;
 
-function rule(priority: number, action: FirewallPolicyRule['action'], extra: Partial<FirewallPolicyRule> = {}): FirewallPolicyRule {
-  return {
-    priority,
-    direction: 'EGRESS',
-    action,
-    disabled: false,
-    srcIpRanges: [],
-    destIpRanges: ['0.0.0.0/0'],
-    layer4Configs: [],
-    srcSecureTags: [],
-    targetSecureTags: [],
-    targetServiceAccounts: [],
-    targetResources: [],
-    ...extra,
-  };
-}
 
 /**
  * The compliant project in a folder of an organization: the organization passes the VIP, the
