@@ -29,8 +29,16 @@
  *   if ('notEvaluated' in chain) { report({ status: 'not-evaluated', subject: cluster, ...chain.notEvaluated }); ... }
  *   chain.segments  // ChainSegment[]: action, range, decider (layer + rule), `rule` when a VPC rule decided
  * A rule that today calls `decisionsAt(index, selection, identity, direction, question)` switches by
- * calling `firewallChainAt(index, cluster, identity, direction, question)` instead, spreading
- * FIREWALL_CHAIN_MESSAGES into its messages and describing deciders with `describeChainDecider`.
+ * calling `firewallChainAt(index, cluster, identity, direction, question)` instead (the same
+ * question, the cluster instead of the selection) and reporting a `notEvaluated` answer; its
+ * segments are FirewallSegments, so `segments.find((s) => s.action === 'deny')`,
+ * `describeDecider(segment, direction)` (which names a policy rule with its layer) and
+ * `segment.overridden` work unchanged. Spread FIREWALL_CHAIN_MESSAGES into the rule's messages.
+ * A piece a rule this tool cannot judge leaves open has `undetermined` set: treat it as not
+ * evaluated (`undeterminedOutcome`), never as the action it carries. For health-check-ingress:
+ *   const chain = firewallChainAt(index, cluster, identity, 'INGRESS', question);
+ *   if ('notEvaluated' in chain) { report({ status: 'not-evaluated', subject: cluster, ...chain.notEvaluated }); failed = true; break; }
+ *   const segments = chain.segments;   // then as before
  */
 import type { Firewall, FirewallPermission, FirewallPolicy, FirewallPolicyRule } from '../model/snapshot.js';
 import { parseCidr, type Interval } from './cidr.js';
@@ -354,6 +362,7 @@ export function chainDecisions(plan: ChainPlan, vpc: readonly FirewallSegment[],
       passedBy: walk.passedBy,
     };
     if (walk.decider.layer === 'vpc') segment.rule = walk.decider.firewall;
+    else if (walk.decider.layer !== 'implied') segment.deciderText = describeChainDecider(walk.decider, direction);
     if (walk.undetermined) segment.undetermined = walk.undetermined;
     if (walk.at >= 0 && walk.action === 'deny') {
       const vpcWithout = steps[walk.at].kind === 'vpc' ? withoutDecider(here, packet) : here;

@@ -41,6 +41,11 @@ export interface FirewallDecision {
   rule?: Firewall;
   /** The other rules that matched the packet but lost to the deciding one. */
   overridden: Firewall[];
+  /**
+   * How to name the decider when it is not a VPC rule (a firewall policy rule of the chain,
+   * src/network/firewall-chain.ts), so `describeDecider` names it for rules that switch to the chain.
+   */
+  deciderText?: string;
 }
 
 export interface FirewallSegment extends FirewallDecision {
@@ -323,6 +328,7 @@ export function formatPacket(packet: Packet): string {
 
 /** `deny-egress-all (priority 65534)`, or the implied rule. */
 export function describeDecider(decision: FirewallDecision, direction: Direction): string {
+  if (decision.deciderText !== undefined) return decision.deciderText;
   if (decision.rule) return `${decision.rule.name} (priority ${decision.rule.priority})`;
   return direction === 'EGRESS' ? `the implied egress allow rule (priority ${IMPLIED_PRIORITY})` : `the implied ingress deny rule (priority ${IMPLIED_PRIORITY})`;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FirewallPolicy, FirewallPolicyRule } from '../../src/model/snapshot.js';
 import { formatRange, parseCidr } from '../../src/network/cidr.js';
-import { firewallDecisions } from '../../src/network/firewall.js';
+import { describeDecider, firewallDecisions } from '../../src/network/firewall.js';
 import { chainDecisions, describeChainDecider, targetedRules, type ChainPlan, type PolicyLayer } from '../../src/network/firewall-chain.js';
 import { firewall } from './build.js';
 import { policyRule as rule } from '../helpers/policies.js';
@@ -38,6 +38,16 @@ describe('chainDecisions', () => {
       "199.36.153.5 deny rule 10 of hierarchical policy `hierarchical` on organizations/1 (evaluated before the network's firewall rules)",
       '199.36.153.6/31 allow allow-vip (priority 1000)',
     ]);
+  });
+
+  it('its segments are FirewallSegments: describeDecider names a policy rule with its layer', () => {
+    const plan = { before: [layer('hierarchical', [rule(10, 'deny', { destIpRanges: ['199.36.153.4/30'] })])], after: [] };
+    const ranges = [parseCidr('199.36.153.4/30')];
+    const vpc = firewallDecisions(vpcAllowVip, { direction: 'EGRESS', packet: HTTPS, target: { tags: [], serviceAccounts: node.serviceAccounts } }, ranges);
+    const [denied] = chainDecisions(plan, vpc, 'EGRESS', HTTPS, ranges);
+    expect(describeDecider(denied, 'EGRESS')).toBe("rule 10 of hierarchical policy `hierarchical` on organizations/1 (evaluated before the network's firewall rules)");
+    expect(denied.rule).toBeUndefined();
+    expect(denied.shadowed && describeChainDecider(denied.shadowed, 'EGRESS')).toBe('allow-vip (priority 1000)');
   });
 
   it('goto_next skips the rest of its policy; a lower priority number decides within a policy', () => {
