@@ -247,14 +247,21 @@ export function clusterJson(c: Cluster): Json {
           tags: p.tags.length ? p.tags : undefined,
           serviceAccount: p.serviceAccount,
           metadata: { 'disable-legacy-endpoints': 'true' },
+          resourceManagerTags: resourceManagerTagsJson(p.resourceManagerTags),
         }),
         networkConfig: p.enablePrivateNodes !== undefined ? { enablePrivateNodes: p.enablePrivateNodes } : undefined,
         instanceGroupUrls: p.instanceGroupUrls,
         status: 'RUNNING',
       }),
     ),
+    nodePoolAutoConfig: c.autoNodeResourceManagerTags?.length ? { resourceManagerTags: resourceManagerTagsJson(c.autoNodeResourceManagerTags) } : undefined,
     resourceLabels: { env: c.project.includes('prod') ? 'prod' : 'nonprod' },
   });
+}
+
+/** `ResourceManagerTags`: the values keyed by their tag key (made up here: the model keeps the values). */
+function resourceManagerTagsJson(values: string[] | undefined): Json | undefined {
+  return values?.length ? { tags: Object.fromEntries(values.map((v) => [`tagKeys/${numericId(v).slice(0, 12)}`, v])) } : undefined;
 }
 
 function nameServerJson(target: string): Json {

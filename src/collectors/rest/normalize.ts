@@ -304,7 +304,18 @@ function nodePool(json: Json): NodePool {
     serviceAccount: str(config.serviceAccount),
     enablePrivateNodes: bool(networkConfig.enablePrivateNodes),
     instanceGroupUrls: strings(json.instanceGroupUrls).length ? strings(json.instanceGroupUrls) : undefined,
+    resourceManagerTags: secureTagValues(config.resourceManagerTags),
   });
+}
+
+/**
+ * The secure tag values (`tagValues/N`) of a `ResourceManagerTags` (`{ tags: { "tagKeys/K": "tagValues/V" } }`),
+ * which GKE binds to the nodes and firewall policy rules target; absent = none.
+ */
+function secureTagValues(v: unknown): string[] | undefined {
+  const tags = obj(obj(v)?.tags);
+  const values = tags ? Object.values(tags).filter((t): t is string => typeof t === 'string' && t !== '') : [];
+  return values.length ? values : undefined;
 }
 
 export function normalizeCluster(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Cluster {
@@ -337,6 +348,7 @@ export function normalizeCluster(json: Json, project: string, base: Omit<Origin,
     network,
     subnetwork,
     nodePools: arr(json.nodePools).map(nodePool),
+    ...compact({ autoNodeResourceManagerTags: secureTagValues(obj(json.nodePoolAutoConfig)?.resourceManagerTags) }),
   };
   // GKE tags every node `gke-<cluster>-<first 8 hex of the cluster id>-node`.
   if (id && /^[0-9a-f]{8}/.test(id)) cluster.nodeTag = `gke-${name}-${id.slice(0, 8)}-node`;

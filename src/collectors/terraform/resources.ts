@@ -342,8 +342,15 @@ function nodePool(v: PlanValues, at: Path, name: string | undefined, model: (fie
   Object.assign(pool, compact({
     serviceAccount: v.str([...at, 'node_config', 0, 'service_account'], model('serviceAccount')),
     enablePrivateNodes: v.bool([...at, 'network_config', 0, 'enable_private_nodes'], model('enablePrivateNodes')),
+    resourceManagerTags: secureTagValues(v.stringMap([...at, 'node_config', 0, 'resource_manager_tags'], model('resourceManagerTags'))),
   }));
   return pool;
+}
+
+/** `resource_manager_tags = { "tagKeys/K" = "tagValues/V" }`: the values, which firewall policy rules target. */
+function secureTagValues(tags: Record<string, string>): string[] | undefined {
+  const values = Object.values(tags).filter((t) => t !== '');
+  return values.length ? values : undefined;
 }
 
 export interface MappedCluster {
@@ -444,6 +451,9 @@ export function mapCluster(c: MapContext): MappedCluster {
     }
     cluster.controlPlaneEndpointsConfig = cpec;
   }
+
+  const autoTags = secureTagValues(v.stringMap(['node_pool_auto_config', 0, 'resource_manager_tags'], 'autoNodeResourceManagerTags'));
+  if (autoTags) cluster.autoNodeResourceManagerTags = autoTags;
 
   const inline = v.blocks(['node_pool'], 'nodePools');
   for (let i = 0; i < inline; i++) {

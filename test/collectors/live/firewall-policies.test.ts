@@ -87,6 +87,8 @@ function served(): { world: World; source: Snapshot } {
   const source = compliantSnapshot();
   source.firewallPolicies = policies();
   source.networks[0].networkFirewallPolicyEnforcementOrder = 'BEFORE_CLASSIC_FIREWALL';
+  // GKE binds the pool's secure tags to its nodes: read from the cluster, they decide policy targets.
+  for (const c of source.clusters) for (const p of c.nodePools) p.resourceManagerTags = ['tagValues/281474976710656'];
   const world = worldFromSnapshot(structuredClone(source), {
     organization: { id: ORG },
     folders: [{ id: FOLDER, parent: `organizations/${ORG}` }],
@@ -126,6 +128,7 @@ describe('firewall policies read live and from an asset export', () => {
     const fqdn = s.firewallPolicies.find((p) => p.name === 'tokyo')!.rules[0];
     expect(fqdn.unsupportedMatch).toEqual({ destFqdns: ['evil.example'] });
     expect(s.coverage).toContainEqual({ project: P, collection: 'firewallPolicies', state: 'read' });
+    expect(s.clusters.flatMap((c) => c.nodePools.map((p) => p.resourceManagerTags))).toEqual(source.clusters.flatMap((c) => c.nodePools.map(() => ['tagValues/281474976710656'])));
     const calls = project.emulator.requests.filter((r) => r.path.includes('getEffectiveFirewalls'));
     expect(calls.map((r) => r.path)).toEqual([
       `/compute/v1/projects/${P}/global/networks/vpc-private/getEffectiveFirewalls`,
