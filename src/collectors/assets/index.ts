@@ -86,7 +86,7 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
     builder,
     builder.sawFirewallPolicies
       ? undefined
-      : `the asset export has no firewall policy assets (export ${FIREWALL_POLICY_ASSET_TYPES.join(', ')} with the rest)`,
+      : `the asset export has no firewall policy assets (export the organization with ${FIREWALL_POLICY_ASSET_TYPES.join(', ')}: a project's export cannot hold its organization's and folders' hierarchical policies)`,
   );
   return snapshot;
 }
