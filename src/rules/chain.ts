@@ -74,7 +74,9 @@ function networkPolicies(index: SnapshotIndex, cluster: Cluster): NetworkPolicie
     const network = index.network(cluster.network);
     const hierarchical: NetworkPolicies['hierarchical'] = [];
     const ancestors = index.project(project)?.ancestors;
-    const hierarchyInInput = index.snapshot.firewallPolicies.some((p) => p.policyType === 'hierarchical' && p.attachments.some((a) => a.startsWith('organizations/') || a.startsWith('folders/')));
+    const hierarchyInInput = index.memo('firewall chain hierarchy in input', '', () =>
+      index.snapshot.firewallPolicies.some((p) => p.policyType === 'hierarchical' && p.attachments.some((a) => a.startsWith('organizations/') || a.startsWith('folders/'))),
+    );
     if (ancestors === undefined && hierarchyInInput) return { messageId: 'ancestryNotRead', data: { project } };
     // Organization first, then each folder from the top down.
     for (const node of [...(ancestors ?? [])].reverse()) {

@@ -220,6 +220,7 @@ export function mapSubnetwork(c: MapContext): Subnetwork {
     privateIpGoogleAccess: v.bool(['private_ip_google_access'], 'privateIpGoogleAccess'),
     purpose: v.str(['purpose'], 'purpose'),
     ipv6CidrRange: v.str(['ipv6_cidr_range']),
+    stackType: v.str(['stack_type'], 'stackType'),
   }));
   return finish(subnet, v);
 }
