@@ -5,10 +5,10 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverSeenProjects, markNotRead, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
-import type { Snapshot } from '../../model/snapshot.js';
+import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
 import { ASSET_TYPES, coverAssetReads, entryFromAsset, FIREWALL_POLICY_ASSET_TYPES, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
 
@@ -60,13 +60,55 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
   return records;
 }
 
-export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
+export interface AssetExportOptions {
+  /**
+   * The user says the export holds every asset type of every project in it (`--assets-complete`):
+   * an asset type absent from it means there is none, not that it was not exported.
+   */
+  complete?: boolean;
+}
+
+/**
+ * Marks each collection of each project of the export: read when the export holds at least one
+ * asset of its type (an export is made per type, for the whole parent), else not read, naming the
+ * asset type to export; with `complete`, read whatever it holds.
+ */
+function coverExport(snapshot: Snapshot, exported: Set<string>, complete: boolean): void {
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  if (complete) return;
+  for (const [collection, assetType] of COLLECTION_ASSET_TYPES) {
+    if (exported.has(assetType)) continue;
+    const reason = `the asset export has no ${assetType} assets (export them with --asset-types, or pass --assets-complete if there are none)`;
+    for (const project of projects) {
+      // A project's record sets left unread already carry their read error; keep its wording.
+      if (collection === 'recordSets' && snapshot.readErrors.some((e) => e.project === project && e.collection === 'recordSets')) continue;
+      markNotRead(snapshot, project, [collection], reason);
+    }
+  }
+  sortCoverage(snapshot.coverage);
+}
+
+/** The asset type that holds each collection an export can carry (coverage is kept per collection). */
+const COLLECTION_ASSET_TYPES: [CollectionKind, string][] = [
+  ['networks', ASSET_TYPES.network],
+  ['subnetworks', ASSET_TYPES.subnetwork],
+  ['routes', ASSET_TYPES.route],
+  ['firewalls', ASSET_TYPES.firewall],
+  ['routers', ASSET_TYPES.router],
+  ['managedZones', ASSET_TYPES.managedZone],
+  ['recordSets', ASSET_TYPES.recordSet],
+  ['clusters', ASSET_TYPES.cluster],
+  ['instances', ASSET_TYPES.instance],
+];
+
+export function assetExportSnapshot(records: AssetRecord[], file: string, options: AssetExportOptions = {}): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
-  let recordSets = false;
+  const exported = new Set<string>();
   for (const asset of records) {
-    if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
+    exported.add(asset.assetType);
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }), asset);
   }
+  const recordSets = exported.has(ASSET_TYPES.recordSet) || options.complete === true;
   const snapshot = builder.build({ recordSetsKnown: recordSets });
   if (!recordSets) {
     const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
@@ -80,17 +122,17 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverExport(snapshot, exported, options.complete === true);
   coverAssetReads(
     snapshot,
     builder,
-    builder.sawFirewallPolicies
+    builder.sawFirewallPolicies || options.complete === true
       ? undefined
-      : `the asset export has no firewall policy assets (export the organization with ${FIREWALL_POLICY_ASSET_TYPES.join(', ')}: a project's export cannot hold its organization's and folders' hierarchical policies)`,
+      : `the asset export has no firewall policy assets (export the organization with ${FIREWALL_POLICY_ASSET_TYPES.join(', ')}: a project's export cannot hold its organization's and folders' hierarchical policies; or pass --assets-complete if there are none)`,
   );
   return snapshot;
 }
 
-export function readAssetExport(file: string): Snapshot {
-  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file);
+export function readAssetExport(file: string, options: AssetExportOptions = {}): Snapshot {
+  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file, options);
 }
