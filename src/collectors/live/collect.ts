@@ -288,6 +288,8 @@ class Collection {
    */
   async hostProject(project: string): Promise<void> {
     await Promise.all(this.networkReads(project));
+    // The firewall policies that apply to the host's networks decide its service projects' nodes too.
+    await this.firewallPoliciesOf(project);
   }
 
   /** The reads of a project's network collections, started at once. */
