@@ -27,6 +27,8 @@ import {
 import type {
   Cluster,
   Firewall,
+  FirewallPolicy,
+  FirewallPolicyRule,
   Instance,
   ManagedZone,
   Network,
@@ -298,6 +300,9 @@ function addProject(s: Snapshot, j: number): void {
     }
   }
   s.firewalls.push(...firewalls);
+  s.firewallPolicies.push(networkPolicy(project, network, nodeSa, j));
+  s.projects.push({ projectId: project, includedAs: 'scope', ancestors: [ORG] });
+  s.coverage.push({ project, collection: 'projects', state: 'read' }, { project, collection: 'firewallPolicies', state: 'read' });
 
   // Routes up to 50: on-prem ranges over the VPN tunnel, and a tagged default through the proxy
   // for the few VMs that carry its tag (never the GKE nodes).
@@ -344,9 +349,66 @@ function addProject(s: Snapshot, j: number): void {
   }
 }
 
+const ORG = 'organizations/123456789012';
+
+function policyRule(priority: number, action: FirewallPolicyRule['action'], r: Partial<FirewallPolicyRule>): FirewallPolicyRule {
+  return {
+    priority,
+    direction: 'EGRESS',
+    action,
+    disabled: false,
+    srcIpRanges: [],
+    destIpRanges: [],
+    layer4Configs: [],
+    srcSecureTags: [],
+    targetSecureTags: [],
+    targetServiceAccounts: [],
+    targetResources: [],
+    ...r,
+  };
+}
+
+/**
+ * One global network firewall policy per project, one rule each (1,000 rules at full size): every
+ * other project allows its nodes to a database range, the others deny SMTP to anywhere, so the
+ * whole chain (hierarchical, VPC, network policy) is evaluated for every node.
+ */
+function networkPolicy(project: string, network: string, nodeSa: string, j: number): FirewallPolicy {
+  const rule =
+    j % 2 === 0
+      ? policyRule(1000, 'allow', { destIpRanges: [`10.210.${j % 256}.0/24`], layer4Configs: [{ ipProtocol: 'tcp', ports: ['5432'] }], targetServiceAccounts: [nodeSa] })
+      : policyRule(1000, 'deny', { destIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: ['25'] }] });
+  return {
+    kind: 'firewallPolicy',
+    name: 'vpc-policy',
+    fullName: `//compute.googleapis.com/projects/${project}/global/firewallPolicies/vpc-policy`,
+    project,
+    origin: ORIGIN,
+    policyType: 'network',
+    attachments: [network],
+    rules: [rule],
+  };
+}
+
+/** The organization's hierarchical policy: telnet out is denied everywhere, before any network's rules. */
+function organizationPolicy(): FirewallPolicy {
+  return {
+    kind: 'firewallPolicy',
+    name: '900000000001',
+    displayName: 'org-baseline',
+    fullName: '//compute.googleapis.com/locations/global/firewallPolicies/900000000001',
+    project: ORG,
+    origin: ORIGIN,
+    policyType: 'hierarchical',
+    attachments: [ORG],
+    rules: [policyRule(100, 'deny', { destIpRanges: ['0.0.0.0/0'], layer4Configs: [{ ipProtocol: 'tcp', ports: ['23'] }] })],
+  };
+}
+
 /** A generated organization of `projects` projects (1,000 = the full benchmark size). */
 export function generateSnapshot(projects: number): Snapshot {
   const s: Snapshot = { ...emptySnapshot({ kind: 'organization', id: '123456789012', projects: [] }), generatedAt: '2026-11-20T03:00:00.000Z' };
+  s.firewallPolicies.push(organizationPolicy());
   for (let j = 0; j < projects; j++) addProject(s, j);
   s.scope.projects = s.networks.map((n) => n.project);
   return s;
@@ -364,6 +426,8 @@ export interface EngineMeasurement {
   projects: number;
   clusters: number;
   firewalls: number;
+  /** Rules of the firewall policies (hierarchical and network). */
+  policyRules: number;
   routes: number;
   instances: number;
   results: number;
@@ -448,6 +512,7 @@ export function measureEngine(api: EngineApi, projects: number, warmRuns = 3, pe
     projects,
     clusters: snapshot.clusters.length,
     firewalls: snapshot.firewalls.length,
+    policyRules: snapshot.firewallPolicies.reduce((n, p) => n + p.rules.length, 0),
     routes: snapshot.routes.length,
     instances: snapshot.instances.length,
     results,
@@ -521,7 +586,7 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
 
   const rows: BenchRow[] = [];
   for (const m of [small, large]) {
-    const size = `${m.clusters} clusters, ${m.firewalls} firewalls, ${m.routes} routes`;
+    const size = `${m.clusters} clusters, ${m.firewalls} firewalls, ${m.policyRules} firewall policy rules, ${m.routes} routes`;
     const isFull = m === large;
     rows.push({
       section,
@@ -553,7 +618,7 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
   const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
   const cpuOf = (m: EngineMeasurement) => (large.warm && small.warm ? (m.warm as Timing).cpuMs : m.cold.cpuMs);
   const growth = ratio(cpuOf(large), cpuOf(small));
-  const inputRatio = ratio(large.clusters + large.firewalls + large.routes, small.clusters + small.firewalls + small.routes);
+  const inputRatio = ratio(large.clusters + large.firewalls + large.policyRules + large.routes, small.clusters + small.firewalls + small.policyRules + small.routes);
   rows.push({
     section,
     name: `growth: CPU time ratio for ${round(inputRatio, 1)}× the input (${large.warm && small.warm ? 'warm' : 'cold'})`,

@@ -1,4 +1,6 @@
-// Kept for reference: writes examples/org/org.snapshot.json, the demo organization `audit --emulator`
+// Kept for reference (schema version 1; the version 2 file also has the projects' folder ancestry,
+// coverage, a hierarchical firewall policy on the non-production folder and acme-prod-payments' egress
+// deny-all moved into a global network firewall policy): writes examples/org/org.snapshot.json, the demo organization `audit --emulator`
 // serves, from the article's compliant project (examples/compliant.snapshot.json). Run from the repo
 // root: node examples/org/make-org.mjs
 import { readFileSync, writeFileSync } from 'node:fs';

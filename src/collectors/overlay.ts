@@ -4,7 +4,7 @@
  * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
  * on its own, by applying it to an empty snapshot.
  */
-import type { Cluster, CollectionKind, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import type { Cluster, CollectionKind, Entity, FirewallPolicy, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
 import { COLLECTION_LABELS, projectsSeen, setCoverage, sortCoverage } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { projectOf } from '../model/names.js';
@@ -67,6 +67,12 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       cluster.nodePools = [...next.nodePools, ...old.nodePools.filter((p) => !plannedPools.has(p.name))];
       return cluster;
     }
+    case 'firewallPolicy': {
+      // Associations are their own resources; so are the rules, except in a `_with_rules` policy.
+      const old = live as FirewallPolicy;
+      const inline = next.origin.address?.includes('_with_rules.') ?? false;
+      return { ...next, attachments: [...old.attachments], rules: inline ? next.rules : old.rules.map((r) => ({ ...r })) };
+    }
     default:
       return next;
   }
@@ -113,6 +119,22 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(zone, path);
       break;
     }
+    case 'policyRule': {
+      const policy = parent as FirewallPolicy;
+      const { name: _priority, ...rule } = part.item;
+      const at = policy.rules.findIndex((r) => r.priority === rule.priority);
+      if (at >= 0) policy.rules[at] = rule;
+      else policy.rules.push(rule);
+      if (part.unknown.includes('')) addUnknown(policy, path);
+      else if (part.unknown.length) rule.unknown = [...part.unknown];
+      break;
+    }
+    case 'policyAttachment': {
+      const policy = parent as FirewallPolicy;
+      if (part.item.name && !policy.attachments.includes(part.item.name)) policy.attachments.push(part.item.name);
+      if (part.unknown.length) addUnknown(policy, path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -148,6 +170,8 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     if (removal.part === 'nodePool') (parent as Cluster).nodePools = (parent as Cluster).nodePools.filter((p) => p.name !== removal.name);
     if (removal.part === 'bgpPeer') (parent as Router).bgpPeers = (parent as Router).bgpPeers.filter((p) => p.name !== removal.name);
     if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
+    if (removal.part === 'policyRule') (parent as FirewallPolicy).rules = (parent as FirewallPolicy).rules.filter((r) => String(r.priority) !== removal.name);
+    if (removal.part === 'policyAttachment') (parent as FirewallPolicy).attachments = (parent as FirewallPolicy).attachments.filter((a) => a !== removal.name);
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -213,6 +237,11 @@ export function coverPlan(snapshot: Snapshot, delta: PlanDelta, projects: Iterab
       else setCoverage(snapshot, project, collections, 'not-read', `the plan manages no ${COLLECTION_LABELS[collections[0]]} in project ${project}`);
     }
     setCoverage(snapshot, project, ['instances'], 'out-of-scope', 'a plan does not hold the VMs GKE creates');
+    // Firewall policies go with the firewall configuration: a plan that manages the project's VPC
+    // firewall rules or its firewall policies is taken as the whole of it (a hierarchical policy it
+    // does not manage is not seen; docs/firewall-policies.md).
+    if (managed.has(`${project}\u0000firewall`) || managed.has(`${project}\u0000firewallPolicy`)) setCoverage(snapshot, project, ['firewallPolicies'], 'read');
+    else setCoverage(snapshot, project, ['firewallPolicies'], 'not-read', `the plan manages no firewall rules or firewall policies in project ${project}`);
   }
   snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
   sortCoverage(snapshot.coverage);

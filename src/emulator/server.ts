@@ -7,13 +7,14 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cluster, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
+import type { Cluster, FirewallPolicy, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
 import { LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
 import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
 import {
   aggregatedScope,
   assetJson,
   clusterJson,
+  effectiveFirewallPolicyJson,
   instanceJson,
   firewallJson,
   managedZoneJson,
@@ -207,7 +208,20 @@ function ancestorsOf(world: World, project: WorldProject): string[] {
   return chain;
 }
 
-function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: Map<string, ProjectData>; regions: string[]; zones: string[] } {
+interface WorldIndex {
+  byId: Map<string, ProjectData>;
+  byNumber: Map<string, ProjectData>;
+  regions: string[];
+  zones: string[];
+  /** Hierarchical firewall policies by the organization or folder they are attached to. */
+  hierarchicalPolicies: Map<string, FirewallPolicy[]>;
+  /** Network and regional firewall policies by the network they are attached to. */
+  networkPolicies: Map<string, FirewallPolicy[]>;
+  /** Assets of organizations and folders (hierarchical firewall policies), by their parent. */
+  hierarchyAssets: Map<string, Json[]>;
+}
+
+function indexWorld(world: World): WorldIndex {
   const byId = new Map<string, ProjectData>();
   for (const project of world.projects) {
     byId.set(project.id, {
@@ -247,7 +261,22 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
   for (const z of s.managedZones as ManagedZone[]) {
     data(z.project).zones.push({ name: z.name, json: managedZoneJson(z), rrsets: (z.recordSets ?? []).map(recordSetJson) });
   }
+  const hierarchicalPolicies = new Map<string, FirewallPolicy[]>();
+  const networkPolicies = new Map<string, FirewallPolicy[]>();
+  const hierarchyAssets = new Map<string, Json[]>();
+  const folders = new Map(world.folders.map((f) => [`folders/${f.id}`, f.parent]));
+  for (const p of s.firewallPolicies) {
+    const byTarget = p.policyType === 'hierarchical' ? hierarchicalPolicies : networkPolicies;
+    for (const a of p.attachments) byTarget.set(a, [...(byTarget.get(a) ?? []), p]);
+  }
   for (const e of entitiesOf(s)) {
+    if (e.kind === 'firewallPolicy' && e.policyType === 'hierarchical') {
+      // It lives under its organization or folder: listed with the assets of that node.
+      const ancestors = [e.project];
+      for (let up = folders.get(e.project); up; up = folders.get(up)) ancestors.push(up);
+      hierarchyAssets.set(e.project, [...(hierarchyAssets.get(e.project) ?? []), assetJson(e, '', ancestors)]);
+      continue;
+    }
     const d = data(e.project);
     d.assets.push(assetJson(e, d.project.number, d.ancestors));
   }
@@ -258,7 +287,7 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
     for (const r of z.recordSets ?? []) d.assets.push(recordSetAssetJson(z, r, d.ancestors));
   }
   const byNumber = new Map([...byId.values()].map((d) => [d.project.number, d]));
-  return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort() };
+  return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort(), hierarchicalPolicies, networkPolicies, hierarchyAssets };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -292,6 +321,9 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     }
     return d;
   };
+
+  /** The hierarchical policies above a project, the organization's first (the order Google evaluates them in). */
+  const hierarchicalFor = (d: ProjectData): FirewallPolicy[] => [...d.ancestors.slice(1)].reverse().flatMap((node) => index.hierarchicalPolicies.get(node) ?? []);
 
   const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `The resource '${what}' was not found`);
 
@@ -344,6 +376,10 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     let listing = listings.get(key);
     if (!listing) {
       const assets: Json[] = [];
+      // Organization and folder assets (hierarchical firewall policies) at or under the parent.
+      for (const [node, list] of index.hierarchyAssets) {
+        for (const a of list) if ((node === parent || (a.ancestors as string[]).includes(parent)) && wanted(a.assetType as string)) assets.push(a);
+      }
       for (const d of projects) {
         if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
         for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
@@ -361,6 +397,36 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
   /** Routes one GET to its answer; throws HttpError for Google's error answers. */
   const answer = (pathname: string, query: URLSearchParams): Json | RawJson => {
     let m: RegExpExecArray | null;
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks\/([^/]+)\/getEffectiveFirewalls$/.exec(pathname))) {
+      const d = projectData(m[1], 'compute');
+      const network = d.networks.find((x) => x.name === m![2]);
+      if (!network) throw notFound(`projects/${m[1]}/global/networks/${m[2]}`);
+      const fullName = `//compute.googleapis.com/projects/${d.project.id}/global/networks/${m[2]}`;
+      return {
+        firewalls: d.firewalls.filter((f) => f.network === network.selfLink),
+        firewallPolicys: [
+          ...hierarchicalFor(d).map((p) => effectiveFirewallPolicyJson(p, fullName)),
+          ...(index.networkPolicies.get(fullName) ?? []).filter((p) => p.policyType === 'network').map((p) => effectiveFirewallPolicyJson(p, fullName)),
+        ],
+      };
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/firewallPolicies\/getEffectiveFirewalls$/.exec(pathname))) {
+      const d = projectData(m[1], 'compute');
+      const ref = query.get('network') ?? '';
+      const name = ref.split('/').pop() ?? '';
+      const network = d.networks.find((x) => x.name === name);
+      if (!network) throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid value for field 'network': '${ref}'.`);
+      const fullName = `//compute.googleapis.com/projects/${d.project.id}/global/networks/${name}`;
+      const attached = index.networkPolicies.get(fullName) ?? [];
+      return {
+        firewalls: d.firewalls.filter((f) => f.network === network.selfLink),
+        firewallPolicys: [
+          ...hierarchicalFor(d).map((p) => effectiveFirewallPolicyJson(p, fullName)),
+          ...attached.filter((p) => p.policyType === 'network').map((p) => effectiveFirewallPolicyJson(p, fullName)),
+          ...attached.filter((p) => p.policyType === 'regional' && p.region === m![2]).map((p) => effectiveFirewallPolicyJson(p, fullName)),
+        ],
+      };
+    }
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks(?:\/([^/]+))?$/.exec(pathname))) {
       const d = projectData(m[1], 'compute');
       if (!m[2]) return listBody(d.networks, query, 'compute#networkList');

@@ -10,6 +10,8 @@ import type {
   Cluster,
   Entity,
   Firewall,
+  FirewallPolicy,
+  FirewallPolicyRule,
   Instance,
   ManagedZone,
   Network,
@@ -68,6 +70,7 @@ export function networkJson(n: Network): Json {
     selfLink: computeUrl(n.fullName),
     autoCreateSubnetworks: n.autoCreateSubnetworks,
     routingConfig: { routingMode: 'REGIONAL' },
+    networkFirewallPolicyEnforcementOrder: n.networkFirewallPolicyEnforcementOrder,
     peerings: n.peerings.map((p) =>
       compact({
         name: p.name,
@@ -93,6 +96,7 @@ export function subnetworkJson(s: Subnetwork): Json {
     privateIpGoogleAccess: s.privateIpGoogleAccess,
     purpose: s.purpose,
     ipv6CidrRange: s.ipv6CidrRange,
+    stackType: s.stackType,
   });
 }
 
@@ -253,14 +257,21 @@ export function clusterJson(c: Cluster): Json {
           tags: p.tags.length ? p.tags : undefined,
           serviceAccount: p.serviceAccount,
           metadata: { 'disable-legacy-endpoints': 'true' },
+          resourceManagerTags: resourceManagerTagsJson(p.resourceManagerTags),
         }),
         networkConfig: p.enablePrivateNodes !== undefined ? { enablePrivateNodes: p.enablePrivateNodes } : undefined,
         instanceGroupUrls: p.instanceGroupUrls?.map((u) => (u.startsWith('//') ? computeUrl(u) : u)),
         status: 'RUNNING',
       }),
     ),
+    nodePoolAutoConfig: c.autoNodeResourceManagerTags?.length ? { resourceManagerTags: resourceManagerTagsJson(c.autoNodeResourceManagerTags) } : undefined,
     resourceLabels: { env: c.project.includes('prod') ? 'prod' : 'nonprod' },
   });
+}
+
+/** `ResourceManagerTags`: the values keyed by their tag key (made up here: the model keeps the values). */
+function resourceManagerTagsJson(values: string[] | undefined): Json | undefined {
+  return values?.length ? { tags: Object.fromEntries(values.map((v) => [`tagKeys/${numericId(v).slice(0, 12)}`, v])) } : undefined;
 }
 
 function nameServerJson(target: string): Json {
@@ -301,8 +312,15 @@ export function restJson(e: Entity): Json {
     case 'instance': return instanceJson(e);
     case 'cluster': return clusterJson(e);
     case 'managedZone': return managedZoneJson(e);
+    case 'firewallPolicy': return firewallPolicyJson(e);
     default: throw new Error(`the emulator does not serve ${e.kind} resources yet`);
   }
+}
+
+/** The asset type of an entity; firewall policies have one per kind of policy. */
+function assetTypeOf(e: Entity): string | undefined {
+  if (e.kind !== 'firewallPolicy') return ASSET_TYPE_OF[e.kind];
+  return e.policyType === 'hierarchical' ? ASSET_TYPES.firewallPolicy : e.policyType === 'regional' ? ASSET_TYPES.regionNetworkFirewallPolicy : ASSET_TYPES.networkFirewallPolicy;
 }
 
 const ASSET_TYPE_OF: Partial<Record<Entity['kind'], string>> = {
@@ -327,6 +345,8 @@ function locationOf(e: Entity): string {
       return e.zone;
     case 'cluster':
       return e.location;
+    case 'firewallPolicy':
+      return e.region ?? 'global';
     default:
       return 'global';
   }
@@ -337,12 +357,12 @@ export function assetJson(e: Entity, projectNumber: string, ancestors: string[])
   const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' ? 'dns' : 'compute';
   return {
     name: e.fullName,
-    assetType: ASSET_TYPE_OF[e.kind],
+    assetType: assetTypeOf(e),
     resource: {
       version: 'v1',
       discoveryDocumentUri: `https://${api}.googleapis.com/$discovery/rest`,
       discoveryName: e.kind === 'managedZone' ? 'ManagedZone' : e.kind[0].toUpperCase() + e.kind.slice(1),
-      parent: `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
+      parent: e.kind === 'firewallPolicy' && e.policyType === 'hierarchical' ? `//cloudresourcemanager.googleapis.com/${e.project}` : `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
       data: restJson(e),
       location: locationOf(e),
     },
@@ -391,4 +411,70 @@ export function projectAssetJson(projectId: string, projectNumber: string, ances
 /** Aggregated-list scope key of an entity: `regions/R` or `zones/Z`. */
 export function aggregatedScope(e: Subnetwork | Router | Instance): string {
   return e.kind === 'instance' ? `zones/${e.zone}` : `regions/${e.region}`;
+}
+
+/** One rule as the REST `FirewallPolicyRule` (https://cloud.google.com/compute/docs/reference/rest/v1/firewallPolicies). */
+export function firewallPolicyRuleJson(r: FirewallPolicyRule): Json {
+  const list = (v: string[]) => (v.length ? v : undefined);
+  const match: Json = compact({
+    srcIpRanges: list(r.srcIpRanges),
+    destIpRanges: list(r.destIpRanges),
+    layer4Configs: r.layer4Configs.map((l4) => compact({ ipProtocol: l4.ipProtocol, ports: l4.ports })),
+    srcSecureTags: r.srcSecureTags.length ? r.srcSecureTags.map((name) => ({ name, state: 'EFFECTIVE' })) : undefined,
+  });
+  for (const [field, values] of Object.entries(r.unsupportedMatch ?? {})) {
+    match[field] = field.endsWith('NetworkScope') ? values[0] : values;
+  }
+  return compact({
+    kind: 'compute#firewallPolicyRule',
+    ruleName: r.ruleName,
+    description: r.description,
+    priority: r.priority,
+    match,
+    action: r.action,
+    direction: r.direction,
+    targetResources: r.targetResources.length ? r.targetResources.map(computeUrl) : undefined,
+    targetServiceAccounts: list(r.targetServiceAccounts),
+    targetSecureTags: r.targetSecureTags.length ? r.targetSecureTags.map((name) => ({ name, state: 'EFFECTIVE' })) : undefined,
+    enableLogging: false,
+    disabled: r.disabled,
+  });
+}
+
+/** A policy as the REST `FirewallPolicy`: hierarchical (numeric name, `parent`), global or regional network. */
+export function firewallPolicyJson(p: FirewallPolicy): Json {
+  const hierarchical = p.policyType === 'hierarchical';
+  const selfLink = hierarchical ? `${COMPUTE_API}locations/global/firewallPolicies/${p.name}` : computeUrl(p.fullName);
+  return compact({
+    kind: 'compute#firewallPolicy',
+    id: hierarchical ? p.name : numericId(p.fullName),
+    name: p.name,
+    shortName: hierarchical ? p.displayName : undefined,
+    displayName: hierarchical ? p.displayName : undefined,
+    parent: hierarchical ? p.project : undefined,
+    region: p.region ? regionUrl(p.project, p.region) : undefined,
+    selfLink,
+    associations: p.attachments.map((a) => ({
+      name: `${hierarchical ? a.replace('/', '-') : shortName(a)}-association`,
+      attachmentTarget: hierarchical ? a : computeUrl(a),
+      firewallPolicyId: hierarchical ? p.name : numericId(p.fullName),
+    })),
+    rules: p.rules.map(firewallPolicyRuleJson),
+  });
+}
+
+/**
+ * One policy of a getEffectiveFirewalls answer (`NetworksGetEffectiveFirewallsResponseEffectiveFirewallPolicy`):
+ * the rules of the policy that apply to the network (a hierarchical rule limited to other networks
+ * by `targetResources` is left out).
+ */
+export function effectiveFirewallPolicyJson(p: FirewallPolicy, network: string): Json {
+  const type = p.policyType === 'hierarchical' ? 'HIERARCHY' : p.policyType === 'regional' ? 'NETWORK_REGIONAL' : 'NETWORK';
+  return compact({
+    name: p.name,
+    shortName: p.policyType === 'hierarchical' ? p.displayName : undefined,
+    displayName: p.displayName,
+    type,
+    rules: p.rules.filter((r) => r.targetResources.length === 0 || r.targetResources.includes(network)).map(firewallPolicyRuleJson),
+  });
 }

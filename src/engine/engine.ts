@@ -216,6 +216,7 @@ class EvaluatedResult implements Result {
   declare fingerprint: string;
   declare readErrors?: Result['readErrors'];
   declare waiver?: Waiver;
+  declare decidedBy?: string;
   #template: string;
   #data: Record<string, string | number> | undefined;
   #message: string | undefined = undefined;
@@ -263,6 +264,7 @@ class EvaluatedResult implements Result {
     this.clusters = clusters;
     Object.defineProperty(this, 'fingerprint', EvaluatedResult.#fingerprintProperty);
     if (o.readErrors?.length) this.readErrors = o.readErrors;
+    if (o.decidedBy !== undefined) this.decidedBy = o.decidedBy;
   }
 }
 

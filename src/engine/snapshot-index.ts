@@ -15,6 +15,7 @@ import type {
   Instance,
   ManagedZone,
   Network,
+  NodePool,
   PolicyBasedRoute,
   ProjectInfo,
   ReadError,
@@ -32,6 +33,11 @@ export interface NodeIdentity {
   label: string;
   tags: string[];
   serviceAccounts: string[];
+  /**
+   * Secure tags (`tagValues/N`) bound to the node, which firewall policy rules target; undefined
+   * when the input does not say.
+   */
+  secureTags?: string[];
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
@@ -57,6 +63,11 @@ function groupByEach<T>(items: T[], keys: (t: T) => string[]): Map<string, T[]> 
     }
   }
   return map;
+}
+
+/** The secure tags GKE binds to a pool's nodes: the pool's own and the cluster's for auto-provisioned nodes. */
+function poolSecureTags(cluster: Cluster, pool: NodePool): string[] {
+  return [...new Set([...(pool.resourceManagerTags ?? []), ...(cluster.autoNodeResourceManagerTags ?? [])])];
 }
 
 /**
@@ -287,13 +298,21 @@ export class SnapshotIndex {
   private deriveIdentities(cluster: Cluster): NodeIdentity[] {
     const instances = this.instancesOf(cluster);
     if (instances.length > 0) {
-      return instances.map((i) => ({ label: i.name, tags: i.tags, serviceAccounts: i.serviceAccounts }));
+      return instances.map((i) => {
+        // GKE binds the pool's resourceManagerTags to its VMs: the pool says what an instance read without them has.
+        const pool = i.nodePool === undefined ? undefined : cluster.nodePools.find((p) => p.name === i.nodePool);
+        const secureTags = i.secureTags ?? (pool ? poolSecureTags(cluster, pool) : undefined);
+        return secureTags === undefined
+          ? { label: i.name, tags: i.tags, serviceAccounts: i.serviceAccounts }
+          : { label: i.name, tags: i.tags, serviceAccounts: i.serviceAccounts, secureTags };
+      });
     }
     const gkeTags = cluster.nodeTag ? [cluster.nodeTag] : [];
     return cluster.nodePools.map((p) => ({
       label: `pool ${p.name}`,
       tags: [...new Set([...p.tags, ...gkeTags])],
       serviceAccounts: [p.serviceAccount ?? 'default'],
+      secureTags: poolSecureTags(cluster, p),
     }));
   }
 

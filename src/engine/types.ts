@@ -54,6 +54,11 @@ export interface Outcome {
   clusters?: Cluster[];
   /** Read errors that made the outcome not evaluated. */
   readErrors?: ReadError[];
+  /**
+   * For rules on the firewall chain: the layer whose rule decided, e.g. `hierarchical policy
+   * \`org-egress\` on organizations/123` or `VPC firewall rules` (src/network/firewall-chain.ts).
+   */
+  decidedBy?: string;
 }
 
 export interface RuleContext {
@@ -117,6 +122,8 @@ export interface Result {
   fix?: string;
   /** With a baseline: whether this finding was already in it (`existing`) or is `new`. */
   baseline?: BaselineState;
+  /** The firewall layer that decided (rules on the firewall chain). */
+  decidedBy?: string;
 }
 
 export type BaselineState = 'new' | 'existing';

@@ -41,6 +41,11 @@ export interface FirewallDecision {
   rule?: Firewall;
   /** The other rules that matched the packet but lost to the deciding one. */
   overridden: Firewall[];
+  /**
+   * How to name the decider when it is not a VPC rule (a firewall policy rule of the chain,
+   * src/network/firewall-chain.ts), so `describeDecider` names it for rules that switch to the chain.
+   */
+  deciderText?: string;
 }
 
 export interface FirewallSegment extends FirewallDecision {
@@ -298,10 +303,15 @@ export function firewallDecision(rules: readonly Firewall[], query: FirewallQuer
  * rules' port boundaries. Checking these packets is checking every packet.
  */
 export function packetClasses(rules: readonly Firewall[]): Packet[] {
+  return packetClassesOf(rules.map((rule) => rule.allowed.concat(rule.denied)));
+}
+
+/** `packetClasses` for any lists of permissions (a firewall policy rule's `layer4Configs` as permissions). */
+export function packetClassesOf(permissionLists: readonly (readonly FirewallPermission[])[]): Packet[] {
   const protocols = new Set(['6', '17', '1']);
   const cuts = new Map<string, Set<number>>();
-  for (const rule of rules) {
-    for (const perm of rule.allowed.concat(rule.denied)) {
+  for (const permissions of permissionLists) {
+    for (const perm of permissions) {
       const key = protocolKey(perm.IPProtocol);
       if (key === ALL_PROTOCOLS) continue;
       protocols.add(key);
@@ -341,6 +351,7 @@ export function formatPacket(packet: Packet): string {
 
 /** `deny-egress-all (priority 65534)`, or the implied rule. */
 export function describeDecider(decision: FirewallDecision, direction: Direction): string {
+  if (decision.deciderText !== undefined) return decision.deciderText;
   if (decision.rule) return `${decision.rule.name} (priority ${decision.rule.priority})`;
   return direction === 'EGRESS' ? `the implied egress allow rule (priority ${IMPLIED_PRIORITY})` : `the implied ingress deny rule (priority ${IMPLIED_PRIORITY})`;
 }

@@ -10,14 +10,28 @@ import {
   firewallTargets,
   formatPacket,
   packetClasses,
+  packetClassesOf,
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
+import {
+  catchAllPolicyDeny,
+  deciderResource,
+  describeChainDecider,
+  describePolicyLayer,
+  describePolicyRule,
+  deciderLayerText,
+  policyRulePermissions,
+  policyRulesReaching,
+} from '../network/firewall-chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome, type SharedPlan } from './chain.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
+import type { NotEvaluated } from './support.js';
+import type { Cluster } from '../model/snapshot.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
 import { networkFix } from './fix.js';
 
-type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
+type Finding = Pick<Outcome, 'messageId' | 'data' | 'related' | 'decidedBy'>;
 
 const RFC1918 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
 const HTTPS: Packet = { protocol: 'tcp', port: 443 };
@@ -52,7 +66,8 @@ function idleDenyHint(firewalls: Firewall[], identity: NodeIdentity): string {
   return idle.disabled ? ` (deny ${idle.name} is disabled)` : ` (deny ${idle.name} targets other nodes)`;
 }
 
-type Judged = { finding: Finding } | { deny: Firewall };
+/** A node's judgement: what fails, why it cannot be judged, or the deny that closes internet egress. */
+type Judged = { finding: Finding } | { notEvaluated: NotEvaluated & { decidedBy?: string } } | { deny: string; denyResource: string; decidedBy?: string };
 
 /**
  * The first thing that fails for one node: no catch-all deny, internet traffic let out, the VIP or
@@ -72,6 +87,7 @@ function judgeNode(
   const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
   const deny = rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
   if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
+  const denyText = { deny: `${deny.name} (priority ${deny.priority})`, denyResource: deny.fullName };
 
   // Only rules that reach an internet address can decide internet traffic, so only their protocols
   // and ports matter; nodes whose selections differ only elsewhere share the answer.
@@ -89,7 +105,137 @@ function judgeNode(
     const blocked = index.memoOn(proxyRules, 'proxyBlocked', () => proxyBlocked(proxyRules.rules, identity, proxy));
     if (blocked) return { finding: blocked };
   }
-  return { deny };
+  return denyText;
+}
+
+function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = compute()));
+  return value;
+}
+
+/** Chain judgements are shared by nodes alike; the outcome names the node (`data.node`) when it is reported. */
+const NODE = '';
+
+const questions = new WeakMap<RemoteRanges, Map<string, FirewallQuestion>>();
+
+/** One question per packet and ranges, built once: its key is what the answers are kept under. */
+function questionAbout(packet: Packet, ranges: RemoteRanges): FirewallQuestion {
+  let byPacket = questions.get(ranges);
+  if (!byPacket) questions.set(ranges, (byPacket = new Map()));
+  const text = formatPacket(packet);
+  let question = byPacket.get(text);
+  if (!question) byPacket.set(text, (question = firewallQuestion(packet, ranges.intervals)));
+  return question;
+}
+
+/**
+ * `judgeNode` for a node some firewall policy applies to: the same questions, each put to the whole
+ * chain (src/network/firewall-chain.ts). The catch-all deny may be a policy rule; a piece of the
+ * answer a rule this tool cannot judge leaves open makes the node not evaluated.
+ */
+function judgeNodeOnChain(
+  index: SnapshotIndex,
+  cluster: Cluster,
+  firewalls: Firewall[],
+  selection: Selection<Firewall>,
+  shared: SharedPlan,
+  identity: NodeIdentity,
+  internet: RemoteRanges,
+  vipQuestion: FirewallQuestion,
+  proxies: string[],
+): Judged {
+  const plan = shared.plan;
+  const catchAll = index.memo('catch-all deny by position', selection.network, () => firewalls.map((f) => f.denied.length > 0 && coversEverything(f)));
+  const vpcDeny = selection.rules.filter((_, i) => catchAll[selection.positions[i]]).sort((a, b) => a.priority - b.priority)[0];
+  const policyDeny = catchAllPolicyDeny(plan.before) ?? (vpcDeny ? undefined : catchAllPolicyDeny(plan.after));
+  let deny: { deny: string; denyResource: string; decidedBy: string } | undefined;
+  if (policyDeny) {
+    const when = policyDeny.layer.kind === 'hierarchical' || policyDeny.layer.position === 'before' ? 'before' : 'after';
+    deny = {
+      deny: `${describePolicyRule(policyDeny.layer, policyDeny.rule)} (evaluated ${when} the VPC firewall rules)`,
+      denyResource: policyDeny.layer.policy.fullName,
+      decidedBy: describePolicyLayer(policyDeny.layer),
+    };
+  } else if (vpcDeny) {
+    deny = { deny: `${vpcDeny.name} (priority ${vpcDeny.priority})`, denyResource: vpcDeny.fullName, decidedBy: 'VPC firewall rules' };
+  }
+  if (!deny) return { finding: { messageId: 'noDefaultDeny', data: { hint: idleDenyHint(firewalls, identity) } } };
+
+  const ask = (packet: Packet, ranges: RemoteRanges | FirewallQuestion) => {
+    const question = 'packet' in ranges ? ranges : questionAbout(packet, ranges);
+    return firewallChainAt(index, cluster, identity, 'EGRESS', question);
+  };
+  // Only the rules reaching the internet can decide it: nodes whose selections narrow to the same
+  // ones, under the same policy rules, share the answer.
+  const internetRules = reaching(index, selection, internet);
+  const byPlan = index.memoOn(internetRules, 'firewall chain internet open', () => new Map<SharedPlan, Judged | null>());
+  const open = remembered(byPlan, shared, () => {
+    const packets = packetClassesOf([...internetRules.rules.map((f) => f.allowed.concat(f.denied)), ...policyRulesReaching(plan, internet.intervals).map(policyRulePermissions)]);
+    for (const packet of packets) {
+      const chain = ask(packet, internet);
+      if ('notEvaluated' in chain) return chain;
+      const undetermined = undeterminedOutcome(chain.segments, NODE, formatPacket(packet), (s) => formatRange(s.range));
+      if (undetermined) return { notEvaluated: undetermined };
+      const allowed = chain.segments.find((s) => s.action === 'allow');
+      if (allowed) {
+        const resource = deciderResource(allowed.decider);
+        return {
+          finding: {
+            messageId: 'internetOpen',
+            data: { packet: formatPacket(packet), range: formatRange(allowed.range), rule: describeChainDecider(allowed.decider, 'EGRESS') },
+            related: resource ? [resource] : [],
+            decidedBy: deciderLayerText(allowed.decider),
+          },
+        };
+      }
+    }
+    return null;
+  });
+  if (open) return open;
+
+  const vip = ask(HTTPS, vipQuestion);
+  if ('notEvaluated' in vip) return vip;
+  const vipUndetermined = undeterminedOutcome(vip.segments, NODE, 'tcp:443', (s) => formatRange(s.range));
+  if (vipUndetermined) return { notEvaluated: vipUndetermined };
+  const vipDenied = vip.segments.find((s) => s.action === 'deny');
+  if (vipDenied) {
+    const resource = deciderResource(vipDenied.decider);
+    return {
+      finding: {
+        messageId: 'vipShadowed',
+        data: { range: formatRange(vipDenied.range), deny: describeChainDecider(vipDenied.decider, 'EGRESS') },
+        related: resource ? [resource] : [],
+        decidedBy: deciderLayerText(vipDenied.decider),
+      },
+    };
+  }
+
+  for (const proxy of proxies) {
+    const proxyRanges = remoteRangesOf(proxy);
+    const proxyVpc = reaching(index, selection, proxyRanges).rules;
+    const tcpPackets = packetClassesOf([...proxyVpc.map((f) => f.allowed.concat(f.denied)), ...policyRulesReaching(plan, proxyRanges.intervals).map(policyRulePermissions)]).filter((p) => p.protocol === 'tcp');
+    let blocked: { packet: Packet; deny: string; resource?: string; layer: string } | undefined;
+    let reachable = false;
+    for (const packet of tcpPackets) {
+      const chain = ask(packet, proxyRanges);
+      if ('notEvaluated' in chain) return chain;
+      const undetermined = undeterminedOutcome(chain.segments, NODE, formatPacket(packet), (s) => formatRange(s.range));
+      if (undetermined) return { notEvaluated: undetermined };
+      const denied = chain.segments.find((s) => s.action === 'deny');
+      if (!denied) {
+        reachable = true;
+        break;
+      }
+      blocked ??= { packet, deny: describeChainDecider(denied.decider, 'EGRESS'), resource: deciderResource(denied.decider), layer: deciderLayerText(denied.decider) };
+    }
+    if (!reachable && blocked) {
+      return {
+        finding: { messageId: 'proxyShadowed', data: { proxy, packet: formatPacket(blocked.packet), deny: blocked.deny }, related: blocked.resource ? [blocked.resource] : [], decidedBy: blocked.layer },
+      };
+    }
+  }
+  return deny;
 }
 
 const egressQuery = (packet: Packet, identity: NodeIdentity) => ({ direction: 'EGRESS' as const, packet, target: identity });
@@ -133,7 +279,7 @@ export const egressDefaultDeny: Rule = {
     defaultSeverity: 'medium',
     subject: 'cluster',
     description:
-      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster; every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed above the deny.',
+      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster (a VPC firewall rule, or a rule of a hierarchical or network firewall policy); every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed. Each question is put to the whole firewall chain: hierarchical policies (organization, then folders), then the VPC rules and the network firewall policies in the network\'s enforcement order, then the implied rules; the message names the layer and rule that decided, e.g. an organization policy that allows a host on the internet before the network\'s deny-all is ever reached. Not evaluated when the firewall policies that apply to the project were not read, or when a policy rule this tool cannot judge (an FQDN, a geolocation, an address group) could change the answer.',
     rationale:
       'The article\'s network is one where "access to the internet goes through a proxy" (インターネットへのアクセスはプロキシ経由, the property it states for the VPC before building the cluster). In the VPC firewall that means an egress deny-all at a low precedence with, above it, allows for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
     articleSection: 'インターネットへのアクセスはプロキシ経由',
@@ -150,6 +296,7 @@ export const egressDefaultDeny: Rule = {
       vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to the VIP {{range}} is denied by {{deny}}, which shadows the VIP allow.',
       proxyShadowed: 'Cluster {{subject}}: from {{node}}, tcp to the proxy {{proxy}} is denied on every port ({{packet}} by {{deny}}).',
       ...CLUSTER_NETWORK_MESSAGES,
+      ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, params, report }) {
@@ -186,19 +333,42 @@ export const egressDefaultDeny: Rule = {
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
 
-      let deny: Firewall | undefined;
+      let deny: { deny: string; denyResource: string; decidedBy?: string } | undefined;
       let finding: Finding | undefined;
+      let notEvaluated: NotEvaluated | undefined;
       for (const identity of identities) {
         // Nodes the same egress rules select, on any cluster of the network, are judged once.
         const selection = firewallsAt(index, cluster, identity, 'EGRESS');
-        const judged = index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies));
+        const planned = chainPlanAt(index, cluster, identity, 'EGRESS');
+        if ('notEvaluated' in planned) {
+          notEvaluated = planned.notEvaluated;
+          break;
+        }
+        const { plan } = planned;
+        // Nodes alike (the same egress rules, and the same policy rules) are judged once.
+        const judged: Judged =
+          plan.before.length === 0 && plan.after.length === 0
+            ? index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies))
+            : remembered(index.memoOn(selection, `${key}\non the chain`, () => new Map<SharedPlan, Judged>()), planned, () =>
+                judgeNodeOnChain(index, cluster, firewalls, selection, planned, identity, internetRanges, vipQuestion, proxies),
+              );
+        if ('notEvaluated' in judged) {
+          // Nodes alike share the judgement: the node is named here.
+          notEvaluated = { ...judged.notEvaluated, data: { ...judged.notEvaluated.data, node: nodeText(identity) } };
+          if (judged.notEvaluated.related) notEvaluated.related = [...judged.notEvaluated.related];
+          break;
+        }
         if ('finding' in judged) {
           // Nodes alike share the judgement: each outcome gets its own data and related list.
           finding = { ...judged.finding, data: { node: nodeText(identity), ...judged.finding.data } };
           if (judged.finding.related) finding.related = [...judged.finding.related];
           break;
         }
-        deny ??= judged.deny;
+        deny ??= judged;
+      }
+      if (notEvaluated) {
+        report({ status: 'not-evaluated', subject: cluster, ...notEvaluated });
+        continue;
       }
       if (finding) {
         report({ status: 'fail', subject: cluster, ...finding });
@@ -209,8 +379,9 @@ export const egressDefaultDeny: Rule = {
         status: 'pass',
         subject: cluster,
         messageId: 'denied',
-        data: { deny: `${deny!.name} (priority ${deny!.priority})`, allowed: listText(allowed) },
-        related: [deny!.fullName],
+        data: { deny: deny!.deny, allowed: listText(allowed) },
+        related: [deny!.denyResource],
+        ...(deny!.decidedBy ? { decidedBy: deny!.decidedBy } : {}),
       });
     }
   },

@@ -1,28 +1,47 @@
 import type { Outcome, Rule } from '../engine/types.js';
 import { VIPS } from '../model/facts.js';
-import type { Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, type FirewallSegment } from '../network/firewall.js';
-import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
+import { describeDecider, firewallAction } from '../network/firewall.js';
+import { deciderLayerText, deciderResource, describeChainDecider, describePolicyLayer, type ChainSegment } from '../network/firewall-chain.js';
+import { FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome } from './chain.js';
+import { firewallQuestion } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText, vipText } from './support.js';
 import { networkFix, vipRange } from './fix.js';
 
 const HTTPS = { protocol: 'tcp', port: 443 };
 
-/** The message for a denied piece of the VIP range: the deny, and the allow it shadows if there is one. */
-function deniedFinding(segment: FirewallSegment, node: string): Pick<Outcome, 'messageId' | 'data' | 'related'> {
-  const deny = segment.rule!;
-  const allow = segment.overridden.find((r) => firewallAction(r, HTTPS) === 'allow');
+/**
+ * The message for a denied piece of the VIP range: the deny, and the allow it shadows if there is
+ * one (a VPC allow it beat, or whatever in the chain would have allowed without it).
+ */
+function deniedFinding(segment: ChainSegment, node: string): Pick<Outcome, 'messageId' | 'data' | 'related' | 'decidedBy'> {
+  const decidedBy = deciderLayerText(segment.decider);
   const range = formatRange(segment.range);
-  if (allow) {
-    const tie = allow.priority === deny.priority ? ' (at equal priority a deny wins)' : '';
+  const denyResource = deciderResource(segment.decider);
+  if (segment.rule) {
+    const deny = segment.rule;
+    const allow = segment.overridden.find((r) => firewallAction(r, HTTPS) === 'allow');
+    if (allow) {
+      const tie = allow.priority === deny.priority ? ' (at equal priority a deny wins)' : '';
+      return {
+        messageId: 'shadowed',
+        data: { node, range, deny: describeDecider(segment, 'EGRESS'), allow: `${allow.name} (priority ${allow.priority})`, tie },
+        related: [deny.fullName, allow.fullName],
+        decidedBy,
+      };
+    }
+  }
+  const deny = describeChainDecider(segment.decider, 'EGRESS');
+  if (segment.shadowed) {
+    const allowResource = deciderResource(segment.shadowed);
     return {
       messageId: 'shadowed',
-      data: { node, range, deny: describeDecider(segment, 'EGRESS'), allow: `${allow.name} (priority ${allow.priority})`, tie },
-      related: [deny.fullName, allow.fullName],
+      data: { node, range, deny, allow: describeChainDecider(segment.shadowed, 'EGRESS'), tie: '' },
+      related: [denyResource, allowResource].filter((r): r is string => r !== undefined),
+      decidedBy,
     };
   }
-  return { messageId: 'denied', data: { node, range, deny: describeDecider(segment, 'EGRESS') }, related: [deny.fullName] };
+  return { messageId: 'denied', data: { node, range, deny }, related: denyResource ? [denyResource] : [], decidedBy };
 }
 
 export const vipEgressFirewall: Rule = {
@@ -32,7 +51,7 @@ export const vipEgressFirewall: Rule = {
     defaultSeverity: 'high',
     subject: 'cluster',
     description:
-      'For every node of the cluster, the effective egress firewall decision for tcp:443 to every address of the policy\'s VIP range is "allow": an enabled egress allow that targets the node and that no deny of higher or equal precedence (lower or equal priority number) shadows. The implied egress allow rule counts only when no egress deny applies to that traffic at all.',
+      'For every node of the cluster, the effective egress firewall decision for tcp:443 to every address of the policy\'s VIP range (and its IPv6 range when the node subnet is dual-stack) is "allow". The decision is the whole chain Google Cloud evaluates: hierarchical firewall policies from the organization down through each folder, then the VPC firewall rules and the global and regional network firewall policies in the order the network\'s networkFirewallPolicyEnforcementOrder says (AFTER_CLASSIC_FIREWALL by default, or BEFORE_CLASSIC_FIREWALL), then the implied rules. In each layer the matching rule with the lowest priority number decides (among VPC rules a deny wins a tie); allow and deny end the evaluation, goto_next passes the packet to the next layer, disabled rules are skipped. The message names the layer and rule that decided. A policy rule matching on what this tool cannot judge (FQDNs, geolocations, address groups, threat-intelligence lists) that could change the answer makes the result not evaluated, as do firewall policies that were not read. The implied egress allow rule counts only when nothing in the chain matches that traffic at all.',
     rationale:
       'After the route to the VIP, the article allows the nodes\' outbound traffic to it in the firewall (ファイアウォールで外向き(下り)トラフィックを許可します, 限定公開のGoogleアクセスの設定): in a network whose egress is otherwise closed, HTTPS to the restricted VIP is how nodes reach Google APIs and pull images. A deny with a lower priority number, or one at the same priority (a deny wins ties), cuts the nodes off from Google APIs even though an allow exists.',
     articleSection: '限定公開のGoogleアクセスの設定',
@@ -49,11 +68,13 @@ export const vipEgressFirewall: Rule = {
       shadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to {{range}} is denied by {{deny}}, which shadows allow {{allow}}{{tie}}.',
       denied: 'Cluster {{subject}}: from {{node}}, tcp:443 to {{range}} is denied by {{deny}}, and no allow of higher precedence covers it.',
       ...CLUSTER_NETWORK_MESSAGES,
+      ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, params, report }) {
     const vip = VIPS[params.vip];
-    const question = firewallQuestion(HTTPS, vip.ipv4Range);
+    const question4 = firewallQuestion(HTTPS, vip.ipv4Range);
+    const question6 = firewallQuestion(HTTPS, vip.ipv6Range);
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
@@ -61,33 +82,56 @@ export const vipEgressFirewall: Rule = {
         continue;
       }
       const { identities } = gathered.scope;
-      let failed = false;
-      const allows = new Map<string, Firewall>();
+      // Nodes of a dual-stack subnet reach the VIP over IPv6 too: the same question for its IPv6 range.
+      const subnetwork = index.subnetwork(cluster.subnetwork);
+      const dualStack = subnetwork !== undefined && (subnetwork.stackType === 'IPV4_IPV6' || subnetwork.stackType === 'IPV6_ONLY');
+      const questions = dualStack ? [question4, question6] : [question4];
+      let done = false;
+      /** Each allow that decided, in words, with the resource that holds it. */
+      const allows = new Map<string, string | undefined>();
+      const layers = new Set<string>();
       let implied = false;
       for (const identity of identities) {
-        // Nodes the same rules select share one decision, across clusters and with egress-default-deny.
-        const selection = firewallsAt(index, cluster, identity, 'EGRESS');
-        const segments = decisionsAt(index, selection, identity, 'EGRESS', question);
-        const denied = segments.find((s) => s.action === 'deny');
-        if (denied) {
-          report({ status: 'fail', subject: cluster, ...deniedFinding(denied, nodeText(identity)) });
-          failed = true;
-          break;
+        for (const question of questions) {
+          // Nodes the same rules select share one decision, across clusters and with egress-default-deny.
+          const chain = firewallChainAt(index, cluster, identity, 'EGRESS', question);
+          if ('notEvaluated' in chain) {
+            report({ status: 'not-evaluated', subject: cluster, ...chain.notEvaluated });
+            done = true;
+            break;
+          }
+          const denied = chain.segments.find((s) => s.action === 'deny' && !s.undetermined);
+          if (denied) {
+            report({ status: 'fail', subject: cluster, ...deniedFinding(denied, nodeText(identity)) });
+            done = true;
+            break;
+          }
+          const undetermined = undeterminedOutcome(chain.segments, nodeText(identity), 'tcp:443', (s) => formatRange(s.range));
+          if (undetermined) {
+            const piece = chain.segments.find((s) => s.undetermined)!;
+            report({ status: 'not-evaluated', subject: cluster, ...undetermined, decidedBy: describePolicyLayer(piece.undetermined!.policyLayer) });
+            done = true;
+            break;
+          }
+          for (const s of chain.segments) {
+            layers.add(deciderLayerText(s.decider));
+            if (s.decider.layer === 'implied') implied = true;
+            else allows.set(describeChainDecider(s.decider, 'EGRESS'), deciderResource(s.decider));
+          }
         }
-        for (const s of segments) {
-          if (s.rule) allows.set(s.rule.fullName, s.rule);
-          else implied = true;
-        }
+        if (done) break;
       }
-      if (failed) continue;
-      const names = [...allows.values()].map((r) => `${r.name} (priority ${r.priority})`);
+      if (done) continue;
+      const names = [...allows.keys()];
       if (implied) names.push('the implied egress allow rule');
+      const related = [...new Set([...allows.values()].filter((r): r is string => r !== undefined))];
       report({
         status: 'pass',
         subject: cluster,
         messageId: implied ? 'allowedImplied' : 'allowed',
-        data: { vip: vipText(vip), range: vip.ipv4Range, rules: listText(names) },
-        related: [...allows.keys()],
+        data: { vip: vipText(vip), range: dualStack ? `${vip.ipv4Range} and ${vip.ipv6Range}` : vip.ipv4Range, rules: listText(names) },
+        related,
+        decidedBy: listText([...layers]),
       });
     }
   },

@@ -63,6 +63,7 @@ function plain(r: Result, e: Eager): Result {
     fingerprint: e.fingerprint,
   };
   if (r.readErrors) out.readErrors = r.readErrors;
+  if (r.decidedBy !== undefined) out.decidedBy = r.decidedBy;
   if (r.waiver) out.waiver = r.waiver;
   return out;
 }

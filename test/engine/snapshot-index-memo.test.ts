@@ -61,7 +61,7 @@ describe('SnapshotIndex shared answers', () => {
     const c = { ...cluster('a'), nodeTag: 'gke-a-node', nodePools: [{ name: 'default-pool', tags: ['web'] }] };
     const index = new SnapshotIndex(snapshotOf(c));
     const identities = index.nodeIdentities(c);
-    expect(identities).toEqual([{ label: 'pool default-pool', tags: ['web', 'gke-a-node'], serviceAccounts: ['default'] }]);
+    expect(identities).toEqual([{ label: 'pool default-pool', tags: ['web', 'gke-a-node'], serviceAccounts: ['default'], secureTags: [] }]);
     expect(index.nodeIdentities(c)).toBe(identities);
   });
 

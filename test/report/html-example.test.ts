@@ -28,3 +28,16 @@ describe('html report of the bundled non-compliant example', () => {
     expect(page).toContain('FAILED');
   });
 });
+
+describe('html report of the bundled organization: the firewall layer that decided', () => {
+  const report = audit(loadSnapshot(path.join(REPO_ROOT, 'examples/org/org.snapshot.json')), loadPolicy(path.join(REPO_ROOT, 'rules.yaml')), { failOn: 'high' });
+  const page = renderHtml(report);
+
+  it('names the hierarchical policy in the checklist and on the egress link of the diagram', () => {
+    expect(page).toContain('decided by hierarchical policy `nonprod-egress` on folders/733164092215');
+    // The diagram's label wraps over several lines.
+    expect(page).toMatch(/egress firewall:[\s\S]{0,300}nonprod-egress/);
+    // A pass decided by a network firewall policy is named too.
+    expect(page).toContain('decided by global network firewall policy `payments-egress`');
+  });
+});

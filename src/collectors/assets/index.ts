@@ -10,7 +10,7 @@ import { InputError, readInputText } from '../../errors.js';
 import { MAX_JSON_DEPTH, parseJsonText, tooDeep } from '../../model/load.js';
 import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
-import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
+import { ASSET_TYPES, coverAssetReads, entryFromAsset, FIREWALL_POLICY_ASSET_TYPES, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -26,10 +26,12 @@ function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
   if (resource !== undefined && !isObject(resource)) throw new InputError(file, 'the asset\'s "resource" is not an object', where);
   const data = resource?.data;
   if (data !== undefined && !isObject(data)) throw new InputError(file, 'the asset\'s "resource.data" is not an object', where);
+  const ancestors = Array.isArray(raw.ancestors) ? raw.ancestors.filter((a): a is string => typeof a === 'string') : undefined;
   return {
     name,
     assetType,
     resource: resource ? { data, location: typeof resource.location === 'string' ? resource.location : undefined } : undefined,
+    ...(ancestors ? { ancestors } : {}),
   };
 }
 
@@ -105,7 +107,7 @@ export function assetExportSnapshot(records: AssetRecord[], file: string, option
   const exported = new Set<string>();
   for (const asset of records) {
     exported.add(asset.assetType);
-    builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
+    builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }), asset);
   }
   const recordSets = exported.has(ASSET_TYPES.recordSet) || options.complete === true;
   const snapshot = builder.build({ recordSetsKnown: recordSets });
@@ -122,6 +124,13 @@ export function assetExportSnapshot(records: AssetRecord[], file: string, option
     }
   }
   coverExport(snapshot, exported, options.complete === true);
+  coverAssetReads(
+    snapshot,
+    builder,
+    builder.sawFirewallPolicies || options.complete === true
+      ? undefined
+      : `the asset export has no firewall policy assets (export the organization with ${FIREWALL_POLICY_ASSET_TYPES.join(', ')}: a project's export cannot hold its organization's and folders' hierarchical policies; or pass --assets-complete if there are none)`,
+  );
   return snapshot;
 }
 

@@ -57,6 +57,7 @@ export interface LiveClients {
   firewalls: ComputeModule.FirewallsClient;
   routers: ComputeModule.RoutersClient;
   instances: ComputeModule.InstancesClient;
+  regionNetworkFirewallPolicies: ComputeModule.RegionNetworkFirewallPoliciesClient;
   clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
   assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
@@ -209,6 +210,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     firewalls: lazy('firewalls', compute, () => new compute!.FirewallsClient(computeOptions())),
     routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
     instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
+    regionNetworkFirewallPolicies: lazy('regionNetworkFirewallPolicies', compute, () => new compute!.RegionNetworkFirewallPoliciesClient(computeOptions())),
     clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
     assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
@@ -219,6 +221,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     get firewalls() { return getters.firewalls(); },
     get routers() { return getters.routers(); },
     get instances() { return getters.instances(); },
+    get regionNetworkFirewallPolicies() { return getters.regionNetworkFirewallPolicies(); },
     get clusters() { return getters.clusters(); },
     get assets() { return getters.assets(); },
     dns,

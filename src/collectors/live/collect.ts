@@ -11,11 +11,12 @@
  * scope whose projects cannot be listed stops the collection.
  */
 import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
-import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { ASSET_TYPES, SnapshotBuilder, assetKindOf, entryFromAsset } from '../rest/assets.js';
+import type { CollectionKind, Entity, FirewallPolicy, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
+import { ASSET_TYPES, SnapshotBuilder, assetKindOf, coverAssetReads, entryFromAsset } from '../rest/assets.js';
 import {
   isGkeNode,
   normalizeCluster,
+  normalizeEffectiveFirewallPolicy,
   normalizeFirewall,
   normalizeInstance,
   normalizeManagedZone,
@@ -309,6 +310,8 @@ class Collection {
    */
   async hostProject(project: string): Promise<void> {
     await Promise.all(this.networkReads(project));
+    // The firewall policies that apply to the host's networks decide its service projects' nodes too.
+    await this.firewallPoliciesOf(project);
   }
 
   /** The reads of a project's network collections, started at once. */
@@ -332,7 +335,59 @@ class Collection {
       this.aggregated(project, 'instances', this.clients.instances as never, normalizeInstance, isGkeNode),
       this.clustersOf(project),
     ]);
+    await this.firewallPoliciesOf(project);
     this.progress?.projectDone();
+  }
+
+  /**
+   * The firewall policies that apply to the project's networks, through getEffectiveFirewalls:
+   * `networks.getEffectiveFirewalls` gives the hierarchical and global network policies of a
+   * network, `regionNetworkFirewallPolicies.getEffectiveFirewalls` adds the regional ones of one
+   * region (https://cloud.google.com/compute/docs/reference/rest/v1/networks/getEffectiveFirewalls),
+   * asked for each region the network has a subnet in. Chosen over listing the policies and their
+   * associations because a project-scoped reader cannot list hierarchical policies (that needs
+   * permissions on the organization or folders, and their ids) but is shown them here with the
+   * project's own `compute.networks.getEffectiveFirewalls`. Read after the networks and subnets;
+   * if those could not be read, neither can this.
+   */
+  async firewallPoliciesOf(project: string): Promise<void> {
+    const current = this.builder.current;
+    const networks = current.networks.filter((n) => n.project === project);
+    const readFailed = this.readErrors.find((e) => e.project === project && (e.collection === 'networks' || e.collection === 'subnetworks'));
+    if (readFailed) {
+      const derived: ReadError = { project, collection: 'firewallPolicies', status: readFailed.status, message: `the ${readFailed.collection} could not be read (${readFailed.message}), so neither could the firewall policies that apply to them` };
+      if (readFailed.reason) derived.reason = readFailed.reason;
+      this.readErrors.push(derived);
+      return;
+    }
+    await this.read(project, 'firewallPolicies', async () => {
+      const policies = new Map<string, FirewallPolicy>();
+      const keep = (p: FirewallPolicy | undefined) => {
+        if (!p) return;
+        const known = policies.get(p.fullName);
+        if (known) known.attachments = [...new Set([...known.attachments, ...p.attachments])];
+        else policies.set(p.fullName, p);
+      };
+      for (const network of networks) {
+        const [answer] = await this.caller.run('compute', `compute getEffectiveFirewalls ${project}/${network.name}`, () =>
+          this.clients.networks.getEffectiveFirewalls({ project, network: network.name }, { retry: { retryCodes: [] } } as never),
+        );
+        for (const p of (answer.firewallPolicys ?? []) as unknown as Json[]) keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, undefined, API));
+        const regions = [...new Set(current.subnetworks.filter((s) => s.network === network.fullName).map((s) => s.region))].sort();
+        for (const region of regions) {
+          const [regional] = await this.caller.run('compute', `compute regionNetworkFirewallPolicies getEffectiveFirewalls ${project}/${region}/${network.name}`, () =>
+            this.clients.regionNetworkFirewallPolicies.getEffectiveFirewalls(
+              { project, region, network: network.origin.selfLink ?? `projects/${project}/global/networks/${network.name}` },
+              { retry: { retryCodes: [] } } as never,
+            ),
+          );
+          for (const p of (regional.firewallPolicys ?? []) as unknown as Json[]) {
+            if (String(p.type) === 'NETWORK_REGIONAL') keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, region, API));
+          }
+        }
+      }
+      return [...policies.values()];
+    });
   }
 
   /**
@@ -422,23 +477,26 @@ class Collection {
     const resource = (raw.resource ?? {}) as Json;
     if (raw.assetType === PROJECT_ASSET_TYPE) {
       const projectId = plainData(resource.data)?.projectId;
-      if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
+      if (typeof projectId === 'string' && this.mine(projectId)) {
+        projects.add(projectId);
+        // Its ancestors are the project's folders and organization: which hierarchical policies apply.
+        this.builder.noteAsset({ name: String(raw.name), assetType: String(raw.assetType), ancestors: raw.ancestors as string[] | undefined }, projectId);
+      }
       return;
     }
     // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
     const project = projectOf(String(raw.name));
     if (project !== undefined && !this.mine(project)) return;
-    const entry = entryFromAsset(
-      {
-        name: String(raw.name),
-        assetType: String(raw.assetType),
-        resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
-        ancestors: raw.ancestors as string[] | undefined,
-      },
-      ASSET,
-    );
-    this.builder.addEntry(entry);
-    if (entry.kind === 'entity') projects.add(entry.entity.project);
+    const record = {
+      name: String(raw.name),
+      assetType: String(raw.assetType),
+      resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+      ancestors: raw.ancestors as string[] | undefined,
+    };
+    const entry = entryFromAsset(record, ASSET);
+    this.builder.addEntry(entry, record);
+    // A hierarchical firewall policy belongs to an organization or folder, not to a project.
+    if (entry.kind === 'entity' && !entry.entity.project.includes('/')) projects.add(entry.entity.project);
   }
 }
 
@@ -564,6 +622,15 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   );
   if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
   else coverSeenProjects(snapshot, V1_COLLECTIONS);
+  if (scope.kind !== 'projects') {
+    coverAssetReads(
+      snapshot,
+      run.builder,
+      scope.kind === 'folder'
+        ? `a folder's asset listing does not hold the hierarchical firewall policies of the organization above it (collect the organization)`
+        : undefined,
+    );
+  }
   return {
     snapshot,
     stats: {

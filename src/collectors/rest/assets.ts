@@ -5,10 +5,12 @@
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, RecordSet, Snapshot, SnapshotScope } from '../../model/snapshot.js';
 import { shapeProblem } from './shapes.js';
 import { emptySnapshot } from '../../model/snapshot.js';
+import { describeReadError, projectsSeen, setCoverage, sortCoverage } from '../../model/coverage.js';
 import { canonicalClusterName, projectOf } from '../../model/names.js';
 import {
   normalizeCluster,
   normalizeFirewall,
+  normalizeFirewallPolicy,
   normalizeInstance,
   normalizeManagedZone,
   normalizeNetwork,
@@ -32,7 +34,15 @@ export const ASSET_TYPES = {
   // https://cloud.google.com/asset-inventory/docs/asset-types (Cloud DNS); its name is the zone's
   // full name followed by `/rrsets/NAME/TYPE`.
   recordSet: 'dns.googleapis.com/ResourceRecordSet',
+  // Google's list of supported asset types (https://cloud.google.com/asset-inventory/docs/asset-types,
+  // Compute Engine): hierarchical, global network and regional network firewall policies.
+  firewallPolicy: 'compute.googleapis.com/FirewallPolicy',
+  networkFirewallPolicy: 'compute.googleapis.com/NetworkFirewallPolicy',
+  regionNetworkFirewallPolicy: 'compute.googleapis.com/RegionNetworkFirewallPolicy',
 } as const;
+
+/** The asset types that hold firewall policies: an input with any of them read the policies. */
+export const FIREWALL_POLICY_ASSET_TYPES: readonly string[] = [ASSET_TYPES.firewallPolicy, ASSET_TYPES.networkFirewallPolicy, ASSET_TYPES.regionNetworkFirewallPolicy];
 
 export interface AssetRecord {
   name: string;
@@ -104,6 +114,19 @@ export const ASSET_KINDS: readonly AssetKind[] = [
       return { kind: 'recordSet', zone: asset.name.slice(0, at), recordSet: normalizeRecordSet(data) };
     },
   },
+  // Hierarchical, global network and regional network firewall policies: the asset name is
+  // authoritative (a hierarchical policy's data has only its numeric name).
+  ...FIREWALL_POLICY_ASSET_TYPES.map(
+    (assetType): AssetKind => ({
+      assetType,
+      collection: 'firewallPolicies',
+      toEntry: (asset, data, project, base) => {
+        const policy = normalizeFirewallPolicy(data, project, base);
+        policy.fullName = asset.name;
+        return entity(policy);
+      },
+    }),
+  ),
 ];
 
 const KIND_OF_TYPE = new Map(ASSET_KINDS.map((k) => [k.assetType, k]));
@@ -150,7 +173,32 @@ export class SnapshotBuilder {
       case 'managedZone': s.managedZones.push(entity); break;
       case 'cluster': s.clusters.push(entity); break;
       case 'instance': s.instances.push(entity); break;
+      case 'firewallPolicy': s.firewallPolicies.push(entity); break;
     }
+  }
+
+  private readonly ancestry = new Map<string, string[]>();
+  private firewallPolicyAssets = false;
+
+  /**
+   * Notes an asset's `ancestors` (`projects/NUMBER`, then folders, then the organization): the
+   * project's folder ancestry, which says which hierarchical firewall policies apply to it.
+   */
+  noteAsset(asset: Pick<AssetRecord, 'name' | 'assetType' | 'ancestors'>, projectId: string | undefined): void {
+    if (FIREWALL_POLICY_ASSET_TYPES.includes(asset.assetType)) this.firewallPolicyAssets = true;
+    if (!projectId || !asset.ancestors || this.ancestry.has(projectId)) return;
+    const [first, ...above] = asset.ancestors;
+    if (first?.startsWith('projects/')) this.ancestry.set(projectId, above);
+  }
+
+  /** Whether the input held any firewall policy asset (then it was made with those types). */
+  get sawFirewallPolicies(): boolean {
+    return this.firewallPolicyAssets;
+  }
+
+  /** The ancestry noted per project id. */
+  get ancestors(): ReadonlyMap<string, string[]> {
+    return this.ancestry;
   }
 
   addRecordSet(zoneFullName: string, rs: RecordSet): void {
@@ -159,7 +207,8 @@ export class SnapshotBuilder {
     else this.recordSets.set(zoneFullName, [rs]);
   }
 
-  addEntry(entry: AssetEntry): void {
+  addEntry(entry: AssetEntry, asset?: AssetRecord): void {
+    if (asset) this.noteAsset(asset, entry.kind === 'entity' && !entry.entity.project.includes('/') ? entry.entity.project : undefined);
     if (entry.kind === 'entity') this.add(entry.entity);
     else if (entry.kind === 'recordSet') this.addRecordSet(entry.zone, entry.recordSet);
     else if (entry.kind === 'invalid') {
@@ -221,6 +270,29 @@ export class SnapshotBuilder {
       for (const e of list) projects.add(e.project);
     }
     this.snapshot.scope.projects = [...projects].sort();
+    for (const [projectId, ancestors] of [...this.ancestry].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const known = this.snapshot.projects.find((p) => p.projectId === projectId);
+      if (known) known.ancestors ??= ancestors;
+      else this.snapshot.projects.push({ projectId, includedAs: 'scope', ancestors });
+    }
     return this.snapshot;
   }
+}
+
+/**
+ * Coverage of what an asset read says beyond the version 1 collections: `projects` (the folder
+ * ancestry, from the assets' `ancestors`) where an asset of the project carried it, and
+ * `firewallPolicies` of every project when the read listed the firewall policy asset types
+ * (`policiesRead` undefined), else not read for the reason given.
+ */
+export function coverAssetReads(snapshot: Snapshot, builder: SnapshotBuilder, policiesNotRead?: string): void {
+  for (const projectId of builder.ancestors.keys()) setCoverage(snapshot, projectId, ['projects'], 'read');
+  for (const projectId of projectsSeen(snapshot)) {
+    // A stream of policies that failed left a read error: that stands.
+    const error = snapshot.readErrors.find((e) => e.project === projectId && e.collection === 'firewallPolicies' && e.resource === undefined);
+    if (error) setCoverage(snapshot, projectId, ['firewallPolicies'], 'not-read', describeReadError(error));
+    else if (policiesNotRead === undefined) setCoverage(snapshot, projectId, ['firewallPolicies'], 'read');
+    else setCoverage(snapshot, projectId, ['firewallPolicies'], 'not-read', policiesNotRead);
+  }
+  sortCoverage(snapshot.coverage);
 }

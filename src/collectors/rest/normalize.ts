@@ -14,6 +14,8 @@ import type {
   Cluster,
   Firewall,
   FirewallPermission,
+  FirewallPolicy,
+  FirewallPolicyRule,
   Instance,
   ManagedZone,
   Network,
@@ -90,7 +92,7 @@ export function normalizeNetwork(json: Json, project: string, base: Omit<Origin,
     fullName: networkName(p, name),
     project: p,
     origin: origin(base, json),
-    ...compact({ autoCreateSubnetworks: bool(json.autoCreateSubnetworks) }),
+    ...compact({ autoCreateSubnetworks: bool(json.autoCreateSubnetworks), networkFirewallPolicyEnforcementOrder: enforcementOrder(json.networkFirewallPolicyEnforcementOrder) }),
     peerings: arr(json.peerings).map((peer) =>
       compact({
         name: String(peer.name),
@@ -120,6 +122,8 @@ export function normalizeSubnetwork(json: Json, project: string, base: Omit<Orig
     privateIpGoogleAccess: bool(json.privateIpGoogleAccess),
     purpose: str(json.purpose),
     ipv6CidrRange: str(json.ipv6CidrRange) ?? str(json.internalIpv6Prefix) ?? str(json.externalIpv6Prefix),
+    // Dual-stack node subnets reach Google APIs over IPv6 too (vip-egress-firewall asks for both).
+    stackType: str(json.stackType),
   });
 }
 
@@ -317,7 +321,18 @@ function nodePool(json: Json): NodePool {
     serviceAccount: str(config.serviceAccount),
     enablePrivateNodes: bool(networkConfig.enablePrivateNodes),
     instanceGroupUrls: strings(json.instanceGroupUrls).length ? strings(json.instanceGroupUrls) : undefined,
+    resourceManagerTags: secureTagValues(config.resourceManagerTags),
   });
+}
+
+/**
+ * The secure tag values (`tagValues/N`) of a `ResourceManagerTags` (`{ tags: { "tagKeys/K": "tagValues/V" } }`),
+ * which GKE binds to the nodes and firewall policy rules target; absent = none.
+ */
+function secureTagValues(v: unknown): string[] | undefined {
+  const tags = obj(obj(v)?.tags);
+  const values = tags ? Object.values(tags).filter((t): t is string => typeof t === 'string' && t !== '') : [];
+  return values.length ? values : undefined;
 }
 
 export function normalizeCluster(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Cluster {
@@ -350,6 +365,7 @@ export function normalizeCluster(json: Json, project: string, base: Omit<Origin,
     network,
     subnetwork,
     nodePools: arr(json.nodePools).map(nodePool),
+    ...compact({ autoNodeResourceManagerTags: secureTagValues(obj(json.nodePoolAutoConfig)?.resourceManagerTags) }),
   };
   if (id) cluster.uid = id;
   // Autopilot: GKE manages the nodes and fixes their settings (https://cloud.google.com/kubernetes-engine/docs/resources/autopilot-standard-feature-comparison).
@@ -441,4 +457,126 @@ export function normalizeManagedZone(
     peeringTargetNetwork: peeringTarget ? toFullName(peeringTarget, { defaultProject: project, collection: 'networks' }) : undefined,
     recordSets: recordSets?.map(normalizeRecordSet),
   });
+}
+
+/** `networkFirewallPolicyEnforcementOrder`; anything else (absent, UNDEFINED_...) is Google's default. */
+function enforcementOrder(v: unknown): Network['networkFirewallPolicyEnforcementOrder'] {
+  return v === 'BEFORE_CLASSIC_FIREWALL' || v === 'AFTER_CLASSIC_FIREWALL' ? v : undefined;
+}
+
+/**
+ * The match fields of a FirewallPolicyRule this tool cannot judge (REST reference:
+ * https://cloud.google.com/compute/docs/reference/rest/v1/firewallPolicies, `rules[].match`):
+ * lists of FQDNs, region codes, address groups, threat-intelligence lists, source networks, and the
+ * network scopes (enums; `..._UNSPECIFIED` or absent = no condition).
+ */
+const UNSUPPORTED_LISTS = ['srcFqdns', 'destFqdns', 'srcRegionCodes', 'destRegionCodes', 'srcAddressGroups', 'destAddressGroups', 'srcThreatIntelligences', 'destThreatIntelligences', 'srcNetworks'];
+const UNSUPPORTED_ENUMS = ['srcNetworkScope', 'destNetworkScope'];
+
+function unsupportedMatch(match: Json): Record<string, string[]> | undefined {
+  const out: Record<string, string[]> = {};
+  for (const field of UNSUPPORTED_LISTS) {
+    const values = strings(match[field]);
+    if (values.length) out[field] = values;
+  }
+  for (const field of UNSUPPORTED_ENUMS) {
+    const value = str(match[field]);
+    if (value && !value.endsWith('UNSPECIFIED')) out[field] = [value];
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+const ACTIONS = new Set(['allow', 'deny', 'goto_next', 'apply_security_profile_group']);
+
+/** One REST `FirewallPolicyRule` (in a FirewallPolicy, or in an effective-firewalls answer). */
+export function normalizeFirewallPolicyRule(json: Json, project: string): FirewallPolicyRule {
+  const match = obj(json.match) ?? {};
+  const action = String(json.action ?? 'deny').toLowerCase();
+  return compact({
+    priority: num(json.priority) ?? 0,
+    direction: String(json.direction ?? 'INGRESS').toUpperCase() === 'EGRESS' ? ('EGRESS' as const) : ('INGRESS' as const),
+    // An action this tool does not know is taken as a deny: it can only make a verdict stricter.
+    action: (ACTIONS.has(action) ? action : 'deny') as FirewallPolicyRule['action'],
+    disabled: bool(json.disabled) ?? false,
+    ruleName: str(json.ruleName),
+    description: str(json.description),
+    srcIpRanges: strings(match.srcIpRanges),
+    destIpRanges: strings(match.destIpRanges),
+    layer4Configs: arr(match.layer4Configs).map((l4) => {
+      const ports = strings(l4.ports);
+      const ipProtocol = String(l4.ipProtocol ?? 'all').toLowerCase();
+      return ports.length ? { ipProtocol, ports } : { ipProtocol };
+    }),
+    srcSecureTags: arr(match.srcSecureTags).map((t) => String(t.name)),
+    targetSecureTags: arr(json.targetSecureTags).map((t) => String(t.name)),
+    targetServiceAccounts: strings(json.targetServiceAccounts),
+    targetResources: strings(json.targetResources).map((r) => netRef(r, project)),
+    unsupportedMatch: unsupportedMatch(match),
+  });
+}
+
+/** `organizations/N` or `folders/N` out of an attachment target or parent, in whatever form it came. */
+function hierarchyNode(v: unknown): string | undefined {
+  const m = /(organizations|folders)\/(\d+)/.exec(String(v ?? ''));
+  return m ? `${m[1]}/${m[2]}` : undefined;
+}
+
+/**
+ * A REST `FirewallPolicy`: hierarchical (it has a `parent`, and its `name` is a numeric id), global
+ * network, or regional network (it has a `region`). Its attachments are its
+ * `associations[].attachmentTarget`: an organization or folder, or a network.
+ */
+export function normalizeFirewallPolicy(json: Json, project: string, base: Omit<Origin, 'selfLink'>): FirewallPolicy {
+  const link = str(json.selfLink) ?? '';
+  const name = String(json.name);
+  const parent = hierarchyNode(json.parent);
+  const hierarchical = parent !== undefined || /\/locations\/global\/firewallPolicies\//.test(link);
+  const region = lastSegment(json.region);
+  const p = hierarchical ? (parent ?? 'organizations/unknown') : projectFor(json, project);
+  const policyType: FirewallPolicy['policyType'] = hierarchical ? 'hierarchical' : region ? 'regional' : 'network';
+  const fullName = hierarchical
+    ? `//compute.googleapis.com/locations/global/firewallPolicies/${name}`
+    : region
+      ? `//compute.googleapis.com/projects/${p}/regions/${region}/firewallPolicies/${name}`
+      : `//compute.googleapis.com/projects/${p}/global/firewallPolicies/${name}`;
+  const attachments = arr(json.associations)
+    .map((a) => (hierarchical ? hierarchyNode(a.attachmentTarget) : netRef(a.attachmentTarget, p)))
+    .filter((a): a is string => a !== undefined && a !== '');
+  return compact({
+    kind: 'firewallPolicy' as const,
+    name,
+    fullName,
+    project: p,
+    origin: origin(base, json),
+    policyType,
+    displayName: str(json.shortName) ?? str(json.displayName),
+    region,
+    attachments: [...new Set(attachments)],
+    rules: arr(json.rules).map((r) => normalizeFirewallPolicyRule(r, p)),
+  });
+}
+
+/**
+ * One policy of a `getEffectiveFirewalls` answer (networks. or regionNetworkFirewallPolicies.):
+ * `type` HIERARCHY, NETWORK or NETWORK_REGIONAL, with its rules as they apply to `network`. The
+ * answer does not say where a hierarchical policy is attached, so it is recorded as attached to the
+ * network itself, in the answer's order (the organization's first). Google's system policies
+ * (SYSTEM_*) are managed for its own services and are not modelled. Returns undefined for those.
+ */
+export function normalizeEffectiveFirewallPolicy(json: Json, project: string, network: string, region: string | undefined, base: Omit<Origin, 'selfLink'>): FirewallPolicy | undefined {
+  const type = String(json.type ?? '');
+  const name = String(json.name);
+  const rules = arr(json.rules).map((r) => normalizeFirewallPolicyRule(r, project));
+  const displayName = str(json.shortName) ?? str(json.displayName);
+  const common = { kind: 'firewallPolicy' as const, name, origin: compact({ ...base }), attachments: [network], rules };
+  if (type === 'HIERARCHY') {
+    return compact({ ...common, fullName: `//compute.googleapis.com/locations/global/firewallPolicies/${name}`, project: 'organizations/unknown', policyType: 'hierarchical' as const, displayName });
+  }
+  if (type === 'NETWORK') {
+    return compact({ ...common, fullName: `//compute.googleapis.com/projects/${project}/global/firewallPolicies/${name}`, project, policyType: 'network' as const, displayName });
+  }
+  if (type === 'NETWORK_REGIONAL' && region) {
+    return compact({ ...common, fullName: `//compute.googleapis.com/projects/${project}/regions/${region}/firewallPolicies/${name}`, project, policyType: 'regional' as const, region, displayName });
+  }
+  return undefined;
 }

@@ -22,6 +22,7 @@ import {
   mapFirewall,
   mapInstance,
   mapManagedZone,
+  mapFirewallPolicy,
   mapNetwork,
   mapPart,
   mapRoute,
@@ -50,7 +51,7 @@ export interface PlanDelta {
   entities: PlannedEntity[];
   parts: Part[];
   /** Parts whose parent cannot be told: their whole collection gets `path` marked unknown. */
-  orphans: { collection: 'clusters' | 'routers' | 'managedZones' | 'networks'; path: string; address: string }[];
+  orphans: { collection: 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies'; path: string; address: string }[];
   removals: Removal[];
   /**
    * Control-plane peerings of clusters that already exist, whose export flags the plan does not
@@ -94,7 +95,7 @@ const ENTITY_MAPPERS: Record<EntityKind, ((c: MapContext) => Entity) | undefined
   managedZone: mapManagedZone,
   cluster: undefined,
   instance: mapInstance,
-  firewallPolicy: undefined,
+  firewallPolicy: undefined, // mapFirewallPolicy needs the resource type: see below
   address: undefined,
   forwardingRule: undefined,
   responsePolicy: undefined,
@@ -181,6 +182,8 @@ export function planDelta(plan: PlanJson, planPath: string, options: PlanOptions
       if (peeringPending) pending.add(p.address);
       clusters.push({ address: p.address, network: cluster.network, peering: cluster.privateClusterConfig?.peeringName, pending: peeringPending });
       delta.entities.push({ entity: cluster, action: p.action });
+    } else if (kind === 'firewallPolicy') {
+      delta.entities.push({ entity: mapFirewallPolicy(c, p.type), action: p.action });
     } else {
       delta.entities.push({ entity: ENTITY_MAPPERS[kind]!(c), action: p.action });
     }

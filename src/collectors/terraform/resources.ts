@@ -11,6 +11,8 @@ import type {
   EntityKind,
   Firewall,
   FirewallPermission,
+  FirewallPolicy,
+  FirewallPolicyRule,
   Instance,
   ManagedZone,
   Network,
@@ -38,6 +40,7 @@ import {
   toFullName,
 } from '../../model/names.js';
 import type { Path, PlanValues } from './values.js';
+import { mapPolicy, mapPolicyRule, policyFullName, policyRefKey, POLICY_ASSOCIATION_TYPES, POLICY_RULE_TYPES, POLICY_TYPES } from './firewall-policies.js';
 import { compact } from '../../model/compact.js';
 
 // Null prototype: a plan's resource type is input, and `constructor` or `__proto__` must find nothing.
@@ -50,6 +53,7 @@ export const ENTITY_TYPES: Record<string, EntityKind> = Object.assign(Object.cre
   google_dns_managed_zone: 'managedZone',
   google_container_cluster: 'cluster',
   google_compute_instance: 'instance',
+  ...Object.fromEntries(Object.keys(POLICY_TYPES).map((t) => [t, 'firewallPolicy' as const])),
 });
 
 export const PART_TYPES = [
@@ -58,6 +62,8 @@ export const PART_TYPES = [
   'google_compute_router_interface',
   'google_dns_record_set',
   'google_compute_network_peering_routes_config',
+  ...(Object.keys(POLICY_RULE_TYPES) as (keyof typeof POLICY_RULE_TYPES)[]),
+  ...(Object.keys(POLICY_ASSOCIATION_TYPES) as (keyof typeof POLICY_ASSOCIATION_TYPES)[]),
 ] as const;
 
 export type PartType = (typeof PART_TYPES)[number];
@@ -73,15 +79,21 @@ export type Part =
   | { kind: 'bgpPeer'; parent: string; item: BgpPeer; unknown: string[] }
   | { kind: 'routerInterface'; parent: string; item: RouterInterface; unknown: string[] }
   | { kind: 'recordSet'; parent: string; item: RecordSet; unknown: string[] }
-  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] };
+  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] }
+  /** A firewall policy rule managed as its own resource; `name` is its priority, which identifies it in the policy. */
+  | { kind: 'policyRule'; parent: string; item: FirewallPolicyRule & { name: string }; unknown: string[] }
+  /** A firewall policy association: `name` is what it attaches the policy to. */
+  | { kind: 'policyAttachment'; parent: string; item: { name: string }; unknown: string[] };
 
 /** The collection a part belongs to, for parts whose parent cannot be told. */
-export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks'; path: string }> = {
+export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies'; path: string }> = {
   nodePool: { collection: 'clusters', path: 'nodePools' },
   bgpPeer: { collection: 'routers', path: 'bgpPeers' },
   routerInterface: { collection: 'routers', path: 'interfaces' },
   recordSet: { collection: 'managedZones', path: 'recordSets' },
   peering: { collection: 'networks', path: 'peerings' },
+  policyRule: { collection: 'firewallPolicies', path: 'rules' },
+  policyAttachment: { collection: 'firewallPolicies', path: 'attachments' },
 };
 
 /** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
@@ -105,6 +117,7 @@ export function identify(type: string, v: PlanValues, address: string): string {
   const project = v.str(['project']);
   const name = v.str(['name']);
   const fallback = `tf://${address}`;
+  if (POLICY_TYPES[type as keyof typeof POLICY_TYPES] === 'hierarchical') return policyFullName('hierarchical', undefined, undefined, name) ?? fallback;
   if (!project || !name) return fallback;
   switch (ENTITY_TYPES[type]) {
     case 'network': return networkName(project, name);
@@ -126,6 +139,11 @@ export function identify(type: string, v: PlanValues, address: string): string {
     case 'instance': {
       const zone = v.str(['zone']);
       return zone ? instanceName(project, shortName(zone), name) : fallback;
+    }
+    case 'firewallPolicy': {
+      // A hierarchical policy's name is its numeric id, known only once it exists.
+      const policyType = POLICY_TYPES[type as keyof typeof POLICY_TYPES];
+      return policyFullName(policyType, project, v.str(['region']), name) ?? fallback;
     }
     default: return fallback;
   }
@@ -164,7 +182,24 @@ const subnetworkKey = (project: string, region: string) => (ref: string) =>
 
 export function mapNetwork(c: MapContext): Network {
   const v = c.values;
-  return finish({ ...base('network', c), ...compact({ autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks') }), peerings: [] }, v);
+  const order = v.str(['network_firewall_policy_enforcement_order'], 'networkFirewallPolicyEnforcementOrder');
+  return finish(
+    {
+      ...base('network', c),
+      ...compact({
+        autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks'),
+        networkFirewallPolicyEnforcementOrder: order === 'BEFORE_CLASSIC_FIREWALL' || order === 'AFTER_CLASSIC_FIREWALL' ? order : undefined,
+      }),
+      peerings: [],
+    },
+    v,
+  );
+}
+
+/** A firewall policy (hierarchical, global or regional network; with or without its rules inline). */
+export function mapFirewallPolicy(c: MapContext, type: string): FirewallPolicy {
+  const b = base('firewallPolicy', c);
+  return finish(mapPolicy(type as keyof typeof POLICY_TYPES, c.values, b), c.values);
 }
 
 export function mapSubnetwork(c: MapContext): Subnetwork {
@@ -186,6 +221,7 @@ export function mapSubnetwork(c: MapContext): Subnetwork {
     privateIpGoogleAccess: v.bool(['private_ip_google_access'], 'privateIpGoogleAccess'),
     purpose: v.str(['purpose'], 'purpose'),
     ipv6CidrRange: v.str(['ipv6_cidr_range']),
+    stackType: v.str(['stack_type'], 'stackType'),
   }));
   return finish(subnet, v);
 }
@@ -309,8 +345,15 @@ function nodePool(v: PlanValues, at: Path, name: string | undefined, model: (fie
   Object.assign(pool, compact({
     serviceAccount: v.str([...at, 'node_config', 0, 'service_account'], model('serviceAccount')),
     enablePrivateNodes: v.bool([...at, 'network_config', 0, 'enable_private_nodes'], model('enablePrivateNodes')),
+    resourceManagerTags: secureTagValues(v.stringMap([...at, 'node_config', 0, 'resource_manager_tags'], model('resourceManagerTags'))),
   }));
   return pool;
+}
+
+/** `resource_manager_tags = { "tagKeys/K" = "tagValues/V" }`: the values, which firewall policy rules target. */
+function secureTagValues(tags: Record<string, string>): string[] | undefined {
+  const values = Object.values(tags).filter((t) => t !== '');
+  return values.length ? values : undefined;
 }
 
 export interface MappedCluster {
@@ -418,6 +461,9 @@ export function mapCluster(c: MapContext): MappedCluster {
     cluster.controlPlaneEndpointsConfig = cpec;
   }
 
+  const autoTags = secureTagValues(v.stringMap(['node_pool_auto_config', 0, 'resource_manager_tags'], 'autoNodeResourceManagerTags'));
+  if (autoTags) cluster.autoNodeResourceManagerTags = autoTags;
+
   const inline = v.blocks(['node_pool'], 'nodePools');
   for (let i = 0; i < inline; i++) {
     const name = v.str(['node_pool', i, 'name'], 'nodePools');
@@ -520,6 +566,27 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
         origin: c.origin,
       });
       return { kind: 'recordSet', parent, item, unknown: [...v.unknown] };
+    }
+    case 'google_compute_firewall_policy_rule':
+    case 'google_compute_network_firewall_policy_rule':
+    case 'google_compute_region_network_firewall_policy_rule': {
+      const policyType = POLICY_RULE_TYPES[type];
+      const parent = link(c, ['firewall_policy'], '', ['firewallPolicy'], policyRefKey(policyType, project, region));
+      const rule = mapPolicyRule(v, [], project, '');
+      const item = { ...rule, origin: c.origin, name: String(rule.priority) };
+      // An unknown priority leaves which rule of the policy it is unknown: the whole list then.
+      return { kind: 'policyRule', parent, item, unknown: v.unknown.has('priority') ? [''] : [...v.unknown] };
+    }
+    case 'google_compute_firewall_policy_association':
+    case 'google_compute_network_firewall_policy_association':
+    case 'google_compute_region_network_firewall_policy_association': {
+      const policyType = POLICY_ASSOCIATION_TYPES[type];
+      const parent = link(c, ['firewall_policy'], '', ['firewallPolicy'], policyRefKey(policyType, project, region));
+      const target =
+        policyType === 'hierarchical'
+          ? v.str(['attachment_target'], 'attachments')
+          : link(c, ['attachment_target'], 'attachments', ['network'], networkKey(project));
+      return { kind: 'policyAttachment', parent, item: { name: target ?? '' }, unknown: target ? [] : [''] };
     }
     case 'google_compute_network_peering_routes_config': {
       const parent = link(c, ['network'], '', ['network'], networkKey(project));

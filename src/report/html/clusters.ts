@@ -29,7 +29,10 @@ function stepItem(o: StepOutcome, n: number | undefined, anchorOf: AnchorOf): Sa
   return html`<li class="s-${o.state}" data-step="${o.step.id}" data-state="${o.state}"><span class="step-no">${n !== undefined ? `${n}. ` : ''}</span><span class="step-label">${o.step.label}</span>${
     o.step.detail ? html`<span class="step-detail">${o.step.detail}</span>` : ''
   }<span class="step-state">${STATE_MARK[o.state]} ${STATE_LABEL[o.state]}</span><ul>${shown.map(
-    (r) => html`<li><a href="#${anchorOf(r)}">${STATE_MARK[displayStatus(r)]} ${r.ruleId}${r.resource.kind === 'instance' ? html` (${r.resource.name})` : ''}</a></li>`,
+    (r) =>
+      html`<li><a href="#${anchorOf(r)}">${STATE_MARK[displayStatus(r)]} ${r.ruleId}${r.resource.kind === 'instance' ? html` (${r.resource.name})` : ''}</a>${
+        r.decidedBy ? html`<span class="step-detail">decided by ${r.decidedBy}</span>` : ''
+      }</li>`,
   )}${rest > 0 ? html`<li><a href="#${anchorOf(sorted[LINKS_PER_STEP])}">and ${rest} more</a></li>` : ''}${silent.map(
     (id) => html`<li class="muted">· ${id}: no result</li>`,
   )}</ul></li>`;

@@ -58,6 +58,13 @@ function stateOf(steps: Map<string, StepOutcome>, ids: string[], reasons: Record
   return { state: 'ok', label: [] };
 }
 
+/** The egress link's label: the firewall, and the layer that decided when a policy did. */
+function egressLabel(steps: Map<string, StepOutcome>): string {
+  const results = steps.get('egress')?.results ?? [];
+  const decided = results.find((r) => (r.status === 'fail' || r.status === 'not-evaluated') && r.decidedBy && r.decidedBy !== 'VPC firewall rules');
+  return decided ? `egress firewall: ${decided.decidedBy}` : 'egress firewall';
+}
+
 const DNS_DOMAINS: Record<string, string> = { 'dns-googleapis': 'googleapis.com', 'dns-gcr': 'gcr.io', 'dns-pkg-dev': 'pkg.dev' };
 
 /** The domains whose private zone is broken (or, failing that, unknown), for the link's label. */
@@ -116,7 +123,7 @@ export function clusterDiagram(
     'private-google-access': 'no Private Google Access',
     dns: `DNS for ${dnsDomains(steps)}`,
     'vip-route': 'no route to the VIP',
-    egress: 'egress firewall',
+    egress: egressLabel(steps),
   });
   const peering =
     cluster.controlPlaneConnection === 'peering'

@@ -69,7 +69,8 @@ describe('live collector, project scope, through the official clients against th
     expect(run.stats.calls).toBe(run.emulator.requests.length);
     expect(guard.refused).toEqual([]);
     expect(guard.attempts.length).toBeGreaterThan(0);
-    // Per project: networks, routes, firewalls, 3 aggregated lists, clusters, zones (+ record sets of 3 zones).
+    // Per project: networks, routes, firewalls, 3 aggregated lists, clusters, zones (+ record sets of 3 zones),
+    // and the effective firewall policies of its network (global, and for the one region of its subnets).
     const paths = run.emulator.requests.filter((r) => r.path.includes(`/projects/${P}/`)).map((r) => r.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -82,9 +83,11 @@ describe('live collector, project scope, through the official clients against th
         `/v1/projects/${P}/locations/-/clusters`,
         `/dns/v1/projects/${P}/managedZones`,
         `/dns/v1/projects/${P}/managedZones/googleapis/rrsets`,
+        `/compute/v1/projects/${P}/global/networks/vpc-private/getEffectiveFirewalls`,
+        `/compute/v1/projects/${P}/regions/asia-northeast1/firewallPolicies/getEffectiveFirewalls`,
       ]),
     );
-    expect(paths).toHaveLength(11);
+    expect(paths).toHaveLength(13);
   });
 
   it('makes every call through the official client of its service, as the x-goog-api-client header shows', () => {
@@ -114,7 +117,7 @@ describe('live collector, project scope, through the official clients against th
     const r = await collectFrom(world().world, { kind: 'projects', projects: [P, 'no-such-project'] });
     const errors = r.snapshot.readErrors.filter((e) => e.project === 'no-such-project');
     expect(errors.map((e) => e.collection).sort()).toEqual(
-      ['clusters', 'firewalls', 'instances', 'managedZones', 'networks', 'routers', 'routes', 'subnetworks'],
+      ['clusters', 'firewallPolicies', 'firewalls', 'instances', 'managedZones', 'networks', 'routers', 'routes', 'subnetworks'],
     );
     expect(errors.every((e) => e.status === 404 && /not found/.test(e.message))).toBe(true);
     expect(comparable(r.snapshot)).toEqual(comparable(source));
