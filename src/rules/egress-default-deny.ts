@@ -13,8 +13,9 @@ import {
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
+import { apiDestinations, type ApiDestination } from '../network/api-path.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -63,7 +64,7 @@ function judgeNode(
   selection: Selection<Firewall>,
   identity: NodeIdentity,
   internet: RemoteRanges,
-  vipQuestion: FirewallQuestion,
+  apiQuestions: { destination: ApiDestination; question: FirewallQuestion }[],
   proxies: string[],
 ): Judged {
   // The egress rules enforced at the node are the only ones that can decide its packets.
@@ -78,9 +79,17 @@ function judgeNode(
   const open = index.memoOn(internetRules, 'internetOpen', () => internetOpen(internetRules.rules, identity, internet.intervals));
   if (open) return { finding: open };
 
-  const vipDenied = decisionsAt(index, selection, identity, 'EGRESS', vipQuestion).find((s) => s.action === 'deny');
-  if (vipDenied) {
-    return { finding: { messageId: 'vipShadowed', data: { range: formatRange(vipDenied.range), deny: describeDecider(vipDenied, 'EGRESS') }, related: [vipDenied.rule!.fullName] } };
+  for (const { destination, question } of apiQuestions) {
+    const vipDenied = decisionsAt(index, selection, identity, 'EGRESS', question).find((s) => s.action === 'deny');
+    if (vipDenied) {
+      return {
+        finding: {
+          messageId: 'vipShadowed',
+          data: { destination: destination.label, range: formatRange(vipDenied.range), deny: describeDecider(vipDenied, 'EGRESS') },
+          related: [vipDenied.rule!.fullName],
+        },
+      };
+    }
   }
 
   for (const proxy of proxies) {
@@ -98,8 +107,10 @@ function internetOpen(rules: Firewall[], identity: NodeIdentity, internet: Inter
   for (const packet of packetClasses(rules)) {
     const open = firewallDecisions(rules, egressQuery(packet, identity), internet).find((s) => s.action === 'allow');
     if (open) {
+      // Under the restricted policy the private VIP counts as internet: it reaches every API, perimeter or not.
+      const privateVip = contains(VIPS.private.ipv4Range, open.range);
       return {
-        messageId: 'internetOpen',
+        messageId: privateVip ? 'privateVipOpen' : 'internetOpen',
         data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeDecider(open, 'EGRESS') },
         related: open.rule ? [open.rule.fullName] : [],
       };
@@ -132,7 +143,7 @@ export const egressDefaultDeny: Rule = {
     defaultSeverity: 'medium',
     subject: 'cluster',
     description:
-      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster; every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed above the deny.',
+      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster; every internet destination (all of 0.0.0.0/0 except the policy\'s VIP, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and where DNS sends the nodes for Google APIs (the VIP range, or a Private Service Connect endpoint\'s address) (tcp:443) and each proxy range (tcp, on some port) stay allowed above the deny. Under `vip: restricted` the private VIP `199.36.153.8/30` counts as internet: an allow to it is a path to Google APIs outside the VPC Service Controls perimeter.',
     rationale:
       'The article\'s network is one where "access to the internet goes through a proxy" (インターネットへのアクセスはプロキシ経由, the property it states for the VPC before building the cluster). In the VPC firewall that means an egress deny-all at a low precedence with, above it, allows for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
     articleSection: 'インターネットへのアクセスはプロキシ経由',
@@ -146,18 +157,26 @@ export const egressDefaultDeny: Rule = {
       denied: 'Cluster {{subject}}: internet egress is denied for every node by {{deny}}; {{allowed}} stay allowed above it.',
       noDefaultDeny: 'Cluster {{subject}}: no enabled egress deny covering 0.0.0.0/0 applies to {{node}}{{hint}}.',
       internetOpen: 'Cluster {{subject}}: from {{node}}, {{packet}} to internet addresses {{range}} is allowed by {{rule}}.',
-      vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to the VIP {{range}} is denied by {{deny}}, which shadows the VIP allow.',
+      privateVipOpen:
+        'Cluster {{subject}}: from {{node}}, {{packet}} to the private.googleapis.com VIP {{range}} is allowed by {{rule}}; under the restricted policy that is a path to Google APIs outside the VPC Service Controls perimeter.',
+      vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to {{destination}} {{range}} is denied by {{deny}}, which shadows the allow the nodes need to reach Google APIs.',
       proxyShadowed: 'Cluster {{subject}}: from {{node}}, tcp to the proxy {{proxy}} is denied on every port ({{packet}} by {{deny}}).',
       ...CLUSTER_NETWORK_MESSAGES,
     },
   },
   check({ index, params, report }) {
-    const vip = VIPS[params.vip];
-    // The same question as vip-egress-firewall asks: decided once for both.
-    const vipQuestion = firewallQuestion(HTTPS, vip.ipv4Range);
-    const judgedKey = `egress-default-deny\n${vip.ipv4Range}\n${params.proxyRanges.join(',')}\n`;
-    // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once.
-    const commonNotInternet = [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
+    // The same questions as vip-egress-firewall asks: decided once for both.
+    const questions = new Map<string, FirewallQuestion>();
+    const questionFor = (range: string): FirewallQuestion => {
+      let q = questions.get(range);
+      if (!q) questions.set(range, (q = firewallQuestion(HTTPS, range)));
+      return q;
+    };
+    const judgedKey = `egress-default-deny\n${params.vip}\n${params.proxyRanges.join(',')}\n`;
+    // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once. Under the
+    // restricted policy the private VIP is a way out of the perimeter, so it stays "internet".
+    const vips = params.vip === 'private' ? [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range] : [VIPS.restricted.ipv4Range];
+    const commonNotInternet = [...vips, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
     const commonInternet = subtract(ALL_IPV4, commonNotInternet.map((r) => parseCidr(r)));
     const commonInternetRanges = remoteRangesOf(commonInternet);
     const commonJudgedKey = `${judgedKey}${commonInternetRanges.key}`;
@@ -184,13 +203,17 @@ export const egressDefaultDeny: Rule = {
       const internetRanges = internet === commonInternet ? commonInternetRanges : remoteRangesOf(internet);
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
+      // Where DNS sends the nodes for Google APIs (a VIP range, a PSC endpoint): what must stay allowed.
+      const destinations = apiDestinations(index, cluster.network, params.vip, cluster.fullName);
+      const apiQuestions = destinations.map((destination) => ({ destination, question: questionFor(destination.range) }));
+      const apiKey = `${key}\n${destinations.map((d) => d.range).join(',')}`;
 
       let deny: Firewall | undefined;
       let finding: Finding | undefined;
       for (const identity of identities) {
         // Nodes the same egress rules select, on any cluster of the network, are judged once.
         const selection = firewallsAt(index, cluster, identity, 'EGRESS');
-        const judged = index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies));
+        const judged = index.memoOn(selection, apiKey, () => judgeNode(index, firewalls, selection, identity, internetRanges, apiQuestions, proxies));
         if ('finding' in judged) {
           // Nodes alike share the judgement: each outcome gets its own data and related list.
           finding = { ...judged.finding, data: { node: nodeText(identity), ...judged.finding.data } };
@@ -203,7 +226,7 @@ export const egressDefaultDeny: Rule = {
         report({ status: 'fail', subject: cluster, ...finding });
         continue;
       }
-      const allowed = [`the ${vipText(vip)} VIP (tcp:443)`, ...proxies.map((p) => `proxy ${p}`)];
+      const allowed = [...destinations.map((d) => `${d.label} (tcp:443)`), ...proxies.map((p) => `proxy ${p}`)];
       report({
         status: 'pass',
         subject: cluster,
