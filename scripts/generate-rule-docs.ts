@@ -66,6 +66,11 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
     'per peer, its own `advertiseMode: CUSTOM` advertisement, else the router\'s `bgp.advertiseMode`, `bgp.advertisedGroups`, `bgp.advertisedIpRanges[].range` [`bgp.advertised_ip_ranges`]',
     'covering `privateClusterConfig.masterIpv4CidrBlock` (peering clusters) or the private endpoint address (`controlPlaneEndpointsConfig.ipEndpointsConfig.privateEndpoint`, Private Service Connect clusters)',
   ],
+  'vpc-sc-perimeter': [
+    'Access Context Manager `accessPolicies.servicePerimeters`: `status.resources` holding `projects/NUMBER` of the cluster\'s project and its Shared VPC host [`google_access_context_manager_service_perimeter.status.resources`, `google_access_context_manager_service_perimeter_resource`]',
+    '`status.restrictedServices` including `container`, `storage`, `artifactregistry` and `containerregistry` `.googleapis.com`; a dry-run `spec` (`useExplicitDryRunSpec`) alone does not count',
+    'project `projectNumber` (Cloud Resource Manager) to match `projects/NUMBER`',
+  ],
   'health-check-ingress': ['an ingress allow from `35.191.0.0/16` and `130.211.0.0/22` that applies to the nodes'],
 };
 
