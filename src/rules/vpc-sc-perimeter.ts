@@ -8,7 +8,7 @@ import { listText } from './support.js';
 type Finding = Pick<Outcome, 'status' | 'messageId' | 'data' | 'related'>;
 
 /** The fields of a perimeter that decide whether it holds a project, when a plan leaves them unknown. */
-const PERIMETER_FIELDS = ['status', 'status.resources', 'status.restrictedServices', 'perimeterType'];
+const PERIMETER_FIELDS = ['status.resources', 'status.restrictedServices', 'perimeterType', 'status'];
 
 function perimeterText(p: ServicePerimeter): string {
   return p.origin.address ?? (p.title ? `${p.name} (${p.title})` : p.name);
