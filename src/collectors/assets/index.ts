@@ -5,10 +5,10 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
-import type { Snapshot } from '../../model/snapshot.js';
+import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
 import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
 
@@ -26,11 +26,47 @@ function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
   if (resource !== undefined && !isObject(resource)) throw new InputError(file, 'the asset\'s "resource" is not an object', where);
   const data = resource?.data;
   if (data !== undefined && !isObject(data)) throw new InputError(file, 'the asset\'s "resource.data" is not an object', where);
+  const perimeter = raw.servicePerimeter ?? raw.service_perimeter;
+  if (perimeter !== undefined && !isObject(perimeter)) throw new InputError(file, 'the asset\'s "servicePerimeter" is not an object', where);
   return {
     name,
     assetType,
     resource: resource ? { data, location: typeof resource.location === 'string' ? resource.location : undefined } : undefined,
+    ...(perimeter ? { servicePerimeter: perimeter } : {}),
   };
+}
+
+/**
+ * The collections of schema version 2 an export covers only when it holds their asset types, or
+ * the asset types of their whole service (an export made with `--asset-types
+ * 'dns.googleapis.com/.*'`, as docs/terraform.md shows, holds every DNS type there is, so a
+ * response policy absent from it does not exist). Perimeters come only from an export with
+ * `--content-type=access-policy`; project numbers only from
+ * `cloudresourcemanager.googleapis.com/Project` assets.
+ */
+const TYPED_COLLECTIONS: { collection: CollectionKind; types: string[]; service?: string; how: string }[] = [
+  { collection: 'addresses', types: [ASSET_TYPES.globalAddress], service: 'compute.googleapis.com/', how: `--asset-types=${ASSET_TYPES.globalAddress}` },
+  { collection: 'forwardingRules', types: [ASSET_TYPES.globalForwardingRule], service: 'compute.googleapis.com/', how: `--asset-types=${ASSET_TYPES.globalForwardingRule}` },
+  {
+    collection: 'responsePolicies',
+    types: [ASSET_TYPES.responsePolicy],
+    service: 'dns.googleapis.com/',
+    how: `--asset-types=${ASSET_TYPES.responsePolicy},${ASSET_TYPES.responsePolicyRule}`,
+  },
+  { collection: 'dnsPolicies', types: [ASSET_TYPES.dnsPolicy], service: 'dns.googleapis.com/', how: `--asset-types=${ASSET_TYPES.dnsPolicy}` },
+  { collection: 'servicePerimeters', types: [ASSET_TYPES.servicePerimeter], how: 'a second export with --content-type=access-policy, appended' },
+  { collection: 'projects', types: [ASSET_TYPES.project], how: `--asset-types=${ASSET_TYPES.project}` },
+];
+
+function coverTypedCollections(snapshot: Snapshot, types: Set<string>, projects: Iterable<string>): void {
+  const services = new Set([...types].map((t) => t.slice(0, t.indexOf('/') + 1)));
+  for (const project of projects) {
+    for (const { collection, types: wanted, service, how } of TYPED_COLLECTIONS) {
+      if (wanted.some((t) => types.has(t)) || (service !== undefined && services.has(service))) setCoverage(snapshot, project, [collection], 'read');
+      else setCoverage(snapshot, project, [collection], 'not-read', `the asset export has no ${wanted.join(' or ')} assets (export them with ${how})`);
+    }
+  }
+  sortCoverage(snapshot.coverage);
 }
 
 /** Parses the export text into asset records, naming the line of the first bad one. */
@@ -61,11 +97,13 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
 export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
   let recordSets = false;
+  const types = new Set<string>();
   for (const asset of records) {
     if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
+    types.add(asset.assetType);
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
   }
-  const snapshot = builder.build({ recordSetsKnown: recordSets });
+  const snapshot = builder.build({ recordSetsKnown: recordSets, policyRulesKnown: types.has(ASSET_TYPES.responsePolicyRule) });
   if (!recordSets) {
     const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
     for (const project of [...projects].sort()) {
@@ -78,7 +116,8 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverTypedCollections(snapshot, types, projects);
   return snapshot;
 }
 
