@@ -58,8 +58,12 @@ function projectsOf(snapshot: Snapshot): string[] {
 export function worldFromSnapshot(snapshot: Snapshot, layout?: Omit<World, 'snapshot'>): World {
   const known = new Map((layout?.projects ?? []).map((p) => [p.id, p]));
   const projects = [...(layout?.projects ?? [])];
+  // A project's number as the snapshot records it (perimeters name projects by number), else a made-up one.
+  const numbers = new Map(snapshot.projects.filter((p) => p.projectNumber).map((p) => [p.projectId, p.projectNumber!]));
   for (const id of projectsOf(snapshot)) {
-    if (!known.has(id)) projects.push({ id, number: numericId(`project/${id}`).slice(0, 12), parent: layout?.organization ? `organizations/${layout.organization.id}` : undefined });
+    if (!known.has(id)) {
+      projects.push({ id, number: numbers.get(id) ?? numericId(`project/${id}`).slice(0, 12), parent: layout?.organization ? `organizations/${layout.organization.id}` : undefined });
+    }
   }
   return { organization: layout?.organization, folders: layout?.folders ?? [], projects, snapshot };
 }
@@ -70,6 +74,7 @@ export function mergeSnapshots(snapshots: Snapshot[]): Snapshot {
   for (const s of snapshots) {
     for (const k of ENTITY_LISTS) (merged[k] as Entity[]).push(...(s[k] as Entity[]));
     merged.scope.projects.push(...s.scope.projects);
+    merged.projects.push(...s.projects);
   }
   return merged;
 }

@@ -59,6 +59,9 @@ export interface LiveClients {
   firewalls: ComputeModule.FirewallsClient;
   routers: ComputeModule.RoutersClient;
   instances: ComputeModule.InstancesClient;
+  /** PSC endpoints for Google APIs: global addresses and global forwarding rules. */
+  globalAddresses: ComputeModule.GlobalAddressesClient;
+  globalForwardingRules: ComputeModule.GlobalForwardingRulesClient;
   clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
   assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
@@ -70,8 +73,10 @@ export interface ClientSettings {
   endpoints: Partial<Record<LiveService, URL>>;
   timeoutMs: number;
   /**
-   * Projects read one by one (compute, container, dns); otherwise an organization or folder read
-   * through Cloud Asset Inventory (asset, dns). Only the clients of that path are imported.
+   * Projects read one by one (compute, container, dns, and asset for what no per-service client
+   * reads: DNS response and server policies, project numbers, perimeters); otherwise an
+   * organization or folder read through Cloud Asset Inventory (asset, dns). Only the clients of
+   * that path are imported.
    */
   perProject: boolean;
 }
@@ -84,7 +89,7 @@ export function loadClientModules(perProject: boolean) {
   return Promise.all([
     perProject ? import('@google-cloud/compute') : undefined,
     perProject ? import('@google-cloud/container') : undefined,
-    perProject ? undefined : import('@google-cloud/asset'),
+    import('@google-cloud/asset'),
     import('@google-cloud/dns'),
   ]);
 }
@@ -94,7 +99,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
   // Only the services this scope calls: an organization read against a loopback asset and dns
   // endpoint must not build Google credentials (they would probe the metadata server).
-  const used: LiveService[] = perProject ? ['compute', 'container', 'dns'] : ['asset', 'dns'];
+  const used: LiveService[] = perProject ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
   const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
 
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
@@ -166,6 +171,8 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     firewalls: lazy('firewalls', compute, () => new compute!.FirewallsClient(computeOptions())),
     routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
     instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
+    globalAddresses: lazy('globalAddresses', compute, () => new compute!.GlobalAddressesClient(computeOptions())),
+    globalForwardingRules: lazy('globalForwardingRules', compute, () => new compute!.GlobalForwardingRulesClient(computeOptions())),
     clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
     assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
@@ -176,6 +183,8 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     get firewalls() { return getters.firewalls(); },
     get routers() { return getters.routers(); },
     get instances() { return getters.instances(); },
+    get globalAddresses() { return getters.globalAddresses(); },
+    get globalForwardingRules() { return getters.globalForwardingRules(); },
     get clusters() { return getters.clusters(); },
     get assets() { return getters.assets(); },
     dns,

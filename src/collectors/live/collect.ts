@@ -9,10 +9,12 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverReads, coverSeenProjects, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
+import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, entryFromAsset, type AssetRecord } from '../rest/assets.js';
 import {
+  normalizeAddress,
+  normalizeForwardingRule,
   isGkeNode,
   normalizeCluster,
   normalizeFirewall,
@@ -85,6 +87,31 @@ const API: Omit<Origin, 'selfLink'> = { source: 'api' };
 const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
 
 type Normalizer = (json: Json, project: string, base: Omit<Origin, 'selfLink'>) => Entity;
+
+/**
+ * The collections of schema version 2 this collector reads for every project: PSC endpoints
+ * (global addresses and forwarding rules), DNS response and server policies, project records
+ * (numbers) and the perimeters that could hold the project.
+ */
+const V2_READ: CollectionKind[] = ['projects', 'addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters'];
+
+/** An asset from a `listAssets` page, its Struct data made plain. */
+function assetRecord(raw: Json): AssetRecord {
+  const resource = (raw.resource ?? {}) as Json;
+  const perimeter = raw.servicePerimeter as Json | null | undefined;
+  return {
+    name: String(raw.name),
+    assetType: String(raw.assetType),
+    resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+    ancestors: raw.ancestors as string[] | undefined,
+    ...(perimeter ? { servicePerimeter: JSON.parse(JSON.stringify(perimeter)) as Json } : {}),
+  };
+}
+
+/** The organization among an asset's ancestors (`organizations/N`), if any. */
+function organizationOf(ancestors: string[] | undefined): string | undefined {
+  return ancestors?.find((a) => a.startsWith('organizations/'));
+}
 type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | null, unknown]>;
 
 class Collection {
@@ -103,6 +130,11 @@ class Collection {
   }
 
   private readonly shardOf = new Map<string, boolean>();
+
+  /** The projects of each organization, as their Project assets say (where perimeters are listed). */
+  readonly organizations = new Map<string, Set<string>>();
+  /** Projects whose organization is not known (no organization, or their Project asset unread), and why. */
+  readonly withoutOrganization = new Map<string, string>();
 
   /** Whether a project is this run's (always, without a shard); hashed once per project. */
   mine(project: string): boolean {
@@ -243,10 +275,103 @@ class Collection {
     await Promise.all(zones.filter(zoneMatters).map((z) => this.recordSets(z)));
   }
 
+  /** Every page of one `listAssets` request, one call per page (each retried on its own). */
+  async assetPages(what: string, first: Json): Promise<Json[]> {
+    const assets = this.clients.assets;
+    const list = assets.listAssets.bind(assets) as unknown as PagedList;
+    const items: Json[] = [];
+    let request: Json | null = first;
+    while (request) {
+      const req: Json = request;
+      const [page, next] = await this.caller.run('asset', what, () => list(req, ONE_PAGE));
+      items.push(...((page ?? []) as Json[]));
+      request = next && next.pageToken ? next : null;
+    }
+    return items;
+  }
+
+  /** Notes the project's number and organization from its Project asset. */
+  private project_(asset: AssetRecord): void {
+    const entry = entryFromAsset(asset, ASSET);
+    if (entry.kind !== 'project') return;
+    const ancestors = asset.ancestors?.slice(1);
+    if (ancestors && ancestors.length > 0) entry.project.ancestors = ancestors;
+    this.builder.addProject(entry.project);
+    const organization = organizationOf(asset.ancestors);
+    if (organization) {
+      const projects = this.organizations.get(organization) ?? new Set<string>();
+      projects.add(entry.project.projectId);
+      this.organizations.set(organization, projects);
+    } else {
+      this.withoutOrganization.set(entry.project.projectId, 'the project is in no organization, and service perimeters belong to an organization\'s access policy');
+    }
+  }
+
+  /**
+   * What no per-service client of a project reads, through Cloud Asset Inventory: its Project
+   * record (number, organization), DNS response policies with their rules, and DNS server
+   * policies. `@google-cloud/dns` covers managed zones and record sets only (no responsePolicies,
+   * responsePolicyRules or policies calls), and Cloud Asset Inventory is the read path the project
+   * prefers over a generated client (cloud.google.com/asset-inventory/docs/asset-types: Cloud DNS
+   * `Policy`, `ResponsePolicy`, `ResponsePolicyRule`).
+   */
+  async projectAssets(project: string): Promise<void> {
+    try {
+      const raws = await this.assetPages(`asset listAssets projects/${project}`, {
+        parent: `projects/${project}`,
+        assetTypes: [ASSET_TYPES.project, ...DNS_POLICY_ASSET_TYPES],
+        contentType: 'RESOURCE',
+        pageSize: Math.min(this.pageSize, 1000),
+      });
+      for (const raw of raws) {
+        const asset = assetRecord(raw);
+        if (asset.assetType === ASSET_TYPES.project) this.project_(asset);
+        else this.builder.addEntry(entryFromAsset(asset, ASSET));
+      }
+      if (!this.builder.current.projects.some((p) => p.projectId === project)) {
+        this.withoutOrganization.set(project, 'Cloud Asset Inventory returned no Project asset for it');
+      }
+    } catch (e) {
+      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies'] as const) this.fail(project, collection, e);
+      this.withoutOrganization.set(project, 'its organization is not known: its Project asset could not be read');
+    }
+  }
+
+  /**
+   * The service perimeters of each organization the projects belong to: Cloud Asset Inventory
+   * `listAssets` with content type ACCESS_POLICY under the organization (there is no dedicated Node
+   * client for Access Context Manager). A project outside any organization, or whose organization is
+   * not known, has its perimeters unread, saying why.
+   */
+  async perimeters(): Promise<void> {
+    for (const [project, why] of this.withoutOrganization) {
+      if (this.readErrors.some((e) => e.project === project && e.collection === 'servicePerimeters')) continue;
+      this.readErrors.push({ project, collection: 'servicePerimeters', status: 0, reason: 'noOrganization', message: why });
+    }
+    await Promise.all(
+      [...this.organizations].map(async ([organization, projects]) => {
+        try {
+          const raws = await this.assetPages(`asset listAssets ${organization} access policies`, {
+            parent: organization,
+            assetTypes: [ASSET_TYPES.servicePerimeter],
+            contentType: 'ACCESS_POLICY',
+            pageSize: Math.min(this.pageSize, 1000),
+          });
+          for (const raw of raws) this.builder.addEntry(entryFromAsset(assetRecord(raw), ASSET));
+        } catch (e) {
+          for (const project of projects) this.fail(project, 'servicePerimeters', e);
+        }
+      }),
+    );
+  }
+
   async project(project: string): Promise<void> {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
     await Promise.all([
+      this.computeList(project, 'addresses', list(c.globalAddresses), normalizeAddress),
+      this.computeList(project, 'forwardingRules', list(c.globalForwardingRules), normalizeForwardingRule),
+      this.projectAssets(project),
       this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
       this.computeList(project, 'routes', list(c.routes), normalizeRoute),
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
@@ -295,7 +420,10 @@ class Collection {
         const resource = (raw.resource ?? {}) as Json;
         if (raw.assetType === PROJECT_ASSET_TYPE) {
           const projectId = plainData(resource.data)?.projectId;
-          if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
+          if (typeof projectId === 'string' && this.mine(projectId)) {
+            projects.add(projectId);
+            this.project_(assetRecord(raw));
+          }
           continue;
         }
         // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
@@ -319,6 +447,7 @@ class Collection {
       this.progress?.addProjects(projects.size - before);
     }
     await Promise.all(reads);
+    await this.perimeters();
     for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
   }
 }
@@ -352,6 +481,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     if (scope.kind === 'projects') {
       progress?.addProjects(snapshotScope.projects.length);
       await Promise.all(snapshotScope.projects.map((p) => run.project(p)));
+      await run.perimeters();
     } else {
       await run.assetScope(scope, projects);
     }
@@ -362,13 +492,15 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     progress?.stop();
     await clients.close();
   }
-  const snapshot = run.builder.build({ recordSetsKnown: false });
+  const snapshot = run.builder.build({ recordSetsKnown: false, policyRulesKnown: true });
   snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const seen = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverReads(snapshot, seen, V2_READ);
+  sortCoverage(snapshot.coverage);
   return {
     snapshot,
     stats: {

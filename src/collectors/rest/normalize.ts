@@ -562,7 +562,8 @@ export function normalizeServicePerimeter(json: Json, base: Omit<Origin, 'selfLi
     project: policy,
     origin: compact({ ...base }),
     title: str(json.title),
-    perimeterType: str(json.perimeterType),
+    // The REST fallback of the asset client may give the enum as its number (0 regular, 1 bridge).
+    perimeterType: typeof json.perimeterType === 'number' ? (json.perimeterType === 1 ? 'PERIMETER_TYPE_BRIDGE' : 'PERIMETER_TYPE_REGULAR') : str(json.perimeterType),
     status: perimeterConfig(json.status),
     spec: perimeterConfig(json.spec),
     useExplicitDryRunSpec: bool(json.useExplicitDryRunSpec),

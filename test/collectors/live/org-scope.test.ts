@@ -41,11 +41,13 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     }
   });
 
-  it('lists the whole scope in one paged asset stream, then only record sets, with GET only', () => {
+  it('lists the whole scope in one paged asset stream, then the access policies, then only record sets, with GET only', () => {
     const assetCalls = run.emulator.requests.filter((r) => r.service === 'asset');
-    expect(assetCalls).toHaveLength(1);
-    expect(assetCalls[0].path).toBe(`/v1/organizations/${ORG}/assets`);
+    expect(assetCalls).toHaveLength(2);
+    expect(assetCalls.map((r) => r.path)).toEqual([`/v1/organizations/${ORG}/assets`, `/v1/organizations/${ORG}/assets`]);
     expect(assetCalls[0].query).toMatch(/contentType=1/);
+    // Perimeters: content type ACCESS_POLICY (5), under the organization the projects belong to.
+    expect(assetCalls[1].query).toMatch(/contentType=5/);
     const others = run.emulator.requests.filter((r) => r.service !== 'asset');
     expect(others.every((r) => r.service === 'dns' && r.path.endsWith('/rrsets'))).toBe(true);
     // 4 projects with the three zones each, except staging, which has no pkg.dev zone.
@@ -67,7 +69,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('pages the asset stream when the page is small', async () => {
     const paged = await collectFrom(world, { kind: 'organization', id: ORG }, { pageSize: 7 });
-    const assetCalls = paged.emulator.requests.filter((r) => r.service === 'asset');
+    const assetCalls = paged.emulator.requests.filter((r) => r.service === 'asset' && /contentType=1/.test(r.query));
     expect(assetCalls.length).toBeGreaterThan(5);
     expect(assetCalls.slice(1).every((r) => r.query.includes('pageToken='))).toBe(true);
     expect(comparable(paged.snapshot)).toEqual(comparable(run.snapshot));
@@ -86,7 +88,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
       const mine = ALL.filter((p) => shardOf(p, 2) === index);
       expect(part.snapshot.scope).toEqual({ kind: 'organization', id: ORG, projects: mine, shard: `${index}/2` });
       expect(comparable(part.snapshot)).toEqual(comparable(run.snapshot, mine));
-      expect(part.emulator.requests.filter((r) => r.service === 'asset')).toHaveLength(1);
+      expect(part.emulator.requests.filter((r) => r.service === 'asset' && /contentType=1/.test(r.query))).toHaveLength(1);
       const rrsetProjects = part.emulator.requests.filter((r) => r.service === 'dns').map((r) => r.path.split('/')[4]);
       expect(rrsetProjects.every((p) => mine.includes(p))).toBe(true);
       slices.push(...mine);
@@ -99,7 +101,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     const index = shardOf('acme-prod-platform', 2);
     const part = await collectFrom(world, { kind: 'projects', projects }, {}, { shard: { index, count: 2 } });
     expect(part.snapshot.scope.projects).toEqual(projects.filter((p) => shardOf(p, 2) === index).sort());
-    expect(new Set(part.emulator.requests.map((r) => /\/projects\/([^/]+)/.exec(r.path)?.[1]))).toEqual(new Set(part.snapshot.scope.projects));
+    const perProject = part.emulator.requests.filter((r) => r.path.includes('/projects/'));
+    expect(new Set(perProject.map((r) => /\/projects\/([^/]+)/.exec(r.path)?.[1]))).toEqual(new Set(part.snapshot.scope.projects));
   });
 
   it('stops with a ScopeError when the scope itself cannot be listed', async () => {
