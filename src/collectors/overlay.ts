@@ -4,8 +4,8 @@
  * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
  * on its own, by applying it to an empty snapshot.
  */
-import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
-import { coverSeenProjects, V1_COLLECTIONS } from '../model/coverage.js';
+import type { Cluster, Entity, ManagedZone, Network, ResponsePolicy, Router, ServicePerimeter, Snapshot } from '../model/snapshot.js';
+import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
@@ -77,6 +77,14 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       else delete zone.recordSets;
       return zone;
     }
+    case 'responsePolicy': {
+      // Rules are resources of their own: the live ones stay until the plan's parts replace them.
+      const old = live as ResponsePolicy;
+      const policy: ResponsePolicy = { ...next };
+      if (old.rules) policy.rules = old.rules.map((r) => ({ ...r }));
+      else delete policy.rules;
+      return policy;
+    }
     case 'cluster': {
       const old = live as Cluster;
       const cluster: Cluster = { ...next };
@@ -146,6 +154,24 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(zone, path);
       break;
     }
+    case 'responsePolicyRule': {
+      const policy = parent as ResponsePolicy;
+      // Rules the source did not read stay unread: the plan's few do not complete them.
+      if (!policy.rules) break;
+      const { name: _name, ...rule } = part.item;
+      const at = policy.rules.findIndex((r) => r.ruleName === rule.ruleName);
+      if (at >= 0) policy.rules[at] = rule;
+      else policy.rules.push(rule);
+      if (part.unknown.length) addUnknown(policy, path);
+      break;
+    }
+    case 'perimeterResource': {
+      const perimeter = parent as ServicePerimeter;
+      const status = (perimeter.status ??= { resources: [], restrictedServices: [] });
+      if (part.item.name && !status.resources.includes(part.item.name)) status.resources.push(part.item.name);
+      if (part.unknown.length) addUnknown(perimeter, path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -181,6 +207,14 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     if (removal.part === 'nodePool') (parent as Cluster).nodePools = (parent as Cluster).nodePools.filter((p) => p.name !== removal.name);
     if (removal.part === 'bgpPeer') (parent as Router).bgpPeers = (parent as Router).bgpPeers.filter((p) => p.name !== removal.name);
     if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
+    if (removal.part === 'responsePolicyRule' && (parent as ResponsePolicy).rules) {
+      const policy = parent as ResponsePolicy;
+      policy.rules = policy.rules!.filter((r) => r.ruleName !== removal.name);
+    }
+    if (removal.part === 'perimeterResource' && (parent as ServicePerimeter).status) {
+      const status = (parent as ServicePerimeter).status!;
+      status.resources = status.resources.filter((r) => r !== removal.name);
+    }
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -195,6 +229,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     else {
       // A zone the plan describes without a live counterpart holds the plan's record sets.
       if (entity.kind === 'managedZone') entity.recordSets = [];
+      if (entity.kind === 'responsePolicy') entity.rules = [];
       entities.push(entity);
     }
   }
@@ -210,9 +245,16 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     for (const entity of snapshot[orphan.collection] as Entity[]) addUnknown(entity, orphan.path);
   }
 
+  for (const { projectId, projectNumber } of delta.projectNumbers ?? []) {
+    const known = snapshot.projects.find((p) => p.projectId === projectId);
+    if (known) known.projectNumber ??= projectNumber;
+    else snapshot.projects.push({ projectId, projectNumber, includedAs: 'scope' });
+  }
+
   const projects = new Set(snapshot.scope.projects);
   for (const collection of Object.values(COLLECTION)) {
-    for (const e of snapshot[collection] as Entity[]) if (e.project) projects.add(e.project);
+    // Perimeters (`accessPolicies/N`) and hierarchical policies (`organizations/N`) are no project.
+    for (const e of snapshot[collection] as Entity[]) if (e.project && !e.project.includes('/')) projects.add(e.project);
   }
   snapshot.scope = { ...snapshot.scope, projects: [...projects].sort() };
   return snapshot;
@@ -221,7 +263,15 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
 export function planSnapshot(delta: PlanDelta): Snapshot {
   const snapshot = applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  // A plan describes its projects' PSC endpoints and DNS policies as it does their zones. Perimeters
+  // belong to the organization's access policy: only a plan that manages one says anything of them.
+  coverReads(snapshot, projects, ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies']);
+  for (const project of projects) {
+    if (snapshot.servicePerimeters.length > 0) setCoverage(snapshot, project, ['servicePerimeters'], 'read');
+    else setCoverage(snapshot, project, ['servicePerimeters'], 'out-of-scope', 'the plan manages no VPC Service Controls perimeter');
+  }
+  sortCoverage(snapshot.coverage);
   return snapshot;
 }
 

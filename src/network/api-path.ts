@@ -145,19 +145,20 @@ export function vipLabel(vip: VipKind): string {
 
 /**
  * Where tcp:443 must be allowed for the nodes of `cluster`: the destinations DNS actually returns
- * for the API and registry names (a VIP range, a PSC endpoint's address), each once. When DNS gives
- * no such destination (public answers, names not known), the policy's VIP range, as the design
- * the article builds expects.
+ * for the API and registry names that the policy accepts (its VIP range, the address of a PSC
+ * endpoint whose bundle matches it), each once. When DNS gives no such destination (public
+ * answers, names not known, the other VIP or bundle, which the DNS rules report), the policy's
+ * VIP range, as the design the article builds expects.
  */
 export function apiDestinations(view: ApiPathView, network: string, vip: VipKind, cluster?: string): ApiDestination[] {
   const endpoints = pscEndpointsOn(view, network);
   const found = new Map<string, ApiDestination>();
   for (const answer of resolveAll(view, network, cluster)) {
     const path = pathOfAnswer(answer, endpoints);
-    if (path.kind === 'psc') {
+    if (path.kind === 'psc' && path.endpoint.bundle === BUNDLE_FOR_VIP[vip]) {
       const range = `${path.endpoint.address}/32`;
       found.set(range, { range, label: endpointText(path.endpoint), endpoint: path.endpoint });
-    } else if (path.kind === 'vip') {
+    } else if (path.kind === 'vip' && path.vip === vip) {
       const range = VIPS[path.vip].ipv4Range;
       found.set(range, { range, label: vipLabel(path.vip), vip: path.vip });
     }
