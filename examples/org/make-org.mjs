@@ -68,3 +68,11 @@ const snapshot = {
   readErrors: [],
 };
 writeFileSync('examples/org/org.snapshot.json', `${JSON.stringify(snapshot, null, 2)}\n`);
+
+// Added with snapshot schema version 2 (edited in org.snapshot.json, not written by this script):
+// 5. acme-prod-data: compliant without the article's zones and VIP route: Google APIs through a
+//    Private Service Connect endpoint (global address 10.10.100.5, forwarding rule `pscvpcsc`
+//    targeting the vpc-sc bundle), the names answered by the DNS response policy `googleapis`, and
+//    tcp:443 allowed to the endpoint only.
+// 6. The production projects (platform, payments, data) are in the enforced perimeter `acme_prod`;
+//    staging and the sandbox are in none, so vpc-sc-perimeter fails there.

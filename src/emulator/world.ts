@@ -50,7 +50,8 @@ export function entitiesOf(snapshot: Snapshot): Entity[] {
 /** Every project a snapshot mentions, in a stable order. */
 function projectsOf(snapshot: Snapshot): string[] {
   const ids = new Set(snapshot.scope.projects);
-  for (const e of entitiesOf(snapshot)) ids.add(e.project);
+  // Perimeters (`accessPolicies/N`) and hierarchical policies (`organizations/N`) belong to no project.
+  for (const e of entitiesOf(snapshot)) if (!e.project.includes('/')) ids.add(e.project);
   return [...ids].sort();
 }
 

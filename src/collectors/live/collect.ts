@@ -133,7 +133,7 @@ class Collection {
 
   /** The projects of each organization, as their Project assets say (where perimeters are listed). */
   readonly organizations = new Map<string, Set<string>>();
-  /** Projects whose organization is not known (no organization, or their Project asset unread), and why. */
+  /** Projects whose organization is not known (their Project asset unread), and why. */
   readonly withoutOrganization = new Map<string, string>();
 
   /** Whether a project is this run's (always, without a shard); hashed once per project. */
@@ -302,9 +302,9 @@ class Collection {
       const projects = this.organizations.get(organization) ?? new Set<string>();
       projects.add(entry.project.projectId);
       this.organizations.set(organization, projects);
-    } else {
-      this.withoutOrganization.set(entry.project.projectId, 'the project is in no organization, and service perimeters belong to an organization\'s access policy');
     }
+    // A project in no organization can be in no perimeter (access policies belong to organizations):
+    // its perimeters are read, and there are none.
   }
 
   /**
@@ -340,13 +340,13 @@ class Collection {
   /**
    * The service perimeters of each organization the projects belong to: Cloud Asset Inventory
    * `listAssets` with content type ACCESS_POLICY under the organization (there is no dedicated Node
-   * client for Access Context Manager). A project outside any organization, or whose organization is
-   * not known, has its perimeters unread, saying why.
+   * client for Access Context Manager). A project whose organization is not known has its
+   * perimeters unread, saying why; one in no organization is in no perimeter.
    */
   async perimeters(): Promise<void> {
     for (const [project, why] of this.withoutOrganization) {
       if (this.readErrors.some((e) => e.project === project && e.collection === 'servicePerimeters')) continue;
-      this.readErrors.push({ project, collection: 'servicePerimeters', status: 0, reason: 'noOrganization', message: why });
+      this.readErrors.push({ project, collection: 'servicePerimeters', status: 0, reason: 'organizationUnknown', message: why });
     }
     await Promise.all(
       [...this.organizations].map(async ([organization, projects]) => {

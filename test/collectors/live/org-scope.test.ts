@@ -7,7 +7,7 @@ import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
-const ALL = ['acme-dev-sandbox', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
 
 describe('live collector, organization and folder scope, through Cloud Asset Inventory', () => {
   const guard = guardLoopbackOnly();
@@ -39,6 +39,19 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
       expect(e).toMatchObject({ project: 'acme-prod-payments', collection: 'recordSets', status: 403, reason: 'SERVICE_DISABLED' });
       expect(payments.map((z) => z.fullName)).toContain(e.resource);
     }
+  });
+
+  it('reads the PSC project through Cloud Asset Inventory: its endpoint, its response policy with the rules, the perimeter, the project numbers', () => {
+    const data = 'acme-prod-data';
+    expect(run.snapshot.forwardingRules).toEqual([expect.objectContaining({ project: data, name: 'pscvpcsc', target: 'vpc-sc', IPAddress: '10.10.100.5' })]);
+    expect(run.snapshot.addresses).toEqual([expect.objectContaining({ project: data, purpose: 'PRIVATE_SERVICE_CONNECT', address: '10.10.100.5' })]);
+    const policy = run.snapshot.responsePolicies.find((p) => p.project === data)!;
+    expect(policy.rules?.map((r) => r.ruleName).sort()).toEqual(['gcr', 'gcr-wildcard', 'googleapis', 'pkg', 'pkg-wildcard']);
+    expect(run.snapshot.servicePerimeters.map((p) => p.fullName)).toEqual(world.snapshot.servicePerimeters.map((p) => p.fullName));
+    expect(run.snapshot.servicePerimeters[0].status).toEqual(world.snapshot.servicePerimeters[0].status);
+    expect(run.snapshot.projects.find((p) => p.projectId === data)).toMatchObject({ projectNumber: '482915067333', ancestors: [`folders/${PROD_FOLDER}`, `organizations/${ORG}`] });
+    const covered = run.snapshot.coverage.filter((c) => c.project === data && ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters', 'projects'].includes(c.collection));
+    expect(covered.map((c) => c.state)).toEqual(['read', 'read', 'read', 'read', 'read', 'read']);
   });
 
   it('lists the whole scope in one paged asset stream, then the access policies, then only record sets, with GET only', () => {
@@ -77,8 +90,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('limits a folder scope to the projects under the folder', async () => {
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
-    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-payments', 'acme-prod-platform'] });
-    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-payments', 'acme-prod-platform']));
+    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform'] });
+    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform']));
   });
 
   it('keeps only a shard\'s projects: the organization listed once, other shards\' assets and record sets never read', async () => {
