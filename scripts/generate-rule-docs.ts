@@ -24,6 +24,8 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
   ],
   'private-google-access': ['subnetwork `privateIpGoogleAccess` [`private_ip_google_access`] of the cluster\'s node subnetwork'],
   'dns-googleapis': [
+    'resolved in Cloud DNS order: response policies bound to the cluster (`gkeClusters`), zones visible to it (`privateVisibilityConfig.gkeClusters`), a server policy with `alternativeNameServerConfig` (not evaluated), response policies bound to the network (the longest-suffix rule: `localData` answers, `behavior: bypassResponsePolicy` passes on), then zones',
+    'or a PSC endpoint for Google APIs on the network (global forwarding rule `target: vpc-sc` for `vip: restricted`, `all-apis` for `vip: private`) answering the names, also through `p.googleapis.com` names',
     'managed zone `dnsName: googleapis.com.`, `visibility: private`, `privateVisibilityConfig.networks[].networkUrl` including the network',
     'record set `*.googleapis.com.` CNAME `restricted.googleapis.com.` (or `private.googleapis.com.` with `vip: private`)',
     'record set `restricted.googleapis.com.` A with exactly the four VIP addresses',
@@ -31,12 +33,14 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
   'dns-gcr': ['managed zone `gcr.io.` visible to the network', 'record set `*.gcr.io.` CNAME `gcr.io.`', 'record set `gcr.io.` A with exactly the four VIP addresses'],
   'dns-pkg-dev': ['managed zone `pkg.dev.` visible to the network', 'record set `*.pkg.dev.` CNAME `pkg.dev.`', 'record set `pkg.dev.` A with exactly the four VIP addresses'],
   'vip-route': [
+    'not applicable where DNS sends the Google API names to a PSC endpoint of the network (global forwarding rule with `target` `vpc-sc` or `all-apis`)',
     'route `destRange` covering the VIP, `nextHopGateway` the default internet gateway, on the cluster\'s network',
     'the effective route for the VIP from the nodes (longest prefix, then lowest `priority`, honouring `tags`)',
   ],
   'vip-egress-firewall': [
     'egress firewall rules of the network: `direction: EGRESS`, `destinationRanges`, `allowed` / `denied`, `priority`, `targetTags` / `targetServiceAccounts`, `disabled`',
-    'an allow of tcp:443 to the whole VIP range that no deny of higher or equal priority shadows',
+    'an allow of tcp:443 to where DNS sends the nodes (the whole VIP range, or a PSC endpoint\'s address) that no deny of higher or equal priority shadows',
+    'under `vip: restricted`, no explicit egress allow of tcp:443 to the private VIP `199.36.153.8/30`',
   ],
   'egress-default-deny': [
     'an egress deny of `0.0.0.0/0` that applies to the nodes',
