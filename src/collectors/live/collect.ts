@@ -133,7 +133,7 @@ class Collection {
 
   /** The projects of each organization, as their Project assets say (where perimeters are listed). */
   readonly organizations = new Map<string, Set<string>>();
-  /** Projects whose organization is not known (their Project asset unread), and why. */
+  /** Projects whose organization is not known (Cloud Asset Inventory gave no Project asset), and why. */
   readonly withoutOrganization = new Map<string, string>();
 
   /** Whether a project is this run's (always, without a shard); hashed once per project. */
@@ -332,8 +332,8 @@ class Collection {
         this.withoutOrganization.set(project, 'Cloud Asset Inventory returned no Project asset for it');
       }
     } catch (e) {
-      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies'] as const) this.fail(project, collection, e);
-      this.withoutOrganization.set(project, 'its organization is not known: its Project asset could not be read');
+      // Without the Project asset the organization is not known, so neither are the perimeters.
+      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies', 'servicePerimeters'] as const) this.fail(project, collection, e);
     }
   }
 
