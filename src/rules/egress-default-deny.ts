@@ -13,9 +13,9 @@ import {
   remoteRanges,
   type Packet,
 } from '../network/firewall.js';
-import { apiDestinations, type ApiDestination } from '../network/api-path.js';
+import type { ApiDestination } from '../network/api-path.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText } from './support.js';
+import { apiDestinationsFor, CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -204,7 +204,7 @@ export const egressDefaultDeny: Rule = {
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
       // Where DNS sends the nodes for Google APIs (a VIP range, a PSC endpoint): what must stay allowed.
-      const destinations = apiDestinations(index, cluster.network, params.vip, cluster.fullName);
+      const destinations = apiDestinationsFor(index, cluster, params.vip);
       const apiQuestions = destinations.map((destination) => ({ destination, question: questionFor(destination.range) }));
       const apiKey = `${key}\n${destinations.map((d) => d.range).join(',')}`;
 

@@ -15,7 +15,18 @@ import { fqdn, shortName } from '../model/names.js';
 import { VIPS } from '../model/facts.js';
 import { contains, formatAddress, isCidr } from '../network/cidr.js';
 import { isSubdomain, recordText, resolve, stepSourceName, stepSourceText, type DnsAnswer, type DnsStep } from '../network/dns.js';
-import { BUNDLE_FOR_VIP, classifyAddress, endpointText, pathOfAnswer, pscEndpointsOn, type PscEndpoint } from '../network/api-path.js';
+import {
+  apiDestinations,
+  apiPathOf,
+  BUNDLE_FOR_VIP,
+  classifyAddress,
+  endpointText,
+  pathOfAnswer,
+  pscEndpointsOn,
+  type ApiDestination,
+  type ApiPath,
+  type PscEndpoint,
+} from '../network/api-path.js';
 import { COLLECTION_LABELS } from '../model/coverage.js';
 import type { CoverageEntry } from '../model/snapshot.js';
 
@@ -458,14 +469,29 @@ function undecidedZone(index: SnapshotIndex, network: string, domain: string): U
   return first;
 }
 
+/** Whether the cluster's nodes resolve through cluster-scoped response policies or zones. */
+function clusterScopedDns(index: SnapshotIndex, cluster: Cluster): boolean {
+  return index.zonesVisibleToCluster(cluster.fullName).length > 0 || index.responsePoliciesBoundTo(cluster.fullName).some((p) => p.gkeClusters.includes(cluster.fullName));
+}
+
+/** The cluster's Google API path (src/network/api-path.ts), found once per network unless cluster-scoped DNS sets it apart. */
+export function apiPathFor(index: SnapshotIndex, cluster: Cluster): ApiPath {
+  const scoped = clusterScopedDns(index, cluster) ? cluster.fullName : undefined;
+  return index.memo('api path', `${cluster.network}\n${scoped ?? ''}`, () => apiPathOf(index, cluster.network, scoped));
+}
+
+/** Where the cluster's nodes need tcp:443 for Google APIs, found once per network and policy VIP (see apiPathFor). */
+export function apiDestinationsFor(index: SnapshotIndex, cluster: Cluster, vip: 'restricted' | 'private'): ApiDestination[] {
+  const scoped = clusterScopedDns(index, cluster) ? cluster.fullName : undefined;
+  return index.memo('api destinations', `${cluster.network}\n${vip}\n${scoped ?? ''}`, () => apiDestinations(index, cluster.network, vip, scoped));
+}
+
 /**
  * The clusters whose nodes resolve differently from a plain VM of the network (cluster-scoped
  * response policies or zones); the others share the network's view (`undefined`).
  */
 function dnsViews(index: SnapshotIndex, clusters: Cluster[]): (Cluster | undefined)[] {
-  const scoped = clusters.filter(
-    (c) => index.zonesVisibleToCluster(c.fullName).length > 0 || index.responsePoliciesBoundTo(c.fullName).some((p) => p.gkeClusters.includes(c.fullName)),
-  );
+  const scoped = clusters.filter((c) => clusterScopedDns(index, c));
   return scoped.length === clusters.length ? scoped : [undefined, ...scoped];
 }
 

@@ -3,9 +3,8 @@ import { VIPS } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
 import { describeDecider, firewallAction, type FirewallSegment } from '../network/firewall.js';
-import { apiDestinations } from '../network/api-path.js';
 import { decisionsAt, firewallQuestion, firewallsAt, type FirewallQuestion } from './enforced.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
+import { apiDestinationsFor, CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
 
 const HTTPS = { protocol: 'tcp', port: 443 };
 
@@ -70,7 +69,7 @@ export const vipEgressFirewall: Rule = {
       }
       const { identities } = gathered.scope;
       // The addresses DNS actually gives the nodes for the Google API names: a VIP range or a PSC endpoint.
-      const destinations = apiDestinations(index, cluster.network, params.vip, cluster.fullName);
+      const destinations = apiDestinationsFor(index, cluster, params.vip);
       let failed = false;
       const allows = new Map<string, Firewall>();
       let implied = false;

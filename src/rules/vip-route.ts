@@ -3,9 +3,9 @@ import { VIPS } from '../model/facts.js';
 import type { Route } from '../model/snapshot.js';
 import { contains, formatRange, prefixLength } from '../network/cidr.js';
 import { describeNextHop, effectiveRoutes, isInternetGatewayRoute, routeAppliesTo, type RouteSegment } from '../network/routes.js';
-import { apiPathOf, endpointText } from '../network/api-path.js';
+import { endpointText } from '../network/api-path.js';
 import { routesAt } from './enforced.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { apiPathFor, CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
 
@@ -98,7 +98,7 @@ export const vipRoute: Rule = {
     for (const cluster of index.clusters) {
       // A PSC endpoint for Google APIs is an address inside the VPC: no gateway route carries it
       // (cloud.google.com/vpc/docs/about-accessing-google-apis-endpoints).
-      const path = apiPathOf(index, cluster.network, cluster.fullName);
+      const path = apiPathFor(index, cluster);
       if (path.kind === 'psc') {
         report({
           status: 'not-applicable',
