@@ -7,6 +7,7 @@ import { progressWanted, terminalProgress } from '../collectors/live/progress.js
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
+import { coverageLine, summarizeCoverage } from '../model/coverage.js';
 import { writeFileAtomic } from './outputs.js';
 import { UsageError } from './usage-error.js';
 
@@ -23,6 +24,7 @@ export interface CollectArgs {
   'retry-budget'?: number;
   shard?: string;
   progress?: boolean;
+  'follow-host'?: boolean;
 }
 
 export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
@@ -47,6 +49,11 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('shard', {
       type: 'string',
       describe: 'i/n: only the projects whose stable hash falls in shard i of n (from 1); auto: from CLOUD_RUN_TASK_INDEX/COUNT or JOB_COMPLETION_INDEX with SHARD_COUNT',
+    })
+    .option('follow-host', {
+      type: 'boolean',
+      default: true,
+      describe: 'With --project: also read (list only) the network collections of the Shared VPC host of a cluster whose network lives outside the scope; --no-follow-host turns it off',
     })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
 }
@@ -106,7 +113,7 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
   };
   // Built last: a progress bar must not be drawn for a run that a bad flag is about to stop.
   const showProgress = args.progress ?? progressWanted();
-  return { scope, endpoints: endpointsFrom(args.endpoint), policy, pageSize, ...(shard ? { shard } : {}), progress: showProgress ? terminalProgress() : undefined };
+  return { scope, endpoints: endpointsFrom(args.endpoint), policy, pageSize, followHost: args['follow-host'] !== false, ...(shard ? { shard } : {}), progress: showProgress ? terminalProgress() : undefined };
 }
 
 /** Collects, or says in one line why the scope could not be listed (exit 3: nothing was audited). */
@@ -129,7 +136,8 @@ export function describeCollection(snapshot: Snapshot, stats: LiveStats): string
     `collected ${stats.projects} project(s)${shard}: ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
     `${snapshot.managedZones.length} DNS zone(s) in ${stats.calls} API call(s) (${stats.retries} retried), ${(stats.wallMs / 1000).toFixed(1)} s` +
     (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '') +
-    `\napi calls: ${formatApiStats(stats.apis)}`
+    `\napi calls: ${formatApiStats(stats.apis)}` +
+    `\n${coverageLine(summarizeCoverage(snapshot))}`
   );
 }
 

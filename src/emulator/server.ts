@@ -16,6 +16,7 @@ import {
   assetJson,
   clusterJson,
   forwardingRuleJson,
+  instanceJson,
   perimeterAssetJson,
   responsePolicyRuleAssetJson,
   firewallJson,
@@ -201,7 +202,7 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
   }
   for (const e of s.instances) {
     zones.add(e.zone);
-    aggregated(e, 'instances', restJson(e));
+    aggregated(e, 'instances', instanceJson(e, data(e.project).project.number));
   }
   for (const c of s.clusters as Cluster[]) data(c.project).clusters.push({ location: c.location, name: c.name, json: clusterJson(c) });
   for (const z of s.managedZones as ManagedZone[]) {

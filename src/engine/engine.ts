@@ -5,6 +5,7 @@
 import { hash } from 'node:crypto';
 import type { Entity, Snapshot } from '../model/snapshot.js';
 import { SnapshotIndex } from './snapshot-index.js';
+import { canonicalClusterName } from '../model/names.js';
 import type { Policy, PolicyException } from './policy.js';
 import type { Outcome, ResourceRef, Result, Rule, Severity, Waiver } from './types.js';
 
@@ -20,6 +21,16 @@ export interface Evaluation {
   enabled: { rule: Rule; severity: Severity }[];
   /** The index the rules ran on, for callers that need more lookups (reports' topology). */
   index: SnapshotIndex;
+  /** Exceptions that matched no result of this run (each also a warning). */
+  unmatchedExceptions: PolicyException[];
+}
+
+/**
+ * The key an exception and a result share: the rule and the resource, a cluster's `zones/` and
+ * `locations/` forms (and its self link) being one resource.
+ */
+function exceptionKey(rule: string, resource: string): string {
+  return `${rule}\u0000${canonicalClusterName(resource)}`;
 }
 
 export function resourceRef(entity: Entity): ResourceRef {
@@ -108,24 +119,26 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
   // however long the policy's list is.
   const byTarget = new Map<string, PolicyException[]>();
   for (const ex of policy.exceptions) {
-    const key = `${ex.rule}\u0000${ex.resource}`;
+    const key = exceptionKey(ex.rule, ex.resource);
     const list = byTarget.get(key);
     if (list) list.push(ex);
     else byTarget.set(key, [ex]);
   }
   const order = new Map(policy.exceptions.map((ex, i) => [ex, i]));
   const exceptionsFor = (result: Result): PolicyException[] => {
-    const byName = byTarget.get(`${result.ruleId}\u0000${result.resource.fullName}`) ?? [];
+    const byName = byTarget.get(exceptionKey(result.ruleId, result.resource.fullName)) ?? [];
     const address = result.resource.address;
-    const byAddress = address !== undefined && address !== result.resource.fullName ? (byTarget.get(`${result.ruleId}\u0000${address}`) ?? []) : [];
+    const byAddress = address !== undefined && address !== result.resource.fullName ? (byTarget.get(exceptionKey(result.ruleId, address)) ?? []) : [];
     if (byAddress.length === 0) return byName;
     return [...byName, ...byAddress].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 
   const expiredSeen = new Set<string>();
+  const matched = new Set<PolicyException>();
   for (const result of results) {
     if (byTarget.size === 0) break;
     for (const ex of exceptionsFor(result)) {
+      matched.add(ex);
       if (ex.expires < today) {
         const key = `${ex.rule} ${ex.resource}`;
         if (!expiredSeen.has(key)) {
@@ -145,7 +158,19 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
       }
     }
   }
-  return { results, warnings, enabled, index };
+  // An exception that matches nothing waives nothing: most often a typo in the resource name, or
+  // a resource since deleted; said once each, so the policy does not silently rot.
+  // A node that cannot be placed is said once here, not guessed onto a namesake cluster by every rule.
+  for (const { instance, reason } of index.unplacedNodes) {
+    warnings.push(`node VM ${instance.fullName} is not attributed to any cluster: ${reason}`);
+  }
+  const ran = new Set(enabled.map((e) => e.rule.meta.id));
+  const unmatchedExceptions = policy.exceptions.filter((ex) => !matched.has(ex));
+  for (const ex of unmatchedExceptions) {
+    const why = ran.has(ex.rule) ? 'no result of this run is on that resource' : `rule ${ex.rule} did not run`;
+    warnings.push(`exception for ${ex.rule} on ${ex.resource}${ex.where ? ` (${ex.where})` : ''} matches no resource: ${why}`);
+  }
+  return { results, warnings, enabled, index, unmatchedExceptions };
 }
 
 /**

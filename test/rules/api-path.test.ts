@@ -281,7 +281,7 @@ describe('Cloud DNS response policies, server policies and cluster-scoped zones'
     const [result] = runRule(dnsGoogleapis, s);
     expect(result.status).toBe('not-evaluated');
     expect(result.messageId).toBe('notCovered');
-    expect(result.message).toContain('DNS response policies of project acme-prod-platform were not read');
+    expect(result.message).toContain('DNS response policies of project acme-prod-platform');
   });
 
   it('a response policy whose rules were not read is not evaluated', () => {

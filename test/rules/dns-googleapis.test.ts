@@ -130,10 +130,9 @@ describe('dns-googleapis subjects', () => {
       [VPC, 'acme-prod-platform', 'network', 'pass', 1],
       [HOST_VPC, 'acme-host', 'network', 'not-evaluated', 1],
     ]);
-    // The host project is not in the input: its response and server policies, which Cloud DNS
-    // consults before any zone, were not read, so no answer is certain.
+    // The host's zones are not in the input: no zone seen is no evidence (issue 11).
     expect(results[1].messageId).toBe('notCovered');
-    expect(results[1].message).toContain('project acme-host is not in the input');
+    expect(results[1].message).toContain('DNS managed zones of project acme-host (project acme-host is not in the input)');
     expect(results[0].clusters).toEqual(['//container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1/clusters/alpha']);
   });
 });

@@ -5,7 +5,7 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverSeenProjects, markNotRead, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
 import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
@@ -36,39 +36,6 @@ function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
   };
 }
 
-/**
- * The collections of schema version 2 an export covers only when it holds their asset types, or
- * the asset types of their whole service (an export made with `--asset-types
- * 'dns.googleapis.com/.*'`, as docs/terraform.md shows, holds every DNS type there is, so a
- * response policy absent from it does not exist). Perimeters come only from an export with
- * `--content-type=access-policy`; project numbers only from
- * `cloudresourcemanager.googleapis.com/Project` assets.
- */
-const TYPED_COLLECTIONS: { collection: CollectionKind; types: string[]; service?: string; how: string }[] = [
-  { collection: 'addresses', types: [ASSET_TYPES.globalAddress], service: 'compute.googleapis.com/', how: `--asset-types=${ASSET_TYPES.globalAddress}` },
-  { collection: 'forwardingRules', types: [ASSET_TYPES.globalForwardingRule], service: 'compute.googleapis.com/', how: `--asset-types=${ASSET_TYPES.globalForwardingRule}` },
-  {
-    collection: 'responsePolicies',
-    types: [ASSET_TYPES.responsePolicy],
-    service: 'dns.googleapis.com/',
-    how: `--asset-types=${ASSET_TYPES.responsePolicy},${ASSET_TYPES.responsePolicyRule}`,
-  },
-  { collection: 'dnsPolicies', types: [ASSET_TYPES.dnsPolicy], service: 'dns.googleapis.com/', how: `--asset-types=${ASSET_TYPES.dnsPolicy}` },
-  { collection: 'servicePerimeters', types: [ASSET_TYPES.servicePerimeter], how: 'a second export with --content-type=access-policy, appended' },
-  { collection: 'projects', types: [ASSET_TYPES.project], how: `--asset-types=${ASSET_TYPES.project}` },
-];
-
-function coverTypedCollections(snapshot: Snapshot, types: Set<string>, projects: Iterable<string>): void {
-  const services = new Set([...types].map((t) => t.slice(0, t.indexOf('/') + 1)));
-  for (const project of projects) {
-    for (const { collection, types: wanted, service, how } of TYPED_COLLECTIONS) {
-      if (wanted.some((t) => types.has(t)) || (service !== undefined && services.has(service))) setCoverage(snapshot, project, [collection], 'read');
-      else setCoverage(snapshot, project, [collection], 'not-read', `the asset export has no ${wanted.join(' or ')} assets (export them with ${how})`);
-    }
-  }
-  sortCoverage(snapshot.coverage);
-}
-
 /** Parses the export text into asset records, naming the line of the first bad one. */
 export function parseAssetExport(text: string, file: string): AssetRecord[] {
   const trimmed = text.trimStart();
@@ -94,16 +61,71 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
   return records;
 }
 
-export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
+export interface AssetExportOptions {
+  /**
+   * The user says the export holds every asset type of every project in it (`--assets-complete`):
+   * an asset type absent from it means there is none, not that it was not exported.
+   */
+  complete?: boolean;
+}
+
+/**
+ * Marks each collection of each project of the export: read when the export holds at least one
+ * asset of its type (an export is made per type, for the whole parent), else not read, naming the
+ * asset type to export; with `complete`, read whatever it holds.
+ */
+function coverExport(snapshot: Snapshot, exported: Set<string>, complete: boolean): void {
+  const projects = coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_EXPORT_COLLECTIONS]);
+  if (complete) return;
+  for (const [collection, assetType] of COLLECTION_ASSET_TYPES) {
+    if (exported.has(assetType)) continue;
+    // Perimeters are access policies: a second export, of the organization, with another content type.
+    const how = collection === 'servicePerimeters' ? 'append an export made with --content-type=access-policy' : 'export them with --asset-types';
+    const reason = `the asset export has no ${assetType} assets (${how}, or pass --assets-complete if there are none)`;
+    for (const project of projects) {
+      // A project's record sets left unread already carry their read error; keep its wording.
+      if (collection === 'recordSets' && snapshot.readErrors.some((e) => e.project === project && e.collection === 'recordSets')) continue;
+      markNotRead(snapshot, project, [collection], reason);
+    }
+  }
+  sortCoverage(snapshot.coverage);
+}
+
+/** The asset type that holds each collection an export can carry (coverage is kept per collection). */
+const COLLECTION_ASSET_TYPES: [CollectionKind, string][] = [
+  ['networks', ASSET_TYPES.network],
+  ['subnetworks', ASSET_TYPES.subnetwork],
+  ['routes', ASSET_TYPES.route],
+  ['firewalls', ASSET_TYPES.firewall],
+  ['routers', ASSET_TYPES.router],
+  ['managedZones', ASSET_TYPES.managedZone],
+  ['recordSets', ASSET_TYPES.recordSet],
+  ['clusters', ASSET_TYPES.cluster],
+  ['instances', ASSET_TYPES.instance],
+  // cloud.google.com/asset-inventory/docs/asset-types: PSC endpoints for Google APIs, Cloud DNS
+  // response policies (their rules are assets of their own) and server policies, project records
+  // (numbers), and service perimeters (content type access-policy).
+  ['addresses', ASSET_TYPES.globalAddress],
+  ['forwardingRules', ASSET_TYPES.globalForwardingRule],
+  ['responsePolicies', ASSET_TYPES.responsePolicy],
+  ['dnsPolicies', ASSET_TYPES.dnsPolicy],
+  ['projects', ASSET_TYPES.project],
+  ['servicePerimeters', ASSET_TYPES.servicePerimeter],
+];
+
+/** The collections of schema version 2 an export can carry. */
+const V2_EXPORT_COLLECTIONS: CollectionKind[] = ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'projects', 'servicePerimeters'];
+
+export function assetExportSnapshot(records: AssetRecord[], file: string, options: AssetExportOptions = {}): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
-  let recordSets = false;
-  const types = new Set<string>();
+  const exported = new Set<string>();
   for (const asset of records) {
-    if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
-    types.add(asset.assetType);
+    exported.add(asset.assetType);
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
   }
-  const snapshot = builder.build({ recordSetsKnown: recordSets, policyRulesKnown: types.has(ASSET_TYPES.responsePolicyRule) });
+  const recordSets = exported.has(ASSET_TYPES.recordSet) || options.complete === true;
+  const policyRules = exported.has(ASSET_TYPES.responsePolicyRule) || options.complete === true;
+  const snapshot = builder.build({ recordSetsKnown: recordSets, policyRulesKnown: policyRules });
   if (!recordSets) {
     const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
     for (const project of [...projects].sort()) {
@@ -116,11 +138,10 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
-  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
-  coverTypedCollections(snapshot, types, projects);
+  coverExport(snapshot, exported, options.complete === true);
   return snapshot;
 }
 
-export function readAssetExport(file: string): Snapshot {
-  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file);
+export function readAssetExport(file: string, options: AssetExportOptions = {}): Snapshot {
+  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file, options);
 }

@@ -9,7 +9,7 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
-import { coverReads, coverSeenProjects, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
 import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, entryFromAsset, type AssetRecord } from '../rest/assets.js';
 import {
@@ -53,6 +53,11 @@ export interface LiveOptions {
   progress?: CollectProgress;
   /** Only the projects of this shard (`--shard i/n`). */
   shard?: Shard;
+  /**
+   * Project scope: also read the network collections of the Shared VPC host project of a cluster
+   * whose network lives outside the scope (default true; `--no-follow-host` turns it off).
+   */
+  followHost?: boolean;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
 }
@@ -81,13 +86,6 @@ export class ScopeError extends Error {
   }
 }
 
-/** gax per-call options: one page per call, and no retries of its own (the Caller retries). */
-const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
-const API: Omit<Origin, 'selfLink'> = { source: 'api' };
-const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
-
-type Normalizer = (json: Json, project: string, base: Omit<Origin, 'selfLink'>) => Entity;
-
 /**
  * The collections of schema version 2 this collector reads for every project: PSC endpoints
  * (global addresses and forwarding rules), DNS response and server policies, project records
@@ -112,11 +110,20 @@ function assetRecord(raw: Json): AssetRecord {
 function organizationOf(ancestors: string[] | undefined): string | undefined {
   return ancestors?.find((a) => a.startsWith('organizations/'));
 }
+
+/** gax per-call options: one page per call, and no retries of its own (the Caller retries). */
+const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
+const API: Omit<Origin, 'selfLink'> = { source: 'api' };
+const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
+
+type Normalizer = (json: Json, project: string, base: Omit<Origin, 'selfLink'>) => Entity;
 type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | null, unknown]>;
 
 class Collection {
   readonly builder: SnapshotBuilder;
   readonly readErrors: ReadError[] = [];
+  /** Collections each call read whole, per project: the live coverage (failures are in readErrors). */
+  readonly reads: { project: string; collection: CollectionKind }[] = [];
 
   constructor(
     readonly clients: LiveClients,
@@ -133,6 +140,8 @@ class Collection {
 
   /** The projects of each organization, as their Project assets say (where perimeters are listed). */
   readonly organizations = new Map<string, Set<string>>();
+  /** Projects whose Project asset says they are in no organization, hence in no perimeter. */
+  readonly noOrganization = new Set<string>();
   /** Projects whose organization is not known (Cloud Asset Inventory gave no Project asset), and why. */
   readonly withoutOrganization = new Map<string, string>();
 
@@ -148,6 +157,7 @@ class Collection {
   async read(project: string, collection: CollectionKind, reader: () => Promise<Entity[]>): Promise<void> {
     try {
       for (const e of await reader()) this.builder.add(e);
+      this.reads.push({ project, collection });
     } catch (e) {
       this.fail(project, collection, e);
     }
@@ -273,6 +283,17 @@ class Collection {
       return zones;
     });
     await Promise.all(zones.filter(zoneMatters).map((z) => this.recordSets(z)));
+    // Record sets are read per zone; a zone that failed carries its own read error.
+    if (this.reads.some((r) => r.project === project && r.collection === 'managedZones')) this.reads.push({ project, collection: 'recordSets' });
+  }
+
+  /**
+   * A Shared VPC host project: only the collections its service projects' clusters need (the
+   * network, its subnets, routes, firewall rules, Cloud Routers and the DNS zones that may be
+   * visible to it), list calls only. Its clusters and VMs belong to other service projects.
+   */
+  async hostProject(project: string): Promise<void> {
+    await Promise.all(this.networkReads(project));
   }
 
   /** Every page of one `listAssets` request, one call per page (each retried on its own). */
@@ -290,8 +311,8 @@ class Collection {
     return items;
   }
 
-  /** Notes the project's number and organization from its Project asset. */
-  private project_(asset: AssetRecord): void {
+  /** Notes the project's number, ancestry and organization from its Project asset. */
+  private projectRecord(asset: AssetRecord): void {
     const entry = entryFromAsset(asset, ASSET);
     if (entry.kind !== 'project') return;
     const ancestors = asset.ancestors?.slice(1);
@@ -302,9 +323,10 @@ class Collection {
       const projects = this.organizations.get(organization) ?? new Set<string>();
       projects.add(entry.project.projectId);
       this.organizations.set(organization, projects);
+    } else {
+      // Access policies belong to organizations: a project in none is in no perimeter.
+      this.noOrganization.add(entry.project.projectId);
     }
-    // A project in no organization can be in no perimeter (access policies belong to organizations):
-    // its perimeters are read, and there are none.
   }
 
   /**
@@ -325,11 +347,12 @@ class Collection {
       });
       for (const raw of raws) {
         const asset = assetRecord(raw);
-        if (asset.assetType === ASSET_TYPES.project) this.project_(asset);
+        if (asset.assetType === ASSET_TYPES.project) this.projectRecord(asset);
         else this.builder.addEntry(entryFromAsset(asset, ASSET));
       }
+      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies'] as const) this.reads.push({ project, collection });
       if (!this.builder.current.projects.some((p) => p.projectId === project)) {
-        this.withoutOrganization.set(project, 'Cloud Asset Inventory returned no Project asset for it');
+        this.withoutOrganization.set(project, 'Cloud Asset Inventory returned no Project asset for it, so its organization is not known');
       }
     } catch (e) {
       // Without the Project asset the organization is not known, so neither are the perimeters.
@@ -344,6 +367,7 @@ class Collection {
    * perimeters unread, saying why; one in no organization is in no perimeter.
    */
   async perimeters(): Promise<void> {
+    for (const project of this.noOrganization) this.reads.push({ project, collection: 'servicePerimeters' });
     for (const [project, why] of this.withoutOrganization) {
       if (this.readErrors.some((e) => e.project === project && e.collection === 'servicePerimeters')) continue;
       this.readErrors.push({ project, collection: 'servicePerimeters', status: 0, reason: 'organizationUnknown', message: why });
@@ -358,6 +382,7 @@ class Collection {
             pageSize: Math.min(this.pageSize, 1000),
           });
           for (const raw of raws) this.builder.addEntry(entryFromAsset(assetRecord(raw), ASSET));
+          for (const project of projects) this.reads.push({ project, collection: 'servicePerimeters' });
         } catch (e) {
           for (const project of projects) this.fail(project, 'servicePerimeters', e);
         }
@@ -365,10 +390,14 @@ class Collection {
     );
   }
 
-  async project(project: string): Promise<void> {
+  /**
+   * The reads of a project's network collections, started at once. PSC endpoints and DNS
+   * policies belong with them: on a Shared VPC they live in the host project, with the network.
+   */
+  private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
-    await Promise.all([
+    return [
       this.computeList(project, 'addresses', list(c.globalAddresses), normalizeAddress),
       this.computeList(project, 'forwardingRules', list(c.globalForwardingRules), normalizeForwardingRule),
       this.projectAssets(project),
@@ -377,10 +406,16 @@ class Collection {
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
       this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
       this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
-      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
-      this.aggregated(project, 'instances', c.instances as never, normalizeInstance, isGkeNode),
-      this.clustersOf(project),
       this.zonesOf(project),
+    ];
+  }
+
+  async project(project: string): Promise<void> {
+    await Promise.all([
+      ...this.networkReads(project),
+      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
+      this.aggregated(project, 'instances', this.clients.instances as never, normalizeInstance, isGkeNode),
+      this.clustersOf(project),
     ]);
     this.progress?.projectDone();
   }
@@ -422,7 +457,7 @@ class Collection {
           const projectId = plainData(resource.data)?.projectId;
           if (typeof projectId === 'string' && this.mine(projectId)) {
             projects.add(projectId);
-            this.project_(assetRecord(raw));
+            this.projectRecord(assetRecord(raw));
           }
           continue;
         }
@@ -452,6 +487,63 @@ class Collection {
   }
 }
 
+/**
+ * The Shared VPC host projects the scope's clusters need: a cluster whose network (or node
+ * subnetwork) lives in a project outside the scope. Keyed by host, with the service projects.
+ */
+export function hostProjects(snapshot: Snapshot, scope: Set<string>): Map<string, Set<string>> {
+  const hosts = new Map<string, Set<string>>();
+  for (const cluster of snapshot.clusters) {
+    for (const ref of [cluster.network, cluster.subnetwork]) {
+      const host = projectOf(ref);
+      if (!host || scope.has(host) || !scope.has(cluster.project)) continue;
+      const services = hosts.get(host) ?? new Set<string>();
+      services.add(cluster.project);
+      hosts.set(host, services);
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Project scope coverage, per call: each project's collections are read where their call read them
+ * whole, not read (with the read error) where it failed. A followed host is listed as a Shared VPC
+ * host, and its service projects name it.
+ */
+function coverProjectReads(snapshot: Snapshot, reads: { project: string; collection: CollectionKind }[], hosts: Map<string, Set<string>>): void {
+  const projects = [...snapshot.scope.projects, ...hosts.keys()];
+  // Records the Project assets gave (numbers, ancestry) are kept; their includedAs is set here.
+  const record = (projectId: string, includedAs: 'scope' | 'shared-vpc-host') => {
+    const known = snapshot.projects.find((p) => p.projectId === projectId);
+    if (known) known.includedAs = includedAs;
+    else snapshot.projects.push({ projectId, includedAs });
+  };
+  for (const projectId of snapshot.scope.projects) record(projectId, 'scope');
+  for (const [projectId, services] of hosts) {
+    record(projectId, 'shared-vpc-host');
+    for (const service of services) {
+      const info = snapshot.projects.find((p) => p.projectId === service);
+      // One service project has one host; a cluster on a second one is an oddity not to guess at.
+      if (info && info.sharedVpcHost === undefined) info.sharedVpcHost = projectId;
+    }
+  }
+  snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
+  for (const { project, collection } of reads) setCoverage(snapshot, project, [collection], 'read');
+  for (const error of snapshot.readErrors) {
+    if (error.resource === undefined) setCoverage(snapshot, error.project, [error.collection], 'not-read', describeReadError(error));
+  }
+  for (const project of projects) {
+    if (!snapshot.scope.projects.includes(project)) {
+      setCoverage(snapshot, project, ['clusters', 'instances'], 'out-of-scope', 'a Shared VPC host is read for its network only');
+    }
+    // Record sets are read zone by zone once the zones are listed; without the zones there were none to read.
+    if (!snapshot.coverage.some((e) => e.project === project && e.collection === 'recordSets')) {
+      setCoverage(snapshot, project, ['recordSets'], 'not-read', 'the DNS managed zones of the project were not read');
+    }
+  }
+  sortCoverage(snapshot.coverage);
+}
+
 export async function collectLive(options: LiveOptions): Promise<{ snapshot: Snapshot; stats: LiveStats }> {
   const started = Date.now();
   const policy: CallPolicy = { ...DEFAULT_CALL_POLICY, ...options.policy };
@@ -477,10 +569,20 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   if (shard) snapshotScope.shard = formatShard(shard);
   const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
   const projects = new Set<string>();
+  let followed = new Map<string, Set<string>>();
   try {
     if (scope.kind === 'projects') {
       progress?.addProjects(snapshotScope.projects.length);
       await Promise.all(snapshotScope.projects.map((p) => run.project(p)));
+      if (options.followHost !== false) {
+        const hosts = hostProjects(run.builder.current, new Set(snapshotScope.projects));
+        progress?.addProjects(hosts.size);
+        await Promise.all([...hosts.keys()].map(async (host) => {
+          await run.hostProject(host);
+          progress?.projectDone();
+        }));
+        followed = hosts;
+      }
       await run.perimeters();
     } else {
       await run.assetScope(scope, projects);
@@ -492,15 +594,16 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     progress?.stop();
     await clients.close();
   }
+  const asked = [...snapshotScope.projects];
   const snapshot = run.builder.build({ recordSetsKnown: false, policyRulesKnown: true });
-  snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
+  // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
+  snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
-  const seen = coverSeenProjects(snapshot, V1_COLLECTIONS);
-  coverReads(snapshot, seen, V2_READ);
-  sortCoverage(snapshot.coverage);
+  if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
+  else coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_READ]);
   return {
     snapshot,
     stats: {

@@ -4,7 +4,7 @@
  */
 import type { Entity, Origin, ProjectInfo, RecordSet, ResponsePolicyRule, Snapshot, SnapshotScope } from '../../model/snapshot.js';
 import { emptySnapshot } from '../../model/snapshot.js';
-import { projectOf } from '../../model/names.js';
+import { canonicalClusterName, projectOf } from '../../model/names.js';
 import {
   normalizeAddress,
   normalizeDnsPolicy,
@@ -93,8 +93,13 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
   if (!data) return { kind: 'skipped', reason: `asset ${asset.name} has no resource data` };
   const project = projectOf(asset.name) ?? '';
   switch (asset.assetType) {
-    case ASSET_TYPES.cluster:
-      return { kind: 'entity', entity: normalizeCluster(data, project, base) };
+    case ASSET_TYPES.cluster: {
+      const cluster = normalizeCluster(data, project, base);
+      // The asset name is the cluster's identity (data.name is only its short name); its
+      // `zones/` form is the same resource as the `locations/` one.
+      cluster.fullName = canonicalClusterName(asset.name);
+      return { kind: 'entity', entity: cluster };
+    }
     case ASSET_TYPES.network:
       return { kind: 'entity', entity: normalizeNetwork(data, project, base) };
     case ASSET_TYPES.subnetwork:

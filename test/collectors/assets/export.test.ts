@@ -21,7 +21,9 @@ function verdicts(snapshot: Snapshot): Record<string, string> {
 
 describe('asset export collector', () => {
   it('reads the NDJSON of `gcloud asset export` into the same snapshot a live read gives', () => {
-    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'));
+    // The project has no response policy, server policy or PSC endpoint, so the export holds none of
+    // their asset types: only --assets-complete says that means there are none (see below).
+    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'), { complete: true });
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)), 'export')).not.toThrow();
     const live = compliantSnapshot();
     for (const collection of ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'] as const) {
@@ -32,6 +34,13 @@ describe('asset export collector', () => {
     expect(snapshot.readErrors).toEqual([]);
     expect(snapshot.scope).toMatchObject({ kind: 'assets', projects: ['acme-prod-platform'] });
     expect(verdicts(snapshot)).toEqual(verdicts(live));
+  });
+
+  it('without --assets-complete, the DNS policy asset types it lacks leave the DNS rules not evaluated, naming them', () => {
+    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'));
+    expect(snapshot.coverage).toContainEqual(expect.objectContaining({ collection: 'responsePolicies', state: 'not-read', reason: expect.stringContaining('dns.googleapis.com/ResponsePolicy') }));
+    const v = verdicts(snapshot);
+    expect(v['dns-googleapis //compute.googleapis.com/projects/acme-prod-platform/global/networks/vpc-private']).toBe('not-evaluated');
   });
 
   it('never copies credentials from cluster or instance data', () => {

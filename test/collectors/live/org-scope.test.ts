@@ -7,7 +7,7 @@ import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
-const ALL = ['acme-dev-sandbox', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform'];
 
 describe('live collector, organization and folder scope, through Cloud Asset Inventory', () => {
   const guard = guardLoopbackOnly();
@@ -49,7 +49,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(policy.rules?.map((r) => r.ruleName).sort()).toEqual(['gcr', 'gcr-wildcard', 'googleapis', 'pkg', 'pkg-wildcard']);
     expect(run.snapshot.servicePerimeters.map((p) => p.fullName)).toEqual(world.snapshot.servicePerimeters.map((p) => p.fullName));
     expect(run.snapshot.servicePerimeters[0].status).toEqual(world.snapshot.servicePerimeters[0].status);
-    expect(run.snapshot.projects.find((p) => p.projectId === data)).toMatchObject({ projectNumber: '482915067333', ancestors: [`folders/${PROD_FOLDER}`, `organizations/${ORG}`] });
+    expect(run.snapshot.projects.find((p) => p.projectId === data)).toMatchObject({ projectNumber: '482915067344', ancestors: [`folders/${PROD_FOLDER}`, `organizations/${ORG}`] });
     const covered = run.snapshot.coverage.filter((c) => c.project === data && ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters', 'projects'].includes(c.collection));
     expect(covered.map((c) => c.state)).toEqual(['read', 'read', 'read', 'read', 'read', 'read']);
   });
@@ -63,8 +63,9 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(assetCalls[1].query).toMatch(/contentType=5/);
     const others = run.emulator.requests.filter((r) => r.service !== 'asset');
     expect(others.every((r) => r.service === 'dns' && r.path.endsWith('/rrsets'))).toBe(true);
-    // 4 projects with the three zones each, except staging, which has no pkg.dev zone.
-    expect(others).toHaveLength(11);
+    // 4 projects and the Shared VPC host with the three zones each, except staging, which has no
+    // pkg.dev zone (the payments project's calls are made and refused): 14 record-set reads.
+    expect(others).toHaveLength(14);
     expect(new Set(run.emulator.requests.map((r) => r.method))).toEqual(new Set(['GET']));
     expect(run.stats.calls).toBe(run.emulator.requests.length);
     expect(guard.refused).toEqual([]);
@@ -90,8 +91,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('limits a folder scope to the projects under the folder', async () => {
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
-    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform'] });
-    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform']));
+    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web'] });
+    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web']));
   });
 
   it('keeps only a shard\'s projects: the organization listed once, other shards\' assets and record sets never read', async () => {
