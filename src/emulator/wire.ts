@@ -492,6 +492,27 @@ export function assetJson(e: Entity, projectNumber: string, ancestors: string[],
   };
 }
 
+/**
+ * A record set as `listAssets` returns a `dns.googleapis.com/ResourceRecordSet`: named after its
+ * zone (`…/managedZones/Z/rrsets/NAME/TYPE`), the zone as its parent (the resource it lives in),
+ * the Cloud DNS REST representation as data.
+ */
+export function recordSetAssetJson(zone: ManagedZone, r: RecordSet, ancestors: string[]): Json {
+  return {
+    name: `${zone.fullName}/rrsets/${r.name}/${r.type}`,
+    assetType: ASSET_TYPES.recordSet,
+    resource: {
+      version: 'v1',
+      discoveryDocumentUri: 'https://dns.googleapis.com/$discovery/rest',
+      discoveryName: 'ResourceRecordSet',
+      parent: zone.fullName,
+      data: recordSetJson(r),
+      location: 'global',
+    },
+    ancestors,
+  };
+}
+
 export function projectAssetJson(projectId: string, projectNumber: string, ancestors: string[]): Json {
   const parent = ancestors[1] ?? '';
   return {

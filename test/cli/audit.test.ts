@@ -39,10 +39,11 @@ describe('audit --emulator (the no-account demo)', () => {
     const fails = report.results.filter((x) => x.status === 'fail').map((x) => `${x.ruleId} ${x.resource.name}`);
     expect(fails).toEqual(expect.arrayContaining(['private-endpoint stg-legacy', 'dns-endpoint-external stg-psc', 'vip-route sandbox']));
     expect(report.results.filter((x) => x.resource.project === 'acme-prod-platform').every((x) => x.status === 'pass' || x.status === 'not-applicable')).toBe(true);
-    const notEvaluated = report.results.filter((x) => x.status === 'not-evaluated');
-    expect(notEvaluated.map((x) => x.ruleId).sort()).toEqual(['dns-gcr', 'dns-googleapis', 'dns-pkg-dev']);
-    expect(notEvaluated.every((x) => x.resource.project === 'acme-prod-payments')).toBe(true);
-    expect(report.run.readErrors).toHaveLength(3);
+    // Record sets come from Cloud Asset Inventory: the project whose DNS API refuses direct calls is
+    // fully evaluated too (the next test reads it per project, where the refusal shows).
+    expect(report.results.filter((x) => x.status === 'not-evaluated')).toEqual([]);
+    expect(report.results.filter((x) => x.resource.project === 'acme-prod-payments' && x.ruleId === 'dns-googleapis').map((x) => x.status)).toEqual(['pass']);
+    expect(report.run.readErrors).toEqual([]);
     expect(existsSync(out.replace('.json', '.sarif'))).toBe(true);
     expect(readFileSync(out, 'utf8')).not.toMatch(/clusterCaCertificate|kube-env|KUBELET/);
   }, 180_000);

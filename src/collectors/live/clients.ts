@@ -72,35 +72,42 @@ export interface LiveClients {
 export interface ClientSettings {
   endpoints: Partial<Record<LiveService, URL>>;
   timeoutMs: number;
-  /**
-   * Projects read one by one (compute, container, dns, and asset for what no per-service client
-   * reads: DNS response and server policies, project numbers, perimeters); otherwise an
-   * organization or folder read through Cloud Asset Inventory (asset, dns). Only the clients of
-   * that path are imported.
-   */
-  perProject: boolean;
+  /** The services the scope calls (servicesFor); only their clients are imported. */
+  services: readonly LiveService[];
 }
 
 /**
- * Imports the client modules a scope needs (see ClientSettings.perProject). createClients calls it;
- * a caller that wants the import cost paid ahead of time (a benchmark's clock) may call it first.
+ * The services a scope calls: projects named one by one, compute, container, dns and asset; an
+ * organization or folder, asset and dns (record sets zone by zone where the asset API would not
+ * list them); read `fresh`, all four.
  */
-export function loadClientModules(perProject: boolean) {
+export function servicesFor(scope: { kind: string }, fresh: boolean): LiveService[] {
+  // asset too for projects: what no per-service client reads (project numbers, DNS response and
+  // server policies, perimeters) comes from Cloud Asset Inventory.
+  if (scope.kind === 'projects') return ['compute', 'container', 'dns', 'asset'];
+  return fresh ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
+}
+
+/**
+ * Imports the client modules of the services named. createClients calls it; a caller that wants
+ * the import cost paid ahead of time (a benchmark's clock) may call it first.
+ */
+export function loadClientModules(services: readonly LiveService[]) {
+  const uses = (s: LiveService) => services.includes(s);
   return Promise.all([
-    perProject ? import('@google-cloud/compute') : undefined,
-    perProject ? import('@google-cloud/container') : undefined,
-    import('@google-cloud/asset'),
-    import('@google-cloud/dns'),
+    uses('compute') ? import('@google-cloud/compute') : undefined,
+    uses('container') ? import('@google-cloud/container') : undefined,
+    uses('asset') ? import('@google-cloud/asset') : undefined,
+    uses('dns') ? import('@google-cloud/dns') : undefined,
   ]);
 }
 
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
-  const { endpoints, timeoutMs, perProject } = settings;
-  const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
+  const { endpoints, timeoutMs, services } = settings;
+  const [compute, container, asset, dnsModule] = await loadClientModules(services);
   // Only the services this scope calls: an organization read against a loopback asset and dns
   // endpoint must not build Google credentials (they would probe the metadata server).
-  const used: LiveService[] = perProject ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
-  const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
+  const needsCredentials = services.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
 
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
@@ -140,6 +147,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   const dns = (project: string): DnsClient => {
     let client = dnsClients.get(project);
     if (!client) {
+      if (!dnsModule) throw new Error('the dns client was not loaded: createClients was not told the scope calls dns');
       client = new dnsModule.DNS({
         projectId: project,
         ...(loopback('dns') ? { authClient: anonymous as never } : { authClient: googleAuth as never, scopes: [READ_ONLY_SCOPE] }),
@@ -158,7 +166,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: unknown, make: () => T) => (): T => {
     let client = built.get(name) as T | undefined;
     if (!client) {
-      if (!loaded) throw new Error(`the ${name} client was not loaded: createClients was told the scope is ${perProject ? 'projects' : 'an organization or folder'}`);
+      if (!loaded) throw new Error(`the ${name} client was not loaded: createClients was told the scope calls ${services.join(', ')}`);
       built.set(name, (client = make()));
     }
     return client;

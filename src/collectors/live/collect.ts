@@ -1,17 +1,18 @@
 /**
  * The live collector: a Snapshot of projects, a folder or an organization, read through the
- * official clients. An organization or folder is read through Cloud Asset Inventory (one paged
- * stream for the whole scope) plus the DNS record sets of the zones that matter; projects named one
- * by one are read through the per-service clients, all their collections at once. With a shard,
- * only the shard's projects are kept: an organization is still listed once (that is how its
- * projects are discovered), but the assets of other shards' projects are dropped before they are
- * normalized and their zones' record sets are never read. Whatever could not be read becomes a
+ * official clients. An organization or folder is read through Cloud Asset Inventory: one paged
+ * stream per asset type (SCOPE_STREAMS), DNS record sets included, all pinned to one `readTime`;
+ * record sets are read zone by zone through Cloud DNS only where the asset API would not list them.
+ * Projects named one by one (and an organization read `fresh`) are read through the per-service
+ * clients, all their collections at once. With a shard, only the shard's projects are kept: an
+ * organization is still listed (that is how its projects are discovered), but the assets of other
+ * shards' projects are dropped before they are normalized. Whatever could not be read becomes a
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
- * scope that cannot be listed at all stops the collection.
+ * scope whose projects cannot be listed stops the collection.
  */
 import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, entryFromAsset, type AssetRecord } from '../rest/assets.js';
+import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, assetKindOf, entryFromAsset, type AssetRecord } from '../rest/assets.js';
 import {
   normalizeAddress,
   normalizeForwardingRule,
@@ -31,8 +32,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { projectOf } from '../../model/names.js';
 import { formatShard, inShard, type Shard } from '../../shard.js';
 import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type CallHooks, type CallPolicy, type LiveApi } from './calls.js';
-import { createClients, type LiveClients, type LiveService } from './clients.js';
-import { assetParent, PROJECT_ASSET_TYPE, SCOPE_ASSET_TYPES, zoneMatters, type LiveScope } from './scope.js';
+import { createClients, servicesFor, type LiveClients, type LiveService } from './clients.js';
+import { assetParent, PROJECT_ASSET_TYPE, SCOPE_STREAMS, zoneMatters, type AssetStream, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
 
 export interface CollectProgress {
@@ -60,6 +61,15 @@ export interface LiveOptions {
   followHost?: boolean;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
+  /** The moment an organization or folder is read at (every asset stream's `readTime`); default READ_TIME_LAG_MS before now. */
+  readTime?: Date;
+  /**
+   * An organization or folder read per service (compute, container, dns) project by project, as it
+   * is now, rather than as the asset inventory last saw it; only the project list comes from it.
+   */
+  fresh?: boolean;
+  /** One line about a fallback the collection took (the CLI writes it on stderr). */
+  notice?: (line: string) => void;
 }
 
 export interface LiveStats {
@@ -115,6 +125,14 @@ function organizationOf(ancestors: string[] | undefined): string | undefined {
 const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
 const API: Omit<Origin, 'selfLink'> = { source: 'api' };
 const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
+/** The largest page `listAssets` returns (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list). */
+const MAX_ASSET_PAGE = 1000;
+/**
+ * How far before the local clock an organization is read by default. The inventory is eventually
+ * consistent, minutes behind the services, so a minute costs no freshness, and a `readTime` ahead
+ * of Google's clock (a skewed local one) would be refused.
+ */
+export const READ_TIME_LAG_MS = 60_000;
 
 type Normalizer = (json: Json, project: string, base: Omit<Origin, 'selfLink'>) => Entity;
 type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | null, unknown]>;
@@ -144,6 +162,15 @@ class Collection {
   readonly noOrganization = new Set<string>();
   /** Projects whose organization is not known (Cloud Asset Inventory gave no Project asset), and why. */
   readonly withoutOrganization = new Map<string, string>();
+
+  /**
+   * Whether the zones' record sets came from the asset API (each zone that matters then has its
+   * list, empty or not) or were read zone by zone (a zone whose read failed keeps none).
+   */
+  recordSetsFromAssets = true;
+
+  /** Says a fallback was taken (stderr in the CLI). */
+  notice?: (line: string) => void;
 
   /** Whether a project is this run's (always, without a shard); hashed once per project. */
   mine(project: string): boolean {
@@ -296,6 +323,7 @@ class Collection {
     await Promise.all(this.networkReads(project));
   }
 
+  /** The reads of a project's network collections, started at once. */
   /** Every page of one `listAssets` request, one call per page (each retried on its own). */
   async assetPages(what: string, first: Json): Promise<Json[]> {
     const assets = this.clients.assets;
@@ -366,7 +394,7 @@ class Collection {
    * client for Access Context Manager). A project whose organization is not known has its
    * perimeters unread, saying why; one in no organization is in no perimeter.
    */
-  async perimeters(): Promise<void> {
+  async perimeters(readTime?: Date): Promise<void> {
     for (const project of this.noOrganization) this.reads.push({ project, collection: 'servicePerimeters' });
     for (const [project, why] of this.withoutOrganization) {
       if (this.readErrors.some((e) => e.project === project && e.collection === 'servicePerimeters')) continue;
@@ -380,6 +408,8 @@ class Collection {
             assetTypes: [ASSET_TYPES.servicePerimeter],
             contentType: 'ACCESS_POLICY',
             pageSize: Math.min(this.pageSize, 1000),
+            // An organization's streams are pinned to one moment: the perimeters too.
+            ...(readTime ? { readTime: { seconds: Math.floor(readTime.getTime() / 1000), nanos: (readTime.getTime() % 1000) * 1e6 } } : {}),
           });
           for (const raw of raws) this.builder.addEntry(entryFromAsset(assetRecord(raw), ASSET));
           for (const project of projects) this.reads.push({ project, collection: 'servicePerimeters' });
@@ -390,10 +420,7 @@ class Collection {
     );
   }
 
-  /**
-   * The reads of a project's network collections, started at once. PSC endpoints and DNS
-   * policies belong with them: on a Shared VPC they live in the host project, with the network.
-   */
+  /** (PSC endpoints and DNS policies belong with the network: on a Shared VPC they live in the host project.) */
   private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
@@ -421,69 +448,105 @@ class Collection {
   }
 
   /**
-   * An organization or folder: one asset stream. The record sets of a zone that matters are read as
-   * soon as its page arrives, alongside the next pages, so they add at most one round trip. With a
-   * shard, another shard's asset is dropped on its project id, before anything else is done with it.
+   * An organization or folder through Cloud Asset Inventory: every stream of SCOPE_STREAMS at once,
+   * each a chain of pages asked for as soon as the previous one arrives, all at one `readTime`, so
+   * the snapshot is one moment of the inventory and the wall time is the longest chain, not the sum.
+   * With a shard, another shard's asset is dropped on its project id before anything else is done
+   * with it. With `fresh`, only the projects are listed this way and each is read per service.
    */
-  async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>): Promise<void> {
+  async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>, readTime: Date, fresh: boolean): Promise<void> {
     const parent = assetParent(scope);
+    const streams = fresh ? SCOPE_STREAMS.filter((s) => s.name === 'projects') : SCOPE_STREAMS;
+    const settled = await Promise.allSettled(streams.map((s) => this.stream(parent, s, readTime, projects)));
+    const failed = new Map<AssetStream, CallFailure>();
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') failed.set(streams[i], classify(outcome.reason));
+    });
+    // Without the project list nothing can be placed or said to be complete.
+    const projectsFailure = [...failed].find(([s]) => s.name === 'projects')?.[1];
+    if (projectsFailure) throw new ScopeError(parent, projectsFailure);
+    const mine = [...projects].sort();
+    for (const [stream, failure] of failed) {
+      if (stream.assetTypes.includes(ASSET_TYPES.recordSet)) {
+        await this.recordSetsPerZone(parent, failure);
+        continue;
+      }
+      for (const type of stream.assetTypes) {
+        const collection = assetKindOf(type)?.collection;
+        if (!collection) continue;
+        for (const project of mine) this.fail(project, collection, new CallFailure(failure.status, `${type} could not be listed under ${parent}: ${failure.message}`, failure.reason));
+      }
+    }
+    if (fresh) {
+      this.recordSetsFromAssets = false;
+      await Promise.all(mine.map((p) => this.project(p)));
+    } else {
+      for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
+    }
+    await this.perimeters(fresh ? undefined : readTime);
+  }
+
+  /** Where the asset API would not list record sets: each zone that matters read through Cloud DNS. */
+  private async recordSetsPerZone(parent: string, failure: CallFailure): Promise<void> {
+    this.recordSetsFromAssets = false;
+    this.builder.dropRecordSets();
+    const zones = this.builder.current.managedZones.filter(zoneMatters);
+    this.notice?.(
+      `Cloud Asset Inventory did not list ${ASSET_TYPES.recordSet} under ${parent} (${failure.status || 'timeout'}${failure.reason ? ` ${failure.reason}` : ''}: ${failure.message}); ` +
+        `reading the record sets of ${zones.length} zone(s) that matter one by one through the Cloud DNS API instead`,
+    );
+    await Promise.all(zones.map((z) => this.recordSets(z)));
+  }
+
+  /** One stream: its pages one after the other, the next asked for before this one is converted. */
+  private async stream(parent: string, stream: AssetStream, readTime: Date, projects: Set<string>): Promise<void> {
     const assets = this.clients.assets;
     const list = assets.listAssets.bind(assets) as unknown as PagedList;
-    const reads: Promise<void>[] = [];
-    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent}`, () => list(request, ONE_PAGE));
+    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent} ${stream.name}`, () => list(request, ONE_PAGE));
     let pending: ReturnType<typeof fetchPage> | undefined = fetchPage({
       parent,
-      assetTypes: SCOPE_ASSET_TYPES,
+      assetTypes: stream.assetTypes,
       contentType: 'RESOURCE',
-      pageSize: Math.min(this.pageSize, 1000),
+      pageSize: Math.min(this.pageSize, MAX_ASSET_PAGE),
+      readTime: { seconds: Math.floor(readTime.getTime() / 1000), nanos: (readTime.getTime() % 1000) * 1e6 },
     });
     while (pending) {
-      let page: unknown[];
-      let next: Json | null;
-      try {
-        [page, next] = await pending;
-      } catch (e) {
-        await Promise.all(reads);
-        throw new ScopeError(parent, classify(e));
-      }
-      // The next page is asked for before this one is read: the pages are the critical path.
+      const [page, next]: [unknown[], Json | null, unknown] = await pending;
+      // The page that follows is what the chain waits for: ask for it first. (The client's next
+      // request repeats the first one's readTime, types and size, with the page token.)
       pending = next && next.pageToken ? fetchPage(next) : undefined;
       // A failed next page is reported when it is awaited; until then it must not count as unhandled.
       pending?.catch(() => undefined);
       const before = projects.size;
-      for (const raw of (page ?? []) as Json[]) {
-        const resource = (raw.resource ?? {}) as Json;
-        if (raw.assetType === PROJECT_ASSET_TYPE) {
-          const projectId = plainData(resource.data)?.projectId;
-          if (typeof projectId === 'string' && this.mine(projectId)) {
-            projects.add(projectId);
-            this.projectRecord(assetRecord(raw));
-          }
-          continue;
-        }
-        // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
-        const project = projectOf(String(raw.name));
-        if (project !== undefined && !this.mine(project)) continue;
-        const data = plainData(resource.data);
-        const entry = entryFromAsset(
-          {
-            name: String(raw.name),
-            assetType: String(raw.assetType),
-            resource: { data, location: resource.location as string | undefined, parent: resource.parent as string | undefined },
-            ancestors: raw.ancestors as string[] | undefined,
-          },
-          ASSET,
-        );
-        this.builder.addEntry(entry);
-        if (entry.kind !== 'entity') continue;
-        projects.add(entry.entity.project);
-        if (entry.entity.kind === 'managedZone' && zoneMatters(entry.entity)) reads.push(this.recordSets(entry.entity));
-      }
+      for (const raw of (page ?? []) as Json[]) this.asset(raw, projects);
       this.progress?.addProjects(projects.size - before);
     }
-    await Promise.all(reads);
-    await this.perimeters();
-    for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
+  }
+
+  private asset(raw: Json, projects: Set<string>): void {
+    const resource = (raw.resource ?? {}) as Json;
+    if (raw.assetType === PROJECT_ASSET_TYPE) {
+      const projectId = plainData(resource.data)?.projectId;
+      if (typeof projectId === 'string' && this.mine(projectId)) {
+        projects.add(projectId);
+        this.projectRecord(assetRecord(raw));
+      }
+      return;
+    }
+    // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
+    const project = projectOf(String(raw.name));
+    if (project !== undefined && !this.mine(project)) return;
+    const entry = entryFromAsset(
+      {
+        name: String(raw.name),
+        assetType: String(raw.assetType),
+        resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+        ancestors: raw.ancestors as string[] | undefined,
+      },
+      ASSET,
+    );
+    this.builder.addEntry(entry);
+    if (entry.kind === 'entity') projects.add(entry.entity.project);
   }
 }
 
@@ -561,13 +624,14 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   });
   const scope = options.scope;
   const shard = options.shard;
-  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, perProject: scope.kind === 'projects' });
+  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, services: servicesFor(scope, options.fresh ?? false) });
   const snapshotScope: Snapshot['scope'] =
     scope.kind === 'projects'
       ? { kind: 'projects', projects: [...new Set(scope.projects)].filter((p) => !shard || inShard(p, shard)).sort() }
       : { kind: scope.kind, id: scope.id, projects: [] };
   if (shard) snapshotScope.shard = formatShard(shard);
   const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
+  run.notice = options.notice;
   const projects = new Set<string>();
   let followed = new Map<string, Set<string>>();
   try {
@@ -585,7 +649,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
       }
       await run.perimeters();
     } else {
-      await run.assetScope(scope, projects);
+      await run.assetScope(scope, projects, options.readTime ?? new Date(Date.now() - READ_TIME_LAG_MS), options.fresh ?? false);
     }
   } catch (e) {
     if (e instanceof ScopeError) e.apis = caller.stats();
@@ -595,7 +659,9 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     await clients.close();
   }
   const asked = [...snapshotScope.projects];
-  const snapshot = run.builder.build({ recordSetsKnown: false, policyRulesKnown: true });
+  // From the asset API every zone that matters has its record sets (none is an answer too); read zone
+  // by zone, a zone keeps what its own read gave. Other zones' record sets are not kept either way.
+  const snapshot = run.builder.build({ recordSetsKnown: scope.kind !== 'projects' && run.recordSetsFromAssets ? zoneMatters : false, policyRulesKnown: true });
   // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
   snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
