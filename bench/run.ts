@@ -12,6 +12,7 @@ import { runCollectBenchmark, runCollectFloor } from './collect.js';
 import { benchEngine, tableRows } from './engine.js';
 import { benchReports } from './reports.js';
 import { benchHtmlReports } from './report-html.js';
+import { runSoak } from './soak.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (n: number) => Math.round(n);
@@ -39,6 +40,12 @@ const sections: Section[] = [
     describe:
       'the same 1,000 projects at 0 ms latency and no faults, 1 process, median of 3 runs: the CPU the official clients and the emulator need on this machine, spread over its cores, against the 150 ms target\'s budget (1.5× its bound)',
     run: async () => (await runCollectFloor({ log })) as unknown as Record<string, string | number>[],
+  },
+  {
+    name: 'soak',
+    describe:
+      '16 audits side by side (built CLI, own processes; half an organization through asset + dns, half a project through compute, container and dns) against the emulator answering 25% 429, 25% 503 and 5% never; every run must end by itself with a complete or not-evaluated report',
+    run: () => runSoak({ log }),
   },
   {
     name: 'engine',

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError } from './errors.js';
+import { writeErrorLine } from './inert.js';
 import { TOOL_VERSION } from './version.js';
 import { UsageError } from './cli/usage-error.js';
 import { checkCommand } from './cli/check.js';
@@ -20,6 +21,17 @@ function run(handler: Handler) {
   return async (args: unknown) => {
     process.exitCode = await handler(args as never);
   };
+}
+
+/** The one line an error is shown as (DEBUG=gke-private-audit adds the stack for a developer). */
+export function errorLine(e: unknown): string {
+  if (e instanceof InputError) return e.toLine();
+  if (e instanceof UsageError) return e.message;
+  const error = e instanceof Error ? e : new Error(String(e));
+  if (/\bgke-private-audit\b/.test(process.env.DEBUG ?? '')) return error.stack ?? error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  const first = error.message.split('\n')[0].trim() || error.name;
+  return `internal error: ${code && !first.includes(code) ? `${code}: ` : ''}${first} (run with DEBUG=gke-private-audit for details)`;
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -45,13 +57,8 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await cli.parseAsync();
   } catch (e) {
-    if (e instanceof InputError) {
-      process.stderr.write(`gke-private-audit: ${e.toLine()}\n`);
-    } else if (e instanceof UsageError) {
-      process.stderr.write(`gke-private-audit: ${e.message}\n`);
-    } else {
-      process.stderr.write(`gke-private-audit: ${(e as Error).stack ?? String(e)}\n`);
-    }
+    // One line whatever went wrong: a stack trace tells a CI log reader nothing about their input.
+    writeErrorLine(`gke-private-audit: ${errorLine(e)}`);
     process.exitCode = 2;
   }
 }

@@ -22,6 +22,17 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * An output that cannot be written (EACCES, ENOSPC, a directory…), or one that would overwrite an
+ * input. Shown like bad input: one line naming the file, exit 2.
+ */
+export class OutputError extends InputError {
+  constructor(file: string, message: string) {
+    super(file, message);
+    this.name = 'OutputError';
+  }
+}
+
 /** Converts an ajv instance path (`/clusters/0/network`) to a readable JSON path (`$.clusters[0].network`). */
 export function jsonPath(instancePath: string): string {
   if (!instancePath) return '$';
@@ -39,7 +50,9 @@ export function jsonPath(instancePath: string): string {
 /** Reads an input file as text; a file that cannot be read is bad input naming it (ENOENT, EACCES…). */
 export function readInputText(file: string, what: string): string {
   try {
-    return readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    // A UTF-8 byte order mark (editors on Windows write one) is not part of the content.
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch (e) {
     throw new InputError(file, `cannot read the ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -14,6 +14,7 @@ import { readPlanDelta } from '../collectors/terraform/collect.js';
 import { collectOrExplain, describeCollection, liveOptionsFrom, scopeFrom, withCollectOptions, type CollectArgs } from './collect.js';
 import { reportAndGate, resolveOutputs, resolvePolicy, withReportOptions, type ReportArgs } from './common.js';
 import { UsageError } from './usage-error.js';
+import { writeErrorLine } from '../inert.js';
 
 interface AuditArgs extends ReportArgs, CollectArgs {
   emulator: boolean;
@@ -36,7 +37,7 @@ export const auditCommand = {
   handler: async (args: AuditArgs): Promise<number> => {
     const startedAt = new Date();
     const policy = resolvePolicy(args.config);
-    const outputs = resolveOutputs(args);
+    const outputs = resolveOutputs(args, { '--plan': args.plan });
     let scope = scopeFrom(args);
     if (args.emulator && args.endpoint?.length) throw new UsageError('--emulator points every client at the local emulator; drop --endpoint');
     const world = args.emulator ? loadWorld(bundledOrgFile()) : undefined;
@@ -54,7 +55,7 @@ export const auditCommand = {
         emulator = await startEmulator(world);
         const url = new URL(emulator.url);
         options.endpoints = Object.fromEntries(LIVE_SERVICES.map((s) => [s, url])) as Record<LiveService, URL>;
-        process.stderr.write(`emulator: serving the demo organization ${world.organization!.displayName ?? world.organization!.id} (${world.projects.length} projects) on ${emulator.url}\n`);
+        writeErrorLine(`emulator: serving the demo organization ${world.organization!.displayName ?? world.organization!.id} (${world.projects.length} projects) on ${emulator.url}`);
       }
       collected = await collectOrExplain(options);
     } finally {
@@ -62,7 +63,7 @@ export const auditCommand = {
     }
     if (!collected) return 3;
     const { snapshot: live, stats } = collected;
-    process.stderr.write(`${describeCollection(live, stats)}\n`);
+    writeErrorLine(describeCollection(live, stats));
     const snapshot = delta ? applyDelta(live, delta) : live;
     return reportAndGate(snapshot, policy, args, outputs, { startedAt });
   },

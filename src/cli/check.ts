@@ -27,7 +27,7 @@ export const checkCommand = {
   handler: async (args: CheckArgs): Promise<number> => {
     const startedAt = new Date();
     const policy = resolvePolicy(args.config);
-    const outputs = resolveOutputs(args);
+    const outputs = resolveOutputs(args, { '--snapshot': args.snapshot, '--plan': args.plan, '--assets': args.assets });
     if (args.snapshot && args.assets) throw new UsageError('give one base input, --snapshot or --assets (a --plan can go over either)');
     if (!args.snapshot && !args.assets && !args.plan) throw new UsageError('check needs an input: --snapshot FILE, --plan PLAN.json or --assets EXPORT');
     if (args['assets-complete'] && !args.assets) throw new UsageError('--assets-complete only applies with --assets');

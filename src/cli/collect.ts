@@ -3,13 +3,16 @@ import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
 import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
 import { API_LIMITS, DEFAULT_CALL_POLICY, formatApiStats, LIVE_APIS, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
+import { DEFAULT_MAX_PAGES } from '../collectors/live/pages.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../collectors/live/transport.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
 import { coverageLine, summarizeCoverage } from '../model/coverage.js';
-import { writeFileAtomic } from './outputs.js';
+import { writeOutputFile } from './outputs.js';
 import { UsageError } from './usage-error.js';
+import { writeErrorLine } from '../inert.js';
 
 export interface CollectArgs {
   project?: string[];
@@ -25,6 +28,9 @@ export interface CollectArgs {
   'retry-budget'?: number;
   shard?: string;
   progress?: boolean;
+  deadline?: number;
+  'max-pages': number;
+  'max-response-mb': number;
   'follow-host'?: boolean;
 }
 
@@ -66,7 +72,10 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
       default: true,
       describe: 'With --project: also read (list only) the network collections of the Shared VPC host of a cluster whose network lives outside the scope; --no-follow-host turns it off',
     })
-    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
+    .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' })
+    .option('deadline', { type: 'number', describe: 'Seconds the whole collection may take; what is not read by then is reported as not read (not evaluated, exit 3)' })
+    .option('max-pages', { type: 'number', default: DEFAULT_MAX_PAGES, describe: 'Pages of one list before it is given up as not read (a guard against an API that never ends a list)' })
+    .option('max-response-mb', { type: 'number', default: DEFAULT_MAX_RESPONSE_BYTES / 2 ** 20, describe: 'Largest API answer read, in MiB after decompression; a larger one is a read error' }) as unknown as Argv<T & CollectArgs>;
 }
 
 function positiveInt(value: number, flag: string, min = 1): number {
@@ -115,12 +124,18 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
   const retryBudget = args['retry-budget'] === undefined ? undefined : positiveInt(args['retry-budget'], 'retry-budget', 0);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const pageSize = positiveInt(args['page-size'], 'page-size');
+  const deadline = args.deadline;
+  if (deadline !== undefined && !(Number.isFinite(deadline) && deadline > 0)) throw new UsageError(`--deadline ${deadline}: expected a number of seconds above 0`);
+  const maxPages = positiveInt(args['max-pages'] ?? DEFAULT_MAX_PAGES, 'max-pages');
+  const maxResponseMb = args['max-response-mb'] ?? DEFAULT_MAX_RESPONSE_BYTES / 2 ** 20;
+  if (!(Number.isFinite(maxResponseMb) && maxResponseMb > 0)) throw new UsageError(`--max-response-mb ${maxResponseMb}: expected a number of MiB above 0`);
   const policy = {
     timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
     retries: positiveInt(args.retries, 'retries', 0),
     ...(args.concurrency !== undefined ? { concurrency: positiveInt(args.concurrency, 'concurrency') } : {}),
     ...(maxRps !== undefined ? { maxRps } : {}),
     ...(retryBudget !== undefined ? { retryBudget } : {}),
+    ...(deadline !== undefined ? { deadlineMs: Math.round(deadline * 1000) } : {}),
   };
   // Built last: a progress bar must not be drawn for a run that a bad flag is about to stop.
   const showProgress = args.progress ?? progressWanted();
@@ -131,6 +146,8 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
     policy,
     pageSize,
     followHost: args['follow-host'] !== false,
+    maxPages,
+    maxResponseBytes: Math.round(maxResponseMb * 2 ** 20),
     ...(shard ? { shard } : {}),
     ...(args.fresh ? { fresh: true } : {}),
     notice: (line) => process.stderr.write(`gke-private-audit: ${line}\n`),
@@ -144,7 +161,7 @@ export async function collectOrExplain(options: LiveOptions): Promise<{ snapshot
     return await collectLive(options);
   } catch (e) {
     if (e instanceof ScopeError) {
-      process.stderr.write(`gke-private-audit: ${e.message}\napi calls: ${formatApiStats(e.apis)}\n`);
+      writeErrorLine(`gke-private-audit: ${e.message}\napi calls: ${formatApiStats(e.apis)}`);
       return undefined;
     }
     throw e;
@@ -187,10 +204,10 @@ export const collectCommand = {
     const collected = await collectOrExplain(liveOptionsFrom(args, scope));
     if (!collected) return 3;
     const { snapshot, stats } = collected;
-    writeFileAtomic(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
-    process.stderr.write(`${describeCollection(snapshot, stats)}\nwrote ${args.out}\n`);
+    await writeOutputFile(args.out, `${JSON.stringify(snapshot, null, 2)}\n`);
+    writeErrorLine(`${describeCollection(snapshot, stats)}\nwrote ${args.out}`);
     for (const e of snapshot.readErrors) {
-      process.stderr.write(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}\n`);
+      writeErrorLine(`  could not read ${e.collection} of ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status || 'timeout'} ${e.reason ?? ''} ${e.message}`);
     }
     // The snapshot is written either way (check reports the unread parts as not evaluated), but a
     // pipeline that goes on with it must know it is incomplete, as audit's verdict would say.

@@ -7,7 +7,8 @@ import { loadBaseline } from '../engine/baseline.js';
 import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
+import { writeErrorLine } from '../inert.js';
+import { outputSpecs, refuseOverlaps, writeReports, type OutputSpec } from './outputs.js';
 import { InputError } from '../errors.js';
 
 export interface ReportArgs {
@@ -44,9 +45,16 @@ export function resolvePolicy(config: string | undefined): Policy {
   return existsSync(local) ? loadPolicy('rules.yaml') : defaultPolicy();
 }
 
-/** Validates the output flags early, before any input is read or collected. */
-export function resolveOutputs(args: ReportArgs): OutputSpec[] {
-  return outputSpecs(args);
+/**
+ * Validates the output flags early, before any input is read or collected: the formats, and that
+ * no output would overwrite an input (`inputs`: flag → path, besides --config and --baseline) or
+ * another output.
+ */
+export function resolveOutputs(args: ReportArgs, inputs: Record<string, string | undefined> = {}): OutputSpec[] {
+  const outputs = outputSpecs(args);
+  const policyFile = args.config ?? (existsSync('rules.yaml') ? 'rules.yaml' : undefined);
+  refuseOverlaps(outputs, { '--config': policyFile, '--baseline': args.baseline, ...inputs });
+  return outputs;
 }
 
 /** Evaluates and writes every report; returns the exit code of the gate. */
@@ -70,7 +78,7 @@ export async function reportAndGate(
     const more = unmatched.length > 1 ? ` (and ${unmatched.length - 1} more)` : '';
     throw new InputError(policy.path ?? 'policy', `exception for ${first.rule} on ${first.resource} matches no resource${more} (--strict-exceptions)`, first.where?.replace(/^.* (line \d+)$/, '$1'));
   }
-  for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);
+  for (const w of report.run.warnings) writeErrorLine(`warning: ${w}`);
   await writeReports(report, outputs, { sarifPasses: args['sarif-passes'] });
   return report.verdict.exitCode;
 }

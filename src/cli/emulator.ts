@@ -1,4 +1,5 @@
 /** `emulator`: serve a snapshot (or a layout of projects) as the Google APIs, on 127.0.0.1, until stopped. */
+import { writeErrorLine } from '../inert.js';
 import type { Argv } from 'yargs';
 import { startEmulator } from '../emulator/server.js';
 import { bundledOrgFile, loadWorld } from '../emulator/world.js';
@@ -70,16 +71,16 @@ export const emulatorCommand = {
     const emulator = await startEmulator(world, options);
     process.stdout.write(`${emulator.url}\n`);
     const scopes = [world.organization ? `organizations/${world.organization.id}` : '', ...world.folders.map((f) => `folders/${f.id}`)].filter(Boolean);
-    process.stderr.write(
+    writeErrorLine(
       `emulator: ${world.projects.length} project(s)${scopes.length ? `, ${scopes.join(', ')}` : ''}; point the collector at it with ` +
-        `--endpoint compute=${emulator.url} --endpoint container=${emulator.url} --endpoint dns=${emulator.url} --endpoint asset=${emulator.url}\n`,
+        `--endpoint compute=${emulator.url} --endpoint container=${emulator.url} --endpoint dns=${emulator.url} --endpoint asset=${emulator.url}`,
     );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
     await emulator.close();
-    process.stderr.write(`emulator: stopped after ${emulator.requests.length} request(s)\n`);
+    writeErrorLine(`emulator: stopped after ${emulator.requests.length} request(s)`);
     return 0;
   },
 };

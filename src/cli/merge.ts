@@ -1,9 +1,10 @@
 /** `merge`: join the SARIF logs (or the JSON reports) of several shards into one file. */
+import { writeErrorLine } from '../inert.js';
 import type { Argv } from 'yargs';
 import { readInputText } from '../errors.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import { mergeShards, parseShard } from '../report/merge.js';
-import { writeFileAtomic } from './outputs.js';
+import { refuseOverlaps, writeOutputFile } from './outputs.js';
 import { UsageError } from './usage-error.js';
 
 interface MergeArgs {
@@ -26,11 +27,14 @@ export const mergeCommand = {
   handler: async (args: MergeArgs): Promise<number> => {
     const files = args.files ?? [];
     if (files.length === 0) throw new UsageError('merge needs at least one input file');
+    if (args.output && args.output !== '-') {
+      refuseOverlaps([{ format: 'json', path: args.output, flag: `--output ${args.output}` }], Object.fromEntries(files.map((f) => [f, f])));
+    }
     // Every input is read and checked before anything is written.
     const shards = files.map((f) => parseShard(readInputText(f, 'report'), f));
     const merged = mergeShards(shards, { failOn: args['fail-on'] });
-    for (const w of merged.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (args.output && args.output !== '-') writeFileAtomic(args.output, merged.text);
+    for (const w of merged.warnings) writeErrorLine(`warning: ${w}`);
+    if (args.output && args.output !== '-') await writeOutputFile(args.output, merged.text);
     else process.stdout.write(merged.text);
     return 0;
   },

@@ -1,10 +1,9 @@
 /**
  * Report outputs: `--report FORMAT[=PATH]` (repeatable) and the `--format/--output` shorthand.
- * Everything is rendered first and written last, each file atomically (temp file + rename) with
- * its parent directories created, so a failed run leaves nothing half-written.
+ * Everything is rendered first and written last, through src/safe-write.ts (temp file + rename for
+ * regular files, in place for devices and FIFOs), so a failed run leaves nothing half-written.
  */
-import { mkdirSync, renameSync, writeFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { overlappingPaths, writeFileSafely, writeFilesSafely } from '../safe-write.js';
 import type { AuditReport } from '../engine/types.js';
 import { isReportFormat, render, REPORT_FORMATS, type ReportFormat, type ReportOptions } from '../report/index.js';
 import { UsageError } from './usage-error.js';
@@ -13,6 +12,8 @@ export interface OutputSpec {
   format: ReportFormat;
   /** Undefined or `-`: standard output. */
   path?: string;
+  /** How the user asked for it, for messages (`--output out.sarif`). */
+  flag?: string;
 }
 
 export function parseReportSpec(spec: string): OutputSpec {
@@ -23,7 +24,7 @@ export function parseReportSpec(spec: string): OutputSpec {
     throw new UsageError(`--report ${spec}: unknown format "${format}" (one of ${REPORT_FORMATS.join(', ')})`);
   }
   if (file === '') throw new UsageError(`--report ${spec}: empty path`);
-  return { format, path: file === '-' ? undefined : file };
+  return { format, path: file === '-' ? undefined : file, flag: `--report ${spec}` };
 }
 
 export function outputSpecs(args: { report?: string[]; format?: string; output?: string }): OutputSpec[] {
@@ -31,7 +32,7 @@ export function outputSpecs(args: { report?: string[]; format?: string; output?:
   if (args.format !== undefined || args.output !== undefined || specs.length === 0) {
     const format = args.format ?? 'text';
     if (!isReportFormat(format)) throw new UsageError(`--format ${format}: one of ${REPORT_FORMATS.join(', ')}`);
-    specs.unshift({ format, path: args.output === '-' ? undefined : args.output });
+    specs.unshift({ format, path: args.output === '-' ? undefined : args.output, flag: `--output ${args.output}` });
   }
   if (specs.filter((s) => !s.path).length > 1) {
     throw new UsageError('only one report can go to standard output; give the others a path (--report FORMAT=PATH)');
@@ -39,16 +40,19 @@ export function outputSpecs(args: { report?: string[]; format?: string; output?:
   return specs;
 }
 
-export function writeFileAtomic(file: string, content: string): void {
-  mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, content);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+/** The file an output goes to, safely (see src/safe-write.ts). */
+export const writeOutputFile = writeFileSafely;
+
+/**
+ * Refuses (exit 2) outputs that would overwrite an input or each other: the input would be lost
+ * before it was read again, two reports on one path would keep only the last.
+ */
+export function refuseOverlaps(outputs: OutputSpec[], inputs: Record<string, string | undefined>): void {
+  const problem = overlappingPaths(
+    outputs.filter((o) => o.path).map((o) => ({ flag: o.flag ?? `--report ${o.format}=${o.path}`, path: o.path! })),
+    Object.entries(inputs).flatMap(([flag, file]) => (file ? [{ flag, path: file }] : [])),
+  );
+  if (problem) throw new UsageError(problem);
 }
 
 export async function writeReports(report: AuditReport, specs: OutputSpec[], options: Omit<ReportOptions, 'color'> = {}): Promise<void> {
@@ -56,9 +60,7 @@ export async function writeReports(report: AuditReport, specs: OutputSpec[], opt
   const rendered = await Promise.all(
     specs.map(async (s) => ({ spec: s, text: await render(s.format, report, { ...options, color: !s.path && colorOk }) })),
   );
-  for (const { spec, text } of rendered) {
-    if (spec.path) writeFileAtomic(spec.path, text);
-  }
+  await writeFilesSafely(rendered.filter((r) => r.spec.path).map((r) => ({ path: r.spec.path!, content: r.text })));
   for (const { spec, text } of rendered) {
     if (!spec.path) process.stdout.write(text);
   }

@@ -10,44 +10,10 @@ import { emptySnapshot } from '../model/snapshot.js';
 import { projectOf } from '../model/names.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
-
-type Collection =
-  | 'networks'
-  | 'subnetworks'
-  | 'routes'
-  | 'firewalls'
-  | 'routers'
-  | 'managedZones'
-  | 'clusters'
-  | 'instances'
-  | 'firewallPolicies'
-  | 'addresses'
-  | 'forwardingRules'
-  | 'responsePolicies'
-  | 'dnsPolicies'
-  | 'servicePerimeters'
-  | 'policyBasedRoutes';
-
-const COLLECTION: Record<Entity['kind'], Collection> = {
-  network: 'networks',
-  subnetwork: 'subnetworks',
-  route: 'routes',
-  firewall: 'firewalls',
-  router: 'routers',
-  managedZone: 'managedZones',
-  cluster: 'clusters',
-  instance: 'instances',
-  firewallPolicy: 'firewallPolicies',
-  address: 'addresses',
-  forwardingRule: 'forwardingRules',
-  responsePolicy: 'responsePolicies',
-  dnsPolicy: 'dnsPolicies',
-  servicePerimeter: 'servicePerimeters',
-  policyBasedRoute: 'policyBasedRoutes',
-};
+import { LIST_OF_KIND } from '../model/lists.js';
 
 function list(snapshot: Snapshot, kind: Entity['kind']): Entity[] {
-  return snapshot[COLLECTION[kind]] as Entity[];
+  return snapshot[LIST_OF_KIND[kind]] as Entity[];
 }
 
 function addUnknown(entity: Entity, path: string): void {
@@ -198,7 +164,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 
   for (const removal of delta.removals) {
     if ('kind' in removal) {
-      const collection = COLLECTION[removal.kind];
+      const collection = LIST_OF_KIND[removal.kind];
       (snapshot[collection] as Entity[]) = (snapshot[collection] as Entity[]).filter((e) => e.fullName !== removal.key);
       continue;
     }
@@ -253,7 +219,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
   }
 
   const projects = new Set(snapshot.scope.projects);
-  for (const collection of Object.values(COLLECTION)) {
+  for (const collection of Object.values(LIST_OF_KIND)) {
     // Perimeters (`accessPolicies/N`) and hierarchical policies (`organizations/N`) are no project.
     for (const e of snapshot[collection] as Entity[]) if (e.project && !e.project.includes('/')) projects.add(e.project);
   }

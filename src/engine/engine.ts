@@ -103,6 +103,8 @@ export function formatMessage(template: string, data: Record<string, string | nu
   return fill(template, undefined, data);
 }
 
+
+/** The day in UTC: an exception's `expires` is a UTC day (schemas/rules.schema.json, README). */
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
 }

@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isAlias, visit, type Node } from 'yaml';
 import { InputError, jsonPath, readInputText } from '../errors.js';
 import { isCidr } from '../network/cidr.js';
 import { loadJsonSchema } from '../schemas.js';
@@ -97,6 +97,9 @@ function describe(error: ErrorObject): string {
   }
 }
 
+const MAX_ALIASES = 100;
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
 export function parsePolicy(text: string, file: string): Policy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -109,7 +112,27 @@ export function parsePolicy(text: string, file: string): Policy {
     const pos = lineCounter.linePos(err.pos[0]);
     throw new InputError(file, err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), `line ${pos.line}, column ${pos.col}`);
   }
-  const data = (doc.toJS() ?? {}) as unknown;
+  // Only the YAML 1.2 core types: an unknown tag (`!foo`, `!!omap`, `!!binary`) would otherwise be
+  // read as something else with no word said. Aliases are capped: a policy needs few, and a chain
+  // of them (an alias bomb) expands exponentially.
+  let aliases = 0;
+  let refusal: InputError | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (refusal) return visit.BREAK;
+      if (isAlias(node) && ++aliases > MAX_ALIASES) refusal = new InputError(file, `more than ${MAX_ALIASES} YAML aliases; refused`, lineOf(node));
+      const tag = (node as { tag?: string }).tag;
+      if (tag && !CORE_TAGS.has(tag)) refusal = new InputError(file, `YAML tag ${JSON.stringify(tag)} is not supported (only plain mappings, lists, strings, numbers, booleans and null)`, lineOf(node));
+      return undefined;
+    },
+  });
+  if (refusal) throw refusal;
+  let data: unknown;
+  try {
+    data = (doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {}) as unknown;
+  } catch (e) {
+    throw new InputError(file, `cannot be read: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new InputError(file, 'the policy must be a mapping with parameters, rules and exceptions', 'line 1');
   }

@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import { InputError, jsonPath, readInputText } from '../errors.js';
 import { loadJsonSchema } from '../schemas.js';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from './snapshot.js';
+import { snapshotValueProblem } from './values.js';
 import { upgradeV1 } from './upgrade.js';
 
 const SCHEMA_FILES: Record<number, string> = { 1: 'snapshot-v1.schema.json', [SNAPSHOT_SCHEMA_VERSION]: 'snapshot.schema.json' };
@@ -53,10 +54,33 @@ function unexpectedTokenOffset(text: string, message: string): number | undefine
   return holdsToken(lo) ? lo - 1 : undefined;
 }
 
+/**
+ * Deeper than any real input (a plan's values nest a dozen levels, its modules a few): the code that
+ * walks inputs recurses, and a 10,000-deep document must be one line of refusal, not a stack overflow.
+ */
+export const MAX_JSON_DEPTH = 200;
+
+/** The JSON path of the first value nested deeper than `limit`, if any (iterative: no recursion). */
+export function tooDeep(value: unknown, limit = MAX_JSON_DEPTH): string | undefined {
+  const stack: [unknown, number, string][] = [[value, 0, '$']];
+  while (stack.length) {
+    const [v, depth, at] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return at;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, depth + 1, `${at}[${i}]`]));
+    else for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], depth + 1, `${at}.${k}`]);
+  }
+  return undefined;
+}
+
 export function parseJsonText(text: string, file: string, what: string): unknown {
   try {
-    return JSON.parse(text);
+    const data = JSON.parse(text) as unknown;
+    const deep = tooDeep(data);
+    if (deep !== undefined) throw new InputError(file, `the ${what} nests deeper than ${MAX_JSON_DEPTH} levels; refused`, deep.length > 120 ? `${deep.slice(0, 117)}...` : deep);
+    return data;
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const msg = (e as Error).message;
     const position = /position (\d+)/.exec(msg)?.[1];
     const offset = position !== undefined ? Number(position) : unexpectedTokenOffset(text, msg);
@@ -95,7 +119,10 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
     const allowed = err.keyword === 'enum' ? ` (${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
     throw new InputError(file, `does not match the snapshot schema: ${err.message ?? 'invalid'}${extra}${allowed}`, jsonPath(err.instancePath));
   }
-  return canonicalClusterNames(version === 1 ? upgradeV1(data as Record<string, unknown>) : (data as Snapshot));
+  const snapshot = canonicalClusterNames(version === 1 ? upgradeV1(data as Record<string, unknown>) : (data as Snapshot));
+  const problem = snapshotValueProblem(snapshot);
+  if (problem) throw new InputError(file, `${problem.entity.kind} ${JSON.stringify(problem.entity.name)}: ${problem.field} is ${problem.message}`, problem.where);
+  return snapshot;
 }
 
 /**

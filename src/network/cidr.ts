@@ -1,5 +1,5 @@
 /**
- * CIDR arithmetic for IPv4 and IPv6, on ipaddr.js. Ranges are turned into inclusive BigInt
+ * CIDR arithmetic for IPv4 and IPv6 (ipaddr.js formats addresses for messages). Ranges are turned into inclusive BigInt
  * intervals so containment, overlap and set coverage are exact for both families.
  */
 import ipaddr from 'ipaddr.js';
@@ -13,18 +13,6 @@ export interface Interval {
 }
 
 export class CidrError extends Error {}
-
-function toBigInt(addr: ipaddr.IPv4 | ipaddr.IPv6): bigint {
-  let n = 0n;
-  for (const byte of addr.toByteArray()) n = (n << 8n) | BigInt(byte);
-  return n;
-}
-
-function normalize(addr: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (addr as ipaddr.IPv6).toIPv4Address()
-    : addr;
-}
 
 /** True when `text` is a valid CIDR (`10.0.0.0/8`) or a bare address (taken as /32 or /128). */
 export function isCidr(text: string): boolean {
@@ -41,30 +29,98 @@ export function isCidr(text: string): boolean {
 const parsed = new Map<string, Interval>();
 const PARSE_CACHE_LIMIT = 200_000;
 
-function parseUncached(trimmed: string): Interval {
-  const slash = trimmed.indexOf('/');
-  const addrText = slash < 0 ? trimmed : trimmed.slice(0, slash);
-  // IPv4 first: ipaddr.parseCIDR tries IPv6 first and throws, which costs ~20 µs per IPv4 range.
-  const addr = normalize(ipaddr.IPv4.isValidFourPartDecimal(addrText) ? ipaddr.IPv4.parse(addrText) : ipaddr.parse(addrText));
-  const family: Family = addr.kind() === 'ipv4' ? 4 : 6;
-  const n = toBigInt(addr);
-  if (slash < 0) return { family, start: n, end: n };
-  const bitsText = trimmed.slice(slash + 1);
-  const bits = Number(bitsText);
-  const width = family === 4 ? 32 : 128;
-  if (!/^\d{1,3}$/.test(bitsText) || bits > width) throw new Error('bad prefix length');
+/**
+ * The one address grammar of the tool, for every source (policy, snapshots, exports, plans, API
+ * answers): IPv4 only as canonical dotted-quad decimal (no octal `010.`, no hex `0x0a`, no
+ * shortened `10.100`, no integer), IPv6 only in the text forms of RFC 4291 section 2.2 (hex groups,
+ * one `::`, an optional trailing dotted quad) with no zone id, and a prefix length in plain decimal.
+ * Every looser form is refused rather than read: each means a different range in some parser
+ * (inet_aton reads `010.100.0.0` as 8.100.0.0), and GCP itself accepts none of them.
+ */
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+const HEXTET = /^[0-9a-fA-F]{1,4}$/;
+
+function ipv4Value(text: string): bigint | undefined {
+  if (!IPV4.test(text)) return undefined;
+  return text.split('.').reduce((n, octet) => (n << 8n) | BigInt(Number(octet)), 0n);
+}
+
+/** RFC 4291 2.2 text forms; undefined for anything else. */
+function ipv6Value(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string): bigint[] | undefined => {
+    if (part === '') return [];
+    const out: bigint[] = [];
+    const pieces = part.split(':');
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i];
+      if (i === pieces.length - 1 && piece.includes('.')) {
+        const v4 = ipv4Value(piece);
+        if (v4 === undefined) return undefined;
+        out.push(v4 >> 16n, v4 & 0xffffn);
+      } else if (HEXTET.test(piece)) {
+        out.push(BigInt(parseInt(piece, 16)));
+      } else {
+        return undefined;
+      }
+    }
+    return out;
+  };
+  const head = groups(halves[0]);
+  const tail = halves.length === 2 ? groups(halves[1]) : [];
+  if (!head || !tail) return undefined;
+  // A dotted quad may only end the address.
+  if (halves.length === 2 && halves[0].includes('.')) return undefined;
+  const count = head.length + tail.length;
+  if (halves.length === 2 ? count > 7 : count !== 8) return undefined;
+  const all = [...head, ...Array<bigint>(8 - count).fill(0n), ...tail];
+  return all.reduce((n, g) => (n << 16n) | g, 0n);
+}
+
+const V4_MAPPED = 0xffffn << 32n;
+
+function parseUncached(text: string): Interval {
+  const slash = text.indexOf('/');
+  const addrText = slash < 0 ? text : text.slice(0, slash);
+  let family: Family;
+  let n = ipv4Value(addrText);
+  let width: number;
+  if (n !== undefined) {
+    family = 4;
+    width = 32;
+  } else {
+    n = ipv6Value(addrText);
+    if (n === undefined) throw new Error('not an address');
+    family = 6;
+    width = 128;
+  }
+  let bits = width;
+  if (slash >= 0) {
+    const bitsText = text.slice(slash + 1);
+    if (!/^(?:0|[1-9]\d{0,2})$/.test(bitsText) || Number(bitsText) > width) throw new Error('bad prefix length');
+    bits = Number(bitsText);
+  }
+  // An IPv4-mapped IPv6 range (::ffff:a.b.c.d/k, k >= 96) is the IPv4 range it maps.
+  if (family === 6 && bits >= 96 && n >> 32n === 0xffffn) {
+    family = 4;
+    n -= V4_MAPPED;
+    bits -= 96;
+    width = 32;
+  }
   const mask = (1n << BigInt(width - bits)) - 1n;
   const start = n & ~mask;
   return { family, start, end: start | mask };
 }
 
-/** Parses a CIDR or a bare address into an interval; host bits are ignored as GCP does. */
+/** Parses a CIDR or a bare address (strictly, see above) into an interval; host bits are ignored as GCP does. */
 export function parseCidr(text: string): Interval {
   const hit = parsed.get(text);
   if (hit) return hit;
   let interval: Interval;
   try {
-    interval = Object.freeze(parseUncached(text.trim())) as Interval;
+    interval = Object.freeze(parseUncached(text)) as Interval;
   } catch {
     throw new CidrError(`not a valid IP range: ${JSON.stringify(text)}`);
   }

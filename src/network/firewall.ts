@@ -49,10 +49,11 @@ export interface FirewallSegment extends FirewallDecision {
 
 export const IMPLIED_PRIORITY = 65535;
 
-const PROTOCOL_NUMBERS: Record<string, number> = { icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 };
+// Maps: a protocol name is input, and `constructor` must find nothing.
+const PROTOCOL_NUMBERS = new Map<string, number>(Object.entries({ icmp: 1, igmp: 2, ipip: 4, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, sctp: 132 }));
 const PORT_PROTOCOLS = new Set([6, 17, 132]);
 /** Protocol names by number, for packets people can read. */
-const PROTOCOL_NAMES: Record<string, string> = Object.fromEntries(Object.entries(PROTOCOL_NUMBERS).map(([n, k]) => [String(k), n]));
+const PROTOCOL_NAMES = new Map<string, string>([...PROTOCOL_NUMBERS].map(([n, k]) => [String(k), n]));
 
 // Protocols are written a handful of ways in a whole organization; their keys are kept, so the
 // hot path compares strings without trimming and lower-casing them again.
@@ -63,7 +64,7 @@ function protocolKey(protocol: string): string {
   let key = protocolKeys.get(protocol);
   if (key === undefined) {
     const p = protocol.trim().toLowerCase();
-    key = String(PROTOCOL_NUMBERS[p] ?? p);
+    key = String(PROTOCOL_NUMBERS.get(p) ?? p);
     if (protocolKeys.size >= 10_000) protocolKeys.clear();
     protocolKeys.set(protocol, key);
   }
@@ -318,7 +319,7 @@ export function packetClasses(rules: readonly Firewall[]): Packet[] {
 
   const packets: Packet[] = [];
   for (const key of protocols) {
-    const protocol = PROTOCOL_NAMES[key] ?? key;
+    const protocol = PROTOCOL_NAMES.get(key) ?? key;
     if (!hasPorts(protocol)) {
       packets.push({ protocol });
       continue;

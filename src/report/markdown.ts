@@ -7,25 +7,32 @@ import { COLLECTION_LABELS } from '../model/coverage.js';
 import { displayName } from '../engine/engine.js';
 import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
+import { inert } from '../inert.js';
 
 /** GitHub's limit for one step summary. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 /** Room kept for the closing lines after the tables stop. */
 const RESERVE = 8 * 1024;
 
-/** One table cell: no line breaks, no pipes, no HTML. */
+/**
+ * One table cell of data: no line breaks, no HTML, and the Markdown metacharacters that mean
+ * something inside a cell backslash-escaped (CommonMark lets any ASCII punctuation be escaped), so
+ * a name cannot become an image, a link, an autolink (`:` of a scheme, `@` of an address and the
+ * dot of `www.` are escaped too), emphasis, code or a table column. Control and bidi
+ * characters are shown as visible escapes, for the same reason as on a terminal.
+ */
 export function cell(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
+  return inert(s.replace(/[\r\n]+/g, ' '))
+    .replace(/[\\`*_[\]!|~:@]/g, '\\$&')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\\.`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|');
+    .replace(/>/g, '&gt;');
 }
 
+/** A code span in a table: nothing inside is Markdown; only pipes (GFM tables) and backticks need care. */
 function code(s: string): string {
-  return `\`${cell(s).replace(/`/g, "'")}\``;
+  return `\`${inert(s.replace(/[\r\n]+/g, ' ')).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
 }
 
 const SEVERITY_LABEL: Record<string, string> = { critical: '🟥 critical', high: '🟧 high', medium: '🟨 medium', low: '⬜ low' };

@@ -7,6 +7,7 @@ import pc from 'picocolors';
 import { displayName } from '../engine/engine.js';
 import { SEVERITY_RANK, type AuditReport, type Result } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
+import { inertData } from '../inert.js';
 
 const STATUS_ORDER = { fail: 0, 'not-evaluated': 1, pass: 2, 'not-applicable': 3 } as const;
 
@@ -21,7 +22,9 @@ function groupTitle(key: string, results: Result[]): string {
   return `${kind === 'network' ? 'Network' : kind[0].toUpperCase() + kind.slice(1)} ${displayName(results[0].resource)}${clusters.length ? ` (clusters: ${clusters.join(', ')})` : ''}`;
 }
 
-export function renderText(report: AuditReport, options: ReportOptions = {}): string {
+export function renderText(data: AuditReport, options: ReportOptions = {}): string {
+  // Every string of the report is shown with its control and bidi characters visibly escaped.
+  const report = inertData(data);
   const c = pc.createColors(options.color ?? false);
   const sev = (r: Result): string => {
     const label = r.severity.toUpperCase().padEnd(8);

@@ -7,7 +7,7 @@
  */
 import { coverSeenProjects, markNotRead, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
-import { parseJsonText } from '../../model/load.js';
+import { MAX_JSON_DEPTH, parseJsonText, tooDeep } from '../../model/load.js';
 import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
 import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
@@ -56,6 +56,7 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
       const msg = (e as Error).message.replace(/ in JSON at position \d+.*$/, '');
       throw new InputError(file, `the asset export is not valid NDJSON (${msg}); each line must be one asset`, where);
     }
+    if (tooDeep(parsed) !== undefined) throw new InputError(file, `the asset nests deeper than ${MAX_JSON_DEPTH} levels; refused`, where);
     records.push(toAssetRecord(parsed, file, where));
   });
   return records;

@@ -8,6 +8,7 @@
  * bound. The clients' built-in retries are off, so this is the only retry loop and every HTTP
  * request is counted once, per API.
  */
+import { setMaxListeners } from 'node:events';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /** The APIs the live collector calls; quotas, limits and counts are kept per API. */
@@ -35,6 +36,11 @@ export interface CallPolicy {
    * so a large organization gets proportionally more room than a single project.
    */
   retryBudget?: number;
+  /**
+   * The whole run's deadline (`--deadline`), from the Caller's creation: past it nothing more is
+   * asked, calls in flight are aborted and what is left becomes read errors (not evaluated).
+   */
+  deadlineMs?: number;
 }
 
 export const DEFAULT_CALL_POLICY: CallPolicy = { timeoutMs: 30_000, retries: 5, backoffMs: 250, maxBackoffMs: 10_000 };
@@ -136,6 +142,22 @@ export function classify(error: unknown): CallFailure {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Rejects with the run's end reason once `signal` aborts (the listener goes with the promise). */
+function whenAborted(signal: AbortSignal, cleanup: (off: () => void) => void): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const onAbort = () => reject(endFailure(signal));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    cleanup(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Why the run stopped asking: its deadline, or its end. */
+export function endFailure(signal: AbortSignal): CallFailure {
+  const reason = signal.reason as unknown;
+  return reason instanceof CallFailure ? reason : new CallFailure(0, 'the run ended before this was read', 'RUN_ENDED');
+}
+
 /**
  * Spaces request starts `1000 / rps` ms apart (a token bucket holding one token): in any window of
  * one second at most `rps` requests start, plus one at the window's edge. Callers wait in order.
@@ -219,11 +241,33 @@ class ApiLane {
 
 export class Caller {
   private readonly lanes = new Map<LiveApi, ApiLane>();
+  private readonly ending = new AbortController();
+  private readonly deadlineTimer?: NodeJS.Timeout;
 
   constructor(
     readonly policy: CallPolicy,
     private readonly hooks: CallHooks = {},
-  ) {}
+  ) {
+    // Every call in flight listens to it: as many listeners as calls, by design.
+    setMaxListeners(0, this.ending.signal);
+    if (policy.deadlineMs !== undefined) {
+      const failure = new CallFailure(0, `the run deadline of ${policy.deadlineMs} ms passed before this was read`, 'DEADLINE');
+      this.deadlineTimer = setTimeout(() => this.end(failure), policy.deadlineMs);
+      // The deadline never holds the process open on its own.
+      this.deadlineTimer.unref();
+    }
+  }
+
+  /** Aborted at the deadline or at end(): every transport request listens to it. */
+  get signal(): AbortSignal {
+    return this.ending.signal;
+  }
+
+  /** Stops the run: nothing more is asked, and every call in flight or backing off fails with `reason`. */
+  end(reason: CallFailure = new CallFailure(0, 'the run ended before this was read', 'RUN_ENDED')): void {
+    clearTimeout(this.deadlineTimer);
+    if (!this.ending.signal.aborted) this.ending.abort(reason);
+  }
 
   private lane(api: LiveApi): ApiLane {
     let lane = this.lanes.get(api);
@@ -278,6 +322,10 @@ export class Caller {
       try {
         return await lane.limit(() => this.once(lane, api, what, attempt));
       } catch (e) {
+        if (this.signal.aborted) {
+          lane.stats.failed++;
+          throw endFailure(this.signal);
+        }
         const failure = classify(e);
         const attempts = n > 0 ? ` (after ${n + 1} attempts)` : '';
         if (!failure.retryable || n >= this.policy.retries) {
@@ -292,20 +340,32 @@ export class Caller {
         lane.stats.retried++;
         this.hooks.onRetry?.(what, failure, api);
         // Waiting happens outside the limit, so a backing-off call does not hold a slot.
-        await sleep(this.backoff(n));
+        await this.wait(this.backoff(n));
       }
     }
   }
 
+  /** A backoff that the run's end cuts short. */
+  private async wait(ms: number): Promise<void> {
+    let off = () => {};
+    await Promise.race([sleep(ms), whenAborted(this.signal, (f) => (off = f))]).finally(() => off());
+  }
+
   private async once<T>(lane: ApiLane, api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
+    if (this.signal.aborted) throw endFailure(this.signal);
     await lane.rate?.take();
+    if (this.signal.aborted) throw endFailure(this.signal);
     lane.stats.calls++;
     this.hooks.onCall?.(what, api);
     let timer: NodeJS.Timeout | undefined;
+    let off = () => {};
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new CallFailure(0, `no answer within ${this.policy.timeoutMs} ms`, 'TIMEOUT')), this.policy.timeoutMs);
     });
-    return Promise.race([attempt(), timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([attempt(), timeout, whenAborted(this.signal, (f) => (off = f))]).finally(() => {
+      clearTimeout(timer);
+      off();
+    });
   }
 }
 

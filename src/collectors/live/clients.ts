@@ -2,14 +2,16 @@
  * The four official clients (compute, container, asset, dns), pointed at Google, at a private API
  * endpoint, or at the local emulator. They are imported lazily and only those a scope needs: about
  * a second of import cost that `check` must never pay, and that an organization read through Cloud
- * Asset Inventory (asset + dns) should not pay for compute and container. Every request the gax
- * clients make carries an abort timeout, set in the fetch of the auth object they share; the dns
- * client gets its timeout through an interceptor (see /work/shared/GCP-CLIENTS.md for why).
+ * Asset Inventory (asset + dns) should not pay for compute and container. Every request of all
+ * four goes through guardedFetch (transport.ts): the gax clients through the fetch of the auth
+ * object they share, the dns client through its replaced request function (see
+ * /work/shared/GCP-CLIENTS.md for why its own retries and timeout cannot be trusted).
  */
 import type * as ComputeModule from '@google-cloud/compute';
 import type * as ContainerModule from '@google-cloud/container';
 import type * as AssetModule from '@google-cloud/asset';
 import type { DNS as DnsClient } from '@google-cloud/dns';
+import { DEFAULT_MAX_RESPONSE_BYTES, dnsRequest, guardedFetch, type TransportLimits } from './transport.js';
 
 export const LIVE_SERVICES = ['compute', 'container', 'dns', 'asset'] as const;
 export type LiveService = (typeof LIVE_SERVICES)[number];
@@ -47,11 +49,6 @@ interface AuthShim {
   fetch(url: string | URL, init?: RequestInit): Promise<Response>;
 }
 
-function withTimeout(init: RequestInit | undefined, timeoutMs: number): RequestInit {
-  const signals = [AbortSignal.timeout(timeoutMs), ...(init?.signal ? [init.signal] : [])];
-  return { ...init, signal: AbortSignal.any(signals) };
-}
-
 export interface LiveClients {
   networks: ComputeModule.NetworksClient;
   subnetworks: ComputeModule.SubnetworksClient;
@@ -74,6 +71,10 @@ export interface ClientSettings {
   timeoutMs: number;
   /** The services the scope calls (servicesFor); only their clients are imported. */
   services: readonly LiveService[];
+  /** Aborts every request in flight: the run's deadline passed, or the run is over. */
+  runSignal?: AbortSignal;
+  /** Decompressed bytes of one response (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /**
@@ -104,6 +105,7 @@ export function loadClientModules(services: readonly LiveService[]) {
 
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
   const { endpoints, timeoutMs, services } = settings;
+  const limits: TransportLimits = { timeoutMs, runSignal: settings.runSignal, maxResponseBytes: settings.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES };
   const [compute, container, asset, dnsModule] = await loadClientModules(services);
   // Only the services this scope calls: an organization read against a loopback asset and dns
   // endpoint must not build Google credentials (they would probe the metadata server).
@@ -114,7 +116,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   // Credentials with the read-only scope.
   const anonymous: AuthShim = {
     getRequestHeaders: async () => new Headers(),
-    fetch: (url, init) => fetch(url, withTimeout(init, timeoutMs)),
+    fetch: (url, init) => guardedFetch(url, init, limits),
   };
   type GoogleAuth = ComputeModule.NetworksClient['auth'];
   let googleAuth: GoogleAuth | undefined;
@@ -126,7 +128,12 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   }
   const authenticated: AuthShim | undefined = googleAuth && {
     getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
-    fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)),
+    // google-auth-library's fetch adds the credentials; the transport underneath is ours.
+    fetch: async (url, init) => {
+      const headers = new Headers(init?.headers);
+      (await googleAuth.getRequestHeaders(String(url))).forEach((v, k) => headers.set(k, v));
+      return guardedFetch(url, { ...init, headers }, limits);
+    },
   };
 
   const loopback = (service: LiveService) => {
@@ -154,8 +161,10 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
       });
       // The constructor always builds an https URL for Google; point it elsewhere when asked.
       if (dnsUrl) client.baseUrl = `${dnsUrl.origin}/dns/v1`;
-      // Its own retries (2/4/8 s on 429/5xx) would hide calls from the Caller: off, with a timeout.
-      client.interceptors.push({ request: ((r: object) => ({ ...r, maxRetries: 0, timeout: timeoutMs })) as never });
+      // Its own transport retries 429/5xx (2/4/8 s) unseen by the Caller, follows redirects and has
+      // no working timeout (node-fetch 3 dropped the option): every request goes through ours.
+      const headers = loopback('dns') ? anonymous.getRequestHeaders : (u: string) => authenticated!.getRequestHeaders(u);
+      client.makeAuthenticatedRequest = dnsRequest(limits, headers, project) as never;
       dnsClients.set(project, client);
     }
     return client;

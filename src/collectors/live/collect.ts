@@ -35,6 +35,8 @@ import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type
 import { createClients, servicesFor, type LiveClients, type LiveService } from './clients.js';
 import { assetParent, PROJECT_ASSET_TYPE, SCOPE_STREAMS, zoneMatters, type AssetStream, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
+import { requireShape } from '../rest/shapes.js';
+import { PageGuard, DEFAULT_MAX_PAGES } from './pages.js';
 
 export interface CollectProgress {
   /** More projects are known (the scope grows as the asset pages arrive). */
@@ -70,6 +72,10 @@ export interface LiveOptions {
   fresh?: boolean;
   /** One line about a fallback the collection took (the CLI writes it on stderr). */
   notice?: (line: string) => void;
+  /** Pages of one list before it is given up as a read error (default DEFAULT_MAX_PAGES). */
+  maxPages?: number;
+  /** Decompressed bytes of one API answer (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 export interface LiveStats {
@@ -121,6 +127,9 @@ function organizationOf(ancestors: string[] | undefined): string | undefined {
   return ancestors?.find((a) => a.startsWith('organizations/'));
 }
 
+/** What the asset stream of a scope carries (record sets are read from the DNS API). */
+const STREAMED_COLLECTIONS: CollectionKind[] = ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'];
+
 /** gax per-call options: one page per call, and no retries of its own (the Caller retries). */
 const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
 const API: Omit<Origin, 'selfLink'> = { source: 'api' };
@@ -150,6 +159,7 @@ class Collection {
     readonly progress: CollectProgress | undefined,
     scope: Snapshot['scope'],
     readonly shard: Shard | undefined,
+    readonly maxPages: number,
   ) {
     this.builder = new SnapshotBuilder(scope);
   }
@@ -201,12 +211,13 @@ class Collection {
   /** Follows `nextPageToken` one call at a time (each page retried on its own). */
   async pages(what: string, first: Json, list: PagedList): Promise<unknown[]> {
     const items: unknown[] = [];
+    const guard = new PageGuard(what, this.maxPages);
     let request: Json | null = first;
     while (request) {
       const req: Json = request;
       const [page, next] = await this.caller.run('compute', what, () => list(req, ONE_PAGE));
       items.push(...(page ?? []));
-      request = next && next.pageToken ? next : null;
+      request = guard.next(next?.pageToken) ? next : null;
     }
     return items;
   }
@@ -214,7 +225,7 @@ class Collection {
   async computeList(project: string, collection: CollectionKind, list: PagedList, normalize: Normalizer): Promise<void> {
     await this.read(project, collection, async () => {
       const items = await this.pages(`compute ${collection} ${project}`, { project, maxResults: Math.min(this.pageSize, 500) }, list);
-      return items.map((i) => normalize(i as Json, project, API));
+      return items.map((i) => normalize(requireShape(collection, i), project, API));
     });
   }
 
@@ -234,12 +245,19 @@ class Collection {
       const call = client.innerApiCalls.aggregatedList as (r: Json, o: Json) => Promise<[Record<string, Json>, Json | null, Json]>;
       const entities: Entity[] = [];
       const unreachable: string[] = [];
+      const what = `compute aggregated ${collection} ${project}`;
+      const guard = new PageGuard(what, this.maxPages);
       let request: Json | null = { project, maxResults: Math.min(this.pageSize, 500) };
       while (request) {
         const req: Json = request;
-        const [scopes, next, raw] = await this.caller.run('compute', `compute aggregated ${collection} ${project}`, () => call(req, ONE_PAGE));
+        const [scopes, next, raw] = await this.caller.run('compute', what, () => call(req, ONE_PAGE));
         for (const [scope, scoped] of Object.entries(scopes ?? {})) {
-          for (const item of (scoped[collection] as Json[] | undefined) ?? []) if (keep(item)) entities.push(normalize(item, project, API));
+          const items = scoped?.[collection] ?? [];
+          if (!Array.isArray(items)) throw new CallFailure(0, `${scope}: "${collection}" is not a list`, 'BAD_RESPONSE');
+          for (const item of items as unknown[]) {
+            const json = requireShape(collection, item);
+            if (keep(json)) entities.push(normalize(json, project, API));
+          }
           const warning = scoped.warning as Json | undefined;
           // NO_RESULTS_ON_PAGE only says a scope is empty on this page; anything else means missing data.
           if (warning && warning.code !== 'NO_RESULTS_ON_PAGE') {
@@ -247,7 +265,7 @@ class Collection {
           }
         }
         unreachable.push(...(((raw?.unreachables as string[] | undefined) ?? []).filter(Boolean)));
-        request = next && next.pageToken ? next : null;
+        request = guard.next(next?.pageToken) ? next : null;
       }
       if (unreachable.length) {
         for (const e of entities) this.builder.add(e);
@@ -262,7 +280,7 @@ class Collection {
       const [response] = await this.caller.run('container', `container clusters ${project}`, () =>
         this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, { retry: { retryCodes: [] } } as never),
       );
-      const clusters = ((response.clusters ?? []) as unknown as Json[]).map((c) => normalizeCluster(c, project, API));
+      const clusters = ((response.clusters ?? []) as unknown[]).map((c) => normalizeCluster(requireShape('clusters', c), project, API));
       const missing = (response.missingZones ?? []).filter(Boolean);
       if (missing.length) {
         for (const c of clusters) this.builder.add(c);
@@ -279,12 +297,16 @@ class Collection {
    */
   async dnsPages(what: string, key: 'managedZones' | 'rrsets', list: (query: Json) => Promise<unknown>): Promise<Json[]> {
     const items: Json[] = [];
+    const collection = key === 'rrsets' ? 'recordSets' : 'managedZones';
+    const guard = new PageGuard(what, this.maxPages);
     let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
     while (query) {
       const q: Json = query;
       const [, next, raw] = (await this.caller.run('dns', what, () => list(q))) as [unknown, Json | null, Json | undefined];
-      items.push(...((raw?.[key] as Json[] | undefined) ?? []));
-      query = next && next.pageToken ? { ...q, pageToken: next.pageToken } : null;
+      const page = raw?.[key] ?? [];
+      if (!Array.isArray(page)) throw new CallFailure(0, `"${key}" is not a list`, 'BAD_RESPONSE');
+      for (const item of page as unknown[]) items.push(requireShape(collection, item));
+      query = guard.next(next?.pageToken) ? { ...q, pageToken: next!.pageToken } : null;
     }
     return items;
   }
@@ -464,8 +486,13 @@ class Collection {
     });
     // Without the project list nothing can be placed or said to be complete.
     const projectsFailure = [...failed].find(([s]) => s.name === 'projects')?.[1];
-    if (projectsFailure) throw new ScopeError(parent, projectsFailure);
     const mine = [...projects].sort();
+    if (projectsFailure) {
+      // Past the deadline the scope stops where it is: every project seen so far is read only in
+      // part, so all of its collections are unread (not evaluated) rather than the run lost.
+      if (projectsFailure.reason !== 'DEADLINE' || mine.length === 0) throw new ScopeError(parent, projectsFailure);
+      for (const project of mine) for (const collection of STREAMED_COLLECTIONS) this.fail(project, collection, projectsFailure);
+    }
     for (const [stream, failure] of failed) {
       if (stream.assetTypes.includes(ASSET_TYPES.recordSet)) {
         await this.recordSetsPerZone(parent, failure);
@@ -502,7 +529,9 @@ class Collection {
   private async stream(parent: string, stream: AssetStream, readTime: Date, projects: Set<string>): Promise<void> {
     const assets = this.clients.assets;
     const list = assets.listAssets.bind(assets) as unknown as PagedList;
-    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent} ${stream.name}`, () => list(request, ONE_PAGE));
+    const what = `asset listAssets ${parent} ${stream.name}`;
+    const fetchPage = (request: Json) => this.caller.run('asset', what, () => list(request, ONE_PAGE));
+    const guard = new PageGuard(what, this.maxPages);
     let pending: ReturnType<typeof fetchPage> | undefined = fetchPage({
       parent,
       assetTypes: stream.assetTypes,
@@ -513,8 +542,9 @@ class Collection {
     while (pending) {
       const [page, next]: [unknown[], Json | null, unknown] = await pending;
       // The page that follows is what the chain waits for: ask for it first. (The client's next
-      // request repeats the first one's readTime, types and size, with the page token.)
-      pending = next && next.pageToken ? fetchPage(next) : undefined;
+      // request repeats the first one's readTime, types and size, with the page token.) A repeated
+      // token or one page too many rejects the stream: a read error, never an endless loop.
+      pending = guard.next(next?.pageToken) ? fetchPage(next!) : undefined;
       // A failed next page is reported when it is awaited; until then it must not count as unhandled.
       pending?.catch(() => undefined);
       const before = projects.size;
@@ -624,13 +654,19 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   });
   const scope = options.scope;
   const shard = options.shard;
-  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, services: servicesFor(scope, options.fresh ?? false) });
+  const clients = await createClients({
+    endpoints: options.endpoints ?? {},
+    timeoutMs: policy.timeoutMs,
+    services: servicesFor(scope, options.fresh ?? false),
+    runSignal: caller.signal,
+    maxResponseBytes: options.maxResponseBytes,
+  });
   const snapshotScope: Snapshot['scope'] =
     scope.kind === 'projects'
       ? { kind: 'projects', projects: [...new Set(scope.projects)].filter((p) => !shard || inShard(p, shard)).sort() }
       : { kind: scope.kind, id: scope.id, projects: [] };
   if (shard) snapshotScope.shard = formatShard(shard);
-  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
+  const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard, options.maxPages ?? DEFAULT_MAX_PAGES);
   run.notice = options.notice;
   const projects = new Set<string>();
   let followed = new Map<string, Set<string>>();
@@ -655,6 +691,9 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     if (e instanceof ScopeError) e.apis = caller.stats();
     throw e;
   } finally {
+    // Whatever is still in flight (a next page asked for ahead, a hung socket) is aborted now: the
+    // run is over, and nothing of it may keep the process alive.
+    caller.end();
     progress?.stop();
     await clients.close();
   }
@@ -665,7 +704,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
   snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
-  snapshot.readErrors = run.readErrors.sort((a, b) =>
+  snapshot.readErrors = [...snapshot.readErrors, ...run.readErrors].sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
   if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);

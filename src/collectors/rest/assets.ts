@@ -2,7 +2,8 @@
  * Cloud Asset Inventory assets (from `listAssets` live or from `gcloud asset export/list`) → Snapshot
  * entities, through the same REST normalizers the per-service clients use.
  */
-import type { CollectionKind, Entity, ManagedZone, Origin, ProjectInfo, RecordSet, ResponsePolicyRule, Snapshot, SnapshotScope } from '../../model/snapshot.js';
+import type { CollectionKind, Entity, ManagedZone, Origin, ProjectInfo, ReadError, RecordSet, ResponsePolicyRule, Snapshot, SnapshotScope } from '../../model/snapshot.js';
+import { shapeProblem } from './shapes.js';
 import { emptySnapshot } from '../../model/snapshot.js';
 import { canonicalClusterName, projectOf } from '../../model/names.js';
 import {
@@ -66,7 +67,9 @@ export type AssetEntry =
   | { kind: 'recordSet'; zone: string; recordSet: RecordSet }
   | { kind: 'responsePolicyRule'; policy: string; rule: ResponsePolicyRule }
   | { kind: 'project'; project: ProjectInfo }
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** Not of the shape its collection needs: that collection of that project is a read error. */
+  | { kind: 'invalid'; project: string; collection: CollectionKind; message: string };
 
 /** snake_case keys (an export's proto fields) → camelCase, deeply; a REST object is returned as is. */
 export function camelKeys(v: unknown): unknown {
@@ -189,7 +192,10 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
   }
   const kind = KIND_OF_TYPE.get(asset.assetType);
   if (!kind) return { kind: 'skipped', reason: `asset type ${asset.assetType} is not used` };
-  return kind.toEntry(asset, data, projectOf(asset.name) ?? '', base);
+  const project = projectOf(asset.name) ?? '';
+  const problem = shapeProblem(kind.collection, data);
+  if (problem) return { kind: 'invalid', project, collection: kind.collection, message: `asset ${asset.name}: ${problem}` };
+  return kind.toEntry(asset, data, project, base);
 }
 
 /** Collects entities into a Snapshot; record sets are attached to their zones at the end. */
@@ -197,6 +203,8 @@ export class SnapshotBuilder {
   private readonly snapshot: Snapshot;
   private readonly recordSets = new Map<string, RecordSet[]>();
   private readonly policyRules = new Map<string, ResponsePolicyRule[]>();
+  /** `project/collection` parts with a malformed resource: none of their entities is kept. */
+  private readonly invalid = new Map<string, ReadError>();
 
   constructor(scope: SnapshotScope) {
     this.snapshot = emptySnapshot(scope);
@@ -251,6 +259,32 @@ export class SnapshotBuilder {
     else if (entry.kind === 'recordSet') this.addRecordSet(entry.zone, entry.recordSet);
     else if (entry.kind === 'responsePolicyRule') this.addResponsePolicyRule(entry.policy, entry.rule);
     else if (entry.kind === 'project') this.addProject(entry.project);
+    else if (entry.kind === 'invalid') {
+      const key = `${entry.project}/${entry.collection}`;
+      if (!this.invalid.has(key)) this.invalid.set(key, { project: entry.project, collection: entry.collection, status: 0, reason: 'BAD_RESPONSE', message: entry.message });
+    }
+  }
+
+  /** Drops every entity of a part that had a malformed resource: a part is read whole or not at all. */
+  private dropInvalidParts(): void {
+    if (this.invalid.size === 0) return;
+    const s = this.snapshot;
+    const bad = (collection: CollectionKind) => (e: Entity) => !this.invalid.has(`${e.project}/${collection}`);
+    s.networks = s.networks.filter(bad('networks'));
+    s.subnetworks = s.subnetworks.filter(bad('subnetworks'));
+    s.routes = s.routes.filter(bad('routes'));
+    s.firewalls = s.firewalls.filter(bad('firewalls'));
+    s.routers = s.routers.filter(bad('routers'));
+    s.managedZones = s.managedZones.filter(bad('managedZones'));
+    s.clusters = s.clusters.filter(bad('clusters'));
+    s.instances = s.instances.filter(bad('instances'));
+    for (const zone of s.managedZones) {
+      if (this.invalid.has(`${zone.project}/recordSets`)) {
+        delete zone.recordSets;
+        this.recordSets.delete(zone.fullName);
+      }
+    }
+    s.readErrors.push(...this.invalid.values());
   }
 
   get current(): Snapshot {
@@ -274,8 +308,10 @@ export class SnapshotBuilder {
       if (rules) policy.rules = [...(policy.rules ?? []), ...rules];
       else if (options.policyRulesKnown && !policy.rules) policy.rules = [];
     }
+    this.dropInvalidParts();
     const known = options.recordSetsKnown;
     for (const zone of this.snapshot.managedZones) {
+      if (this.invalid.has(`${zone.project}/recordSets`)) continue;
       if (typeof known === 'function' && !known(zone)) continue;
       const sets = this.recordSets.get(zone.fullName);
       if (sets) zone.recordSets = [...(zone.recordSets ?? []), ...sets];

@@ -3,6 +3,8 @@
  * it manages as resources of their own, and what it deletes. The delta is applied to an empty
  * snapshot (`check --plan`) or to a live one (plan over live, src/collectors/overlay.ts).
  */
+import { InputError } from '../../errors.js';
+import { entityValueProblem } from '../../model/values.js';
 import path from 'node:path';
 import type { Entity, EntityKind } from '../../model/snapshot.js';
 import type { Action, ConfigModule, PlanJson, PlannedModule, ResourceChange } from './plan.js';
@@ -278,5 +280,11 @@ function removals(plan: PlanJson): Removal[] {
 }
 
 export function readPlanDelta(planPath: string, options: PlanOptions = {}): PlanDelta {
-  return planDelta(readPlanFile(planPath), planPath, options);
+  const delta = planDelta(readPlanFile(planPath), planPath, options);
+  // An address or priority the plan states in a form the tool does not read is bad input.
+  for (const { entity } of delta.entities) {
+    const problem = entityValueProblem(entity);
+    if (problem) throw new InputError(planPath, `${problem[0]} is ${problem[1]}`, entity.origin.address ?? entity.name);
+  }
+  return delta;
 }

@@ -47,7 +47,8 @@ import {
 import type { Path, PlanValues } from './values.js';
 import { compact } from '../../model/compact.js';
 
-export const ENTITY_TYPES: Record<string, EntityKind> = {
+// Null prototype: a plan's resource type is input, and `constructor` or `__proto__` must find nothing.
+export const ENTITY_TYPES: Record<string, EntityKind> = Object.assign(Object.create(null) as Record<string, EntityKind>, {
   google_compute_network: 'network',
   google_compute_subnetwork: 'subnetwork',
   google_compute_route: 'route',
@@ -64,7 +65,7 @@ export const ENTITY_TYPES: Record<string, EntityKind> = {
   google_dns_response_policy: 'responsePolicy',
   google_dns_policy: 'dnsPolicy',
   google_access_context_manager_service_perimeter: 'servicePerimeter',
-};
+});
 
 export const PART_TYPES = [
   'google_container_node_pool',
@@ -244,7 +245,8 @@ export function mapRoute(c: MapContext): Route {
 }
 
 function permissions(v: PlanValues, block: string, model: string): FirewallPermission[] {
-  return Array.from({ length: v.blocks([block], model) }, (_, i) => {
+  // allow and deny are Optional, never Computed, in the provider's google_compute_firewall schema.
+  return Array.from({ length: v.blocks([block], model, { computed: false }) }, (_, i) => {
     const protocol = (v.str([block, i, 'protocol'], model) ?? 'all').toLowerCase();
     const ports = v.strings([block, i, 'ports'], model);
     return ports.length ? { IPProtocol: protocol, ports } : { IPProtocol: protocol };

@@ -59,13 +59,13 @@ export class PlanValues {
   }
 
   /** Sensitive values are withheld and always recorded; unknown ones when the configuration sets them. */
-  private withheld(path: Path, model: string | undefined, unknown: boolean, sensitive = flaggedWithin(this.sensitiveTree, path)): boolean {
+  private withheld(path: Path, model: string | undefined, unknown: boolean, sensitive = flaggedWithin(this.sensitiveTree, path), block = false): boolean {
     if (sensitive) {
       if (model) this.unknown.add(model);
       return true;
     }
     if (unknown) {
-      if (model && this.configured(path)) this.unknown.add(model);
+      if (model && (block || this.configured(path))) this.unknown.add(model);
       return true;
     }
     return false;
@@ -108,9 +108,12 @@ export class PlanValues {
    * How many nested blocks there are (`private_cluster_config: [{…}]`); 0 when absent. When the
    * list itself is unknown, records `model` and returns 0.
    */
-  blocks(path: Path, model?: string): number {
+  blocks(path: Path, model?: string, options: { computed?: boolean } = {}): number {
     // Only the list itself counts here: a sensitive attribute inside a block hides that attribute, not the block.
-    if (this.withheld(path, model, flagged(this.unknownTree, path), flagged(this.sensitiveTree, path))) return 0;
+    // A block list the provider never computes (`computed: false`, as a firewall's allow and deny)
+    // is unknown only because the configuration builds it at apply (a `dynamic` block, which
+    // `terraform show -json` leaves out of the expressions): always recorded.
+    if (this.withheld(path, model, flagged(this.unknownTree, path), flagged(this.sensitiveTree, path), options.computed === false)) return 0;
     let node: unknown = this.values;
     for (const key of path) {
       node = child(node, key);

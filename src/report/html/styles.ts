@@ -26,7 +26,8 @@ dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;overflow-wrap:anywhere}
 .verdict.incomplete{color:var(--ne);background:var(--ne-bg);border-color:var(--ne)}
 .verdict .sub{display:block;font-weight:400;font-size:13px}
 table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top;unicode-bidi:isolate}
+code,li,h3,dd{unicode-bidi:isolate}
 th{background:#f0f3f6;font-weight:600}
 table.totals td.n{text-align:right;font-variant-numeric:tabular-nums}
 table.totals td.zero{color:#a0a7ae}

@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
+import { bidiVisible } from '../../inert.js';
 
 /** Markup produced by `html` (or an inline asset). Cannot be forged from a string. */
 export interface SafeHtml {
@@ -90,9 +91,13 @@ export function isSafeHtml(value: unknown): value is SafeHtml {
   return Markup.is(value);
 }
 
-/** An interpolated value as a part: strings escaped, markup as is, a list as one fragment. */
+/**
+ * An interpolated value as a part: strings escaped, markup as is, a list as one fragment. A bidi
+ * control in data (U+202E and the like) is shown as its escape, so it cannot reorder what
+ * follows it on the page; the stylesheet isolates every cell besides (`unicode-bidi: isolate`).
+ */
 function toPart(value: Interpolation): Part {
-  if (typeof value === 'string') return escapeHtml(value);
+  if (typeof value === 'string') return escapeHtml(bidiVisible(value));
   if (value === null || value === undefined || value === false) return '';
   if (typeof value === 'number') return String(value);
   if (Markup.is(value)) return value;
