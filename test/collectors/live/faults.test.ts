@@ -64,7 +64,9 @@ describe('live collector under faults', () => {
       orgWorld(),
       { kind: 'projects', projects: [P] },
       { hang: 1, faultPath: /\/managedZones\/gcr-io\/rrsets$/ },
-      { policy: { timeoutMs: 200, retries: 0, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
+      // Long enough that the calls that do answer (the asset client's first one included) never
+      // time out on a loaded machine; the hung one always does.
+      { policy: { timeoutMs: 1_000, retries: 0, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
     );
     expect(hung.snapshot.readErrors).toEqual([
       { project: P, collection: 'recordSets', resource: `//dns.googleapis.com/projects/${P}/managedZones/gcr-io`, status: 0, reason: 'TIMEOUT', message: expect.any(String) },
