@@ -25,6 +25,8 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
   ],
   'private-google-access': ['subnetwork `privateIpGoogleAccess` [`private_ip_google_access`] of the cluster\'s node subnetwork'],
   'dns-googleapis': [
+    'resolved in Cloud DNS order: response policies bound to the cluster (`gkeClusters`), zones visible to it (`privateVisibilityConfig.gkeClusters`), a server policy with `alternativeNameServerConfig` (not evaluated), response policies bound to the network (the longest-suffix rule: `localData` answers, `behavior: bypassResponsePolicy` passes on), then zones',
+    'or a PSC endpoint for Google APIs on the network (global forwarding rule `target: vpc-sc` for `vip: restricted`, `all-apis` for `vip: private`) answering the names, also through `p.googleapis.com` names',
     'managed zone `dnsName: googleapis.com.`, `visibility: private`, `privateVisibilityConfig.networks[].networkUrl` including the network',
     'record set `*.googleapis.com.` CNAME `restricted.googleapis.com.` (or `private.googleapis.com.` with `vip: private`)',
     'record set `restricted.googleapis.com.` A with exactly the four VIP addresses',
@@ -32,12 +34,14 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
   'dns-gcr': ['managed zone `gcr.io.` visible to the network', 'record set `*.gcr.io.` CNAME `gcr.io.`', 'record set `gcr.io.` A with exactly the four VIP addresses'],
   'dns-pkg-dev': ['managed zone `pkg.dev.` visible to the network', 'record set `*.pkg.dev.` CNAME `pkg.dev.`', 'record set `pkg.dev.` A with exactly the four VIP addresses'],
   'vip-route': [
+    'not applicable where DNS sends the Google API names to a PSC endpoint of the network (global forwarding rule with `target` `vpc-sc` or `all-apis`)',
     'route `destRange` covering the VIP, `nextHopGateway` the default internet gateway, on the cluster\'s network',
     'the effective route for the VIP from the nodes (longest prefix, then lowest `priority`, honouring `tags`)',
   ],
   'vip-egress-firewall': [
     'egress firewall rules of the network: `direction: EGRESS`, `destinationRanges`, `allowed` / `denied`, `priority`, `targetTags` / `targetServiceAccounts`, `disabled`',
-    'an allow of tcp:443 to the whole VIP range that no deny of higher or equal priority shadows',
+    'an allow of tcp:443 to where DNS sends the nodes (the whole VIP range, or a PSC endpoint\'s address) that no deny of higher or equal priority shadows',
+    'under `vip: restricted`, no explicit egress allow of tcp:443 to the private VIP `199.36.153.8/30`',
   ],
   'egress-default-deny': [
     'an egress deny of `0.0.0.0/0` that applies to the nodes',
@@ -66,6 +70,11 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
     'Cloud Routers on the cluster\'s network in its region with `bgpPeers` (the VPN to on-prem)',
     'per peer, its own `advertiseMode: CUSTOM` advertisement, else the router\'s `bgp.advertiseMode`, `bgp.advertisedGroups`, `bgp.advertisedIpRanges[].range` [`bgp.advertised_ip_ranges`]',
     'covering `privateClusterConfig.masterIpv4CidrBlock` (peering clusters) or the private endpoint address (`controlPlaneEndpointsConfig.ipEndpointsConfig.privateEndpoint`, Private Service Connect clusters)',
+  ],
+  'vpc-sc-perimeter': [
+    'Access Context Manager `accessPolicies.servicePerimeters`: `status.resources` holding `projects/NUMBER` of the cluster\'s project and its Shared VPC host [`google_access_context_manager_service_perimeter.status.resources`, `google_access_context_manager_service_perimeter_resource`]',
+    '`status.restrictedServices` including `container`, `storage`, `artifactregistry` and `containerregistry` `.googleapis.com`; a dry-run `spec` (`useExplicitDryRunSpec`) alone does not count',
+    'project `projectNumber` (Cloud Resource Manager) to match `projects/NUMBER`',
   ],
   'health-check-ingress': ['an ingress allow from `35.191.0.0/16` and `130.211.0.0/22` that applies to the nodes'],
 };

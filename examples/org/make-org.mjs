@@ -74,3 +74,12 @@ writeFileSync('examples/org/org.snapshot.json', `${JSON.stringify(snapshot, null
 // a Shared VPC pair: acme-net-host (the host: network, subnet, routes, firewalls, router, zones, copied
 // from the compliant project) and acme-prod-web (the service project: cluster `web` on the host's
 // network, its nodes carrying cluster-uid, cluster-location and their instance group).
+
+// Added with snapshot schema version 2 (edited in org.snapshot.json, not written by this script):
+// - acme-prod-data: compliant without the article's zones and VIP route: Google APIs through a
+//   Private Service Connect endpoint (global address 10.10.100.5, forwarding rule `pscvpcsc`
+//   targeting the vpc-sc bundle), the names answered by the DNS response policy `googleapis`, and
+//   tcp:443 allowed to the endpoint only.
+// - The production projects (platform, payments, data, and the Shared VPC pair net-host and
+//   prod-web) are in the enforced perimeter `acme_prod`; staging and the sandbox are in none, so
+//   vpc-sc-perimeter fails there.

@@ -4,7 +4,7 @@
  * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
  * on its own, by applying it to an empty snapshot.
  */
-import type { Cluster, CollectionKind, Entity, FirewallPolicy, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import type { Cluster, CollectionKind, Entity, FirewallPolicy, ManagedZone, Network, ResponsePolicy, Router, ServicePerimeter, Snapshot } from '../model/snapshot.js';
 import { COLLECTION_LABELS, projectsSeen, setCoverage, sortCoverage } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { projectOf } from '../model/names.js';
@@ -43,6 +43,14 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       if (old.recordSets) zone.recordSets = old.recordSets.map((r) => ({ ...r }));
       else delete zone.recordSets;
       return zone;
+    }
+    case 'responsePolicy': {
+      // Rules are resources of their own: the live ones stay until the plan's parts replace them.
+      const old = live as ResponsePolicy;
+      const policy: ResponsePolicy = { ...next };
+      if (old.rules) policy.rules = old.rules.map((r) => ({ ...r }));
+      else delete policy.rules;
+      return policy;
     }
     case 'cluster': {
       const old = live as Cluster;
@@ -135,6 +143,24 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(policy, path);
       break;
     }
+    case 'responsePolicyRule': {
+      const policy = parent as ResponsePolicy;
+      // Rules the source did not read stay unread: the plan's few do not complete them.
+      if (!policy.rules) break;
+      const { name: _name, ...rule } = part.item;
+      const at = policy.rules.findIndex((r) => r.ruleName === rule.ruleName);
+      if (at >= 0) policy.rules[at] = rule;
+      else policy.rules.push(rule);
+      if (part.unknown.length) addUnknown(policy, path);
+      break;
+    }
+    case 'perimeterResource': {
+      const perimeter = parent as ServicePerimeter;
+      const status = (perimeter.status ??= { resources: [], restrictedServices: [] });
+      if (part.item.name && !status.resources.includes(part.item.name)) status.resources.push(part.item.name);
+      if (part.unknown.length) addUnknown(perimeter, path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -172,6 +198,14 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
     if (removal.part === 'policyRule') (parent as FirewallPolicy).rules = (parent as FirewallPolicy).rules.filter((r) => String(r.priority) !== removal.name);
     if (removal.part === 'policyAttachment') (parent as FirewallPolicy).attachments = (parent as FirewallPolicy).attachments.filter((a) => a !== removal.name);
+    if (removal.part === 'responsePolicyRule' && (parent as ResponsePolicy).rules) {
+      const policy = parent as ResponsePolicy;
+      policy.rules = policy.rules!.filter((r) => r.ruleName !== removal.name);
+    }
+    if (removal.part === 'perimeterResource' && (parent as ServicePerimeter).status) {
+      const status = (parent as ServicePerimeter).status!;
+      status.resources = status.resources.filter((r) => r !== removal.name);
+    }
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -186,6 +220,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     else {
       // A zone the plan describes without a live counterpart holds the plan's record sets.
       if (entity.kind === 'managedZone') entity.recordSets = [];
+      if (entity.kind === 'responsePolicy') entity.rules = [];
       entities.push(entity);
     }
   }
@@ -201,9 +236,16 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     for (const entity of snapshot[orphan.collection] as Entity[]) addUnknown(entity, orphan.path);
   }
 
+  for (const { projectId, projectNumber } of delta.projectNumbers ?? []) {
+    const known = snapshot.projects.find((p) => p.projectId === projectId);
+    if (known) known.projectNumber ??= projectNumber;
+    else snapshot.projects.push({ projectId, projectNumber, includedAs: 'scope' });
+  }
+
   const projects = new Set(snapshot.scope.projects);
   for (const collection of Object.values(LIST_OF_KIND)) {
-    for (const e of snapshot[collection] as Entity[]) if (e.project) projects.add(e.project);
+    // Perimeters (`accessPolicies/N`) and hierarchical policies (`organizations/N`) are no project.
+    for (const e of snapshot[collection] as Entity[]) if (e.project && !e.project.includes('/')) projects.add(e.project);
   }
   snapshot.scope = { ...snapshot.scope, projects: [...projects].sort() };
   return snapshot;
@@ -242,9 +284,27 @@ export function coverPlan(snapshot: Snapshot, delta: PlanDelta, projects: Iterab
     // does not manage is not seen; docs/firewall-policies.md).
     if (managed.has(`${project}\u0000firewall`) || managed.has(`${project}\u0000firewallPolicy`)) setCoverage(snapshot, project, ['firewallPolicies'], 'read');
     else setCoverage(snapshot, project, ['firewallPolicies'], 'not-read', `the plan manages no firewall rules or firewall policies in project ${project}`);
+    coverPlanApiPath(snapshot, managed, project);
   }
   snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
   sortCoverage(snapshot.coverage);
+}
+
+/**
+ * The Google API path of a project in a plan: a plan that manages the project's network describes
+ * its PSC endpoints too (they are network configuration), and one that manages its DNS (zones or
+ * response policies) describes its response and server policies, which Cloud DNS applies before
+ * any zone. Perimeters belong to the organization's access policy: only a plan that manages one
+ * says anything of them.
+ */
+function coverPlanApiPath(snapshot: Snapshot, managed: Set<string>, project: string): void {
+  const manages = (...kinds: Entity['kind'][]) => kinds.some((kind) => managed.has(`${project}\u0000${kind}`));
+  const cover = (collections: CollectionKind[], read: boolean, what: string) =>
+    read ? setCoverage(snapshot, project, collections, 'read') : setCoverage(snapshot, project, collections, 'not-read', `the plan manages no ${what} in project ${project}`);
+  cover(['addresses', 'forwardingRules'], manages('network', 'address', 'forwardingRule'), 'network or PSC endpoint');
+  cover(['responsePolicies', 'dnsPolicies'], manages('managedZone', 'responsePolicy', 'dnsPolicy'), 'DNS zone or policy');
+  if (snapshot.servicePerimeters.length > 0) setCoverage(snapshot, project, ['servicePerimeters'], 'read');
+  else setCoverage(snapshot, project, ['servicePerimeters'], 'out-of-scope', 'the plan manages no VPC Service Controls perimeter');
 }
 
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */

@@ -8,14 +8,18 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Cluster, FirewallPolicy, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
-import { LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
+import { ASSET_TYPES, LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
 import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
 import {
   aggregatedScope,
+  addressJson,
   assetJson,
   clusterJson,
   effectiveFirewallPolicyJson,
+  forwardingRuleJson,
   instanceJson,
+  perimeterAssetJson,
+  responsePolicyRuleAssetJson,
   firewallJson,
   managedZoneJson,
   networkJson,
@@ -84,8 +88,15 @@ interface ProjectData {
   aggregated: Record<'subnetworks' | 'routers' | 'instances', [string, Json][]>;
   clusters: { location: string; name: string; json: Json }[];
   zones: { name: string; json: Json; rrsets: Json[] }[];
+  /** Global addresses and global forwarding rules (PSC endpoints for Google APIs among them). */
+  globalAddresses: Json[];
+  globalForwardingRules: Json[];
   assets: Json[];
 }
+
+/** Content types of `listAssets` as the REST fallback sends them (enum name or number). */
+const RESOURCE_CONTENT = ['1', 'RESOURCE'];
+const ACCESS_POLICY_CONTENT = ['5', 'ACCESS_POLICY'];
 
 const DEFAULT_REGIONS = ['asia-northeast1', 'us-central1', 'europe-west1'];
 
@@ -219,6 +230,8 @@ interface WorldIndex {
   networkPolicies: Map<string, FirewallPolicy[]>;
   /** Assets of organizations and folders (hierarchical firewall policies), by their parent. */
   hierarchyAssets: Map<string, Json[]>;
+  /** Service perimeters as ACCESS_POLICY assets. */
+  perimeters: Json[];
 }
 
 function indexWorld(world: World): WorldIndex {
@@ -233,6 +246,8 @@ function indexWorld(world: World): WorldIndex {
       aggregated: { subnetworks: [], routers: [], instances: [] },
       clusters: [],
       zones: [],
+      globalAddresses: [],
+      globalForwardingRules: [],
       assets: [],
     });
   }
@@ -269,7 +284,11 @@ function indexWorld(world: World): WorldIndex {
     const byTarget = p.policyType === 'hierarchical' ? hierarchicalPolicies : networkPolicies;
     for (const a of p.attachments) byTarget.set(a, [...(byTarget.get(a) ?? []), p]);
   }
+  for (const a of s.addresses) if (a.region === undefined) data(a.project).globalAddresses.push(addressJson(a));
+  for (const f of s.forwardingRules) if (f.region === undefined) data(f.project).globalForwardingRules.push(forwardingRuleJson(f, s.addresses));
   for (const e of entitiesOf(s)) {
+    // Perimeters belong to an access policy, not a project: listed with content type ACCESS_POLICY.
+    if (e.kind === 'servicePerimeter') continue;
     if (e.kind === 'firewallPolicy' && e.policyType === 'hierarchical') {
       // It lives under its organization or folder: listed with the assets of that node.
       const ancestors = [e.project];
@@ -278,7 +297,9 @@ function indexWorld(world: World): WorldIndex {
       continue;
     }
     const d = data(e.project);
-    d.assets.push(assetJson(e, d.project.number, d.ancestors));
+    // A forwarding rule's data carries the address it serves, as compute returns it.
+    d.assets.push(assetJson(e, d.project.number, d.ancestors, e.kind === 'forwardingRule' ? forwardingRuleJson(e, s.addresses) : restJson(e)));
+    if (e.kind === 'responsePolicy') for (const rule of e.rules ?? []) d.assets.push(responsePolicyRuleAssetJson(e, rule, d.project.number, d.ancestors));
   }
   // Record sets are assets of their own, as Cloud Asset Inventory lists them; a zone whose record
   // sets the snapshot does not know has none to list.
@@ -286,8 +307,9 @@ function indexWorld(world: World): WorldIndex {
     const d = data(z.project);
     for (const r of z.recordSets ?? []) d.assets.push(recordSetAssetJson(z, r, d.ancestors));
   }
+  const perimeters = world.organization ? s.servicePerimeters.map((p) => perimeterAssetJson(p, `organizations/${world.organization!.id}`)) : [];
   const byNumber = new Map([...byId.values()].map((d) => [d.project.number, d]));
-  return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort(), hierarchicalPolicies, networkPolicies, hierarchyAssets };
+  return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort(), hierarchicalPolicies, networkPolicies, hierarchyAssets, perimeters };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -364,14 +386,23 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     }
     const types = new Set(query.getAll('assetTypes').flatMap((t) => t.split(',')).filter(Boolean));
     for (const t of types) {
-      if ((t !== PROJECT_ASSET_TYPE && !LISTED_ASSET_TYPES.includes(t) && !t.endsWith('.*')) || options.unsupportedAssetTypes?.includes(t)) {
+      if ((t !== PROJECT_ASSET_TYPE && t !== ASSET_TYPES.servicePerimeter && !LISTED_ASSET_TYPES.includes(t) && !t.endsWith('.*')) || options.unsupportedAssetTypes?.includes(t)) {
         throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid asset type: ${t}`);
       }
     }
     // A later page keeps the moment of the first one: the time asked for, or the first page's "now".
     const readTime = readTimeOf(query.get('readTime') ?? readTimeInToken(query.get('pageToken')));
     const wanted = (t: string) => types.size === 0 || types.has(t);
-    const withResource = ['1', 'RESOURCE'].includes(query.get('contentType') ?? '');
+    const contentType = query.get('contentType') ?? '';
+    if (ACCESS_POLICY_CONTENT.includes(contentType)) {
+      // Access policies are organization resources (cloud.google.com/asset-inventory/docs/asset-types, "Access policy").
+      if (kind !== 'organizations') throw new HttpError(400, 'INVALID_ARGUMENT', 'Access policy content type is only supported for an organization parent.');
+      const listing = index.perimeters.filter((a) => wanted(a.assetType as string)).map((a) => JSON.stringify(a));
+      const p = page(listing, query, 'pageSize', 100, 1000, options.pageSize);
+      const next = p.next ? `,"nextPageToken":${JSON.stringify(p.next)}` : '';
+      return new RawJson(`{"readTime":${JSON.stringify(new Date().toISOString())},"assets":[${p.items.join(',')}]${next}}`);
+    }
+    const withResource = RESOURCE_CONTENT.includes(contentType);
     const key = `${parent}\u0000${[...types].sort().join(',')}\u0000${withResource}`;
     let listing = listings.get(key);
     if (!listing) {
@@ -433,6 +464,10 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
       const n = d.networks.find((x) => x.name === m![2]);
       if (!n) throw notFound(`projects/${m[1]}/global/networks/${m[2]}`);
       return n;
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/(addresses|forwardingRules)$/.exec(pathname))) {
+      const d = projectData(m[1], 'compute');
+      return m[2] === 'addresses' ? listBody(d.globalAddresses, query, 'compute#addressList') : listBody(d.globalForwardingRules, query, 'compute#forwardingRuleList');
     }
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/(routes|firewalls)$/.exec(pathname))) {
       const d = projectData(m[1], 'compute');

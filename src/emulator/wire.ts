@@ -6,6 +6,13 @@
  * fake here and exist so tests can prove the collector never copies them.
  */
 import type {
+  Address,
+  DnsServerPolicy,
+  ForwardingRule,
+  ResponsePolicy,
+  ResponsePolicyRule,
+  ServicePerimeter,
+  ServicePerimeterConfig,
   AuthorizedNetworksConfig,
   Cluster,
   Entity,
@@ -291,7 +298,11 @@ export function managedZoneJson(z: ManagedZone): Json {
     nameServers: ['ns-gcp-private.googledomains.com.'],
     privateVisibilityConfig:
       z.visibility === 'private'
-        ? { kind: 'dns#managedZonePrivateVisibilityConfig', networks: z.privateVisibilityNetworks.map((n) => ({ kind: 'dns#managedZonePrivateVisibilityConfigNetwork', networkUrl: computeUrl(n) })) }
+        ? compact({
+            kind: 'dns#managedZonePrivateVisibilityConfig',
+            networks: z.privateVisibilityNetworks.map((n) => ({ kind: 'dns#managedZonePrivateVisibilityConfigNetwork', networkUrl: computeUrl(n) })),
+            gkeClusters: z.privateVisibilityClusters?.map((c) => ({ kind: 'dns#managedZonePrivateVisibilityConfigGKECluster', gkeClusterName: relativeName(c) })),
+          })
         : undefined,
     forwardingConfig: z.forwardingTargets?.length ? { targetNameServers: z.forwardingTargets.map(nameServerJson) } : undefined,
     peeringConfig: z.peeringTargetNetwork ? { targetNetwork: { networkUrl: computeUrl(z.peeringTargetNetwork) } } : undefined,
@@ -300,6 +311,98 @@ export function managedZoneJson(z: ManagedZone): Json {
 
 export function recordSetJson(r: RecordSet): Json {
   return compact({ kind: 'dns#resourceRecordSet', name: r.name, type: r.type, ttl: r.ttl, rrdatas: r.rrdatas });
+}
+
+/** REST `Address` (compute addresses / globalAddresses). */
+export function addressJson(a: Address): Json {
+  return compact({
+    kind: 'compute#address',
+    id: numericId(a.fullName),
+    name: a.name,
+    address: a.address,
+    addressType: a.addressType,
+    purpose: a.purpose,
+    network: a.network ? computeUrl(a.network) : undefined,
+    subnetwork: a.subnetwork ? computeUrl(a.subnetwork) : undefined,
+    region: a.region ? regionUrl(a.project, a.region) : undefined,
+    ipVersion: a.ipVersion,
+    status: 'IN_USE',
+    selfLink: computeUrl(a.fullName),
+  });
+}
+
+/**
+ * REST `ForwardingRule`. A PSC endpoint for Google APIs has `target` `all-apis` / `vpc-sc`, no
+ * load-balancing scheme, and `IPAddress` the address itself (compute returns the literal).
+ */
+export function forwardingRuleJson(f: ForwardingRule, addresses: Address[] = []): Json {
+  const ip = f.IPAddress ?? addresses.find((a) => a.fullName === f.addressRef)?.address;
+  return compact({
+    kind: 'compute#forwardingRule',
+    id: numericId(f.fullName),
+    name: f.name,
+    IPAddress: ip ?? (f.addressRef ? computeUrl(f.addressRef) : undefined),
+    target: f.target === 'all-apis' || f.target === 'vpc-sc' ? f.target : f.target && f.target.startsWith('//compute') ? computeUrl(f.target) : f.target,
+    network: f.network ? computeUrl(f.network) : undefined,
+    loadBalancingScheme: f.loadBalancingScheme ?? '',
+    region: f.region ? regionUrl(f.project, f.region) : undefined,
+    pscConnectionStatus: f.pscConnectionStatus,
+    selfLink: computeUrl(f.fullName),
+  });
+}
+
+/** REST `ResponsePolicy` (dns v1): its rules are a separate collection. */
+export function responsePolicyJson(p: ResponsePolicy): Json {
+  return compact({
+    kind: 'dns#responsePolicy',
+    id: numericId(p.fullName),
+    responsePolicyName: p.name,
+    description: '',
+    networks: p.networks.length ? p.networks.map((n) => ({ kind: 'dns#responsePolicyNetwork', networkUrl: computeUrl(n) })) : undefined,
+    gkeClusters: p.gkeClusters.length ? p.gkeClusters.map((c) => ({ kind: 'dns#responsePolicyGKECluster', gkeClusterName: relativeName(c) })) : undefined,
+  });
+}
+
+/** REST `ResponsePolicyRule`. */
+export function responsePolicyRuleJson(r: ResponsePolicyRule): Json {
+  return compact({
+    kind: 'dns#responsePolicyRule',
+    ruleName: r.ruleName,
+    dnsName: r.dnsName,
+    behavior: r.behavior,
+    localData: r.localData ? { localDatas: r.localData.map(recordSetJson) } : undefined,
+  });
+}
+
+/** REST `Policy` (a DNS server policy). */
+export function dnsPolicyJson(p: DnsServerPolicy): Json {
+  return compact({
+    kind: 'dns#policy',
+    id: numericId(p.fullName),
+    name: p.name,
+    enableInboundForwarding: p.enableInboundForwarding ?? false,
+    enableLogging: false,
+    networks: p.networks.map((n) => ({ kind: 'dns#policyNetwork', networkUrl: computeUrl(n) })),
+    alternativeNameServerConfig: p.alternativeNameServers.length
+      ? { kind: 'dns#policyAlternativeNameServerConfig', targetNameServers: p.alternativeNameServers.map((t) => compact({ ...t })) }
+      : undefined,
+  });
+}
+
+function perimeterConfigJson(c: ServicePerimeterConfig | undefined): Json | undefined {
+  return c ? { resources: c.resources, restrictedServices: c.restrictedServices } : undefined;
+}
+
+/** Access Context Manager REST `ServicePerimeter`. */
+export function servicePerimeterJson(p: ServicePerimeter): Json {
+  return compact({
+    name: relativeName(p.fullName),
+    title: p.title ?? p.name,
+    perimeterType: p.perimeterType ?? 'PERIMETER_TYPE_REGULAR',
+    status: perimeterConfigJson(p.status),
+    spec: perimeterConfigJson(p.spec),
+    useExplicitDryRunSpec: p.useExplicitDryRunSpec,
+  });
 }
 
 export function restJson(e: Entity): Json {
@@ -313,14 +416,13 @@ export function restJson(e: Entity): Json {
     case 'cluster': return clusterJson(e);
     case 'managedZone': return managedZoneJson(e);
     case 'firewallPolicy': return firewallPolicyJson(e);
+    case 'address': return addressJson(e);
+    case 'forwardingRule': return forwardingRuleJson(e);
+    case 'responsePolicy': return responsePolicyJson(e);
+    case 'dnsPolicy': return dnsPolicyJson(e);
+    case 'servicePerimeter': return servicePerimeterJson(e);
     default: throw new Error(`the emulator does not serve ${e.kind} resources yet`);
   }
-}
-
-/** The asset type of an entity; firewall policies have one per kind of policy. */
-function assetTypeOf(e: Entity): string | undefined {
-  if (e.kind !== 'firewallPolicy') return ASSET_TYPE_OF[e.kind];
-  return e.policyType === 'hierarchical' ? ASSET_TYPES.firewallPolicy : e.policyType === 'regional' ? ASSET_TYPES.regionNetworkFirewallPolicy : ASSET_TYPES.networkFirewallPolicy;
 }
 
 const ASSET_TYPE_OF: Partial<Record<Entity['kind'], string>> = {
@@ -332,7 +434,45 @@ const ASSET_TYPE_OF: Partial<Record<Entity['kind'], string>> = {
   instance: ASSET_TYPES.instance,
   cluster: ASSET_TYPES.cluster,
   managedZone: ASSET_TYPES.managedZone,
+  address: ASSET_TYPES.globalAddress,
+  forwardingRule: ASSET_TYPES.globalForwardingRule,
+  responsePolicy: ASSET_TYPES.responsePolicy,
+  dnsPolicy: ASSET_TYPES.dnsPolicy,
+  servicePerimeter: ASSET_TYPES.servicePerimeter,
 };
+
+/** The asset type Cloud Asset Inventory lists an entity under (undefined: not served yet). */
+export function assetTypeOf(e: Entity): string | undefined {
+  // Regional addresses and forwarding rules are other asset types, which the collectors do not list.
+  if ((e.kind === 'address' || e.kind === 'forwardingRule') && e.region !== undefined) return undefined;
+  // Firewall policies have one asset type per kind of policy.
+  if (e.kind === 'firewallPolicy') {
+    return e.policyType === 'hierarchical' ? ASSET_TYPES.firewallPolicy : e.policyType === 'regional' ? ASSET_TYPES.regionNetworkFirewallPolicy : ASSET_TYPES.networkFirewallPolicy;
+  }
+  return ASSET_TYPE_OF[e.kind];
+}
+
+/** A response-policy rule as `listAssets` with content type RESOURCE returns it. */
+export function responsePolicyRuleAssetJson(policy: ResponsePolicy, rule: ResponsePolicyRule, projectNumber: string, ancestors: string[]): Json {
+  return {
+    name: `${policy.fullName}/rules/${rule.ruleName}`,
+    assetType: ASSET_TYPES.responsePolicyRule,
+    resource: {
+      version: 'v1',
+      discoveryDocumentUri: 'https://dns.googleapis.com/$discovery/rest',
+      discoveryName: 'ResponsePolicyRule',
+      parent: `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
+      data: responsePolicyRuleJson(rule),
+      location: 'global',
+    },
+    ancestors,
+  };
+}
+
+/** A perimeter as `listAssets` with content type ACCESS_POLICY returns it: the perimeter in `servicePerimeter`. */
+export function perimeterAssetJson(p: ServicePerimeter, organization: string): Json {
+  return { name: p.fullName, assetType: ASSET_TYPES.servicePerimeter, servicePerimeter: servicePerimeterJson(p), ancestors: [organization] };
+}
 
 
 /** Where an entity lives, as Cloud Asset Inventory's `resource.location` says it. */
@@ -353,8 +493,8 @@ function locationOf(e: Entity): string {
 }
 
 /** An asset as `listAssets` with content type RESOURCE returns it. */
-export function assetJson(e: Entity, projectNumber: string, ancestors: string[]): Json {
-  const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' ? 'dns' : 'compute';
+export function assetJson(e: Entity, projectNumber: string, ancestors: string[], data: Json = restJson(e)): Json {
+  const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' || e.kind === 'responsePolicy' || e.kind === 'dnsPolicy' ? 'dns' : 'compute';
   return {
     name: e.fullName,
     assetType: assetTypeOf(e),
@@ -363,7 +503,7 @@ export function assetJson(e: Entity, projectNumber: string, ancestors: string[])
       discoveryDocumentUri: `https://${api}.googleapis.com/$discovery/rest`,
       discoveryName: e.kind === 'managedZone' ? 'ManagedZone' : e.kind[0].toUpperCase() + e.kind.slice(1),
       parent: e.kind === 'firewallPolicy' && e.policyType === 'hierarchical' ? `//cloudresourcemanager.googleapis.com/${e.project}` : `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
-      data: restJson(e),
+      data,
       location: locationOf(e),
     },
     ancestors,

@@ -52,19 +52,32 @@ export function entitiesOf(snapshot: Snapshot): Entity[] {
 /** Every project a snapshot mentions, in a stable order. */
 function projectsOf(snapshot: Snapshot): string[] {
   const ids = new Set(snapshot.scope.projects);
-  // A hierarchical firewall policy belongs to an organization or folder, not to a project.
+  // Perimeters (`accessPolicies/N`) and hierarchical firewall policies (`organizations/N`, `folders/N`) belong to no project.
   for (const e of entitiesOf(snapshot)) if (!e.project.includes('/')) ids.add(e.project);
   return [...ids].sort();
 }
 
-/** A world from a snapshot alone: every project it mentions, outside any organization. */
+/**
+ * A world from a snapshot alone: every project it mentions, outside any organization — unless the
+ * snapshot holds service perimeters: an access policy belongs to an organization, so its projects
+ * are then served inside one (a made-up organization, stable for the snapshot's perimeters).
+ */
 export function worldFromSnapshot(snapshot: Snapshot, layout?: Omit<World, 'snapshot'>): World {
   const known = new Map((layout?.projects ?? []).map((p) => [p.id, p]));
   const projects = [...(layout?.projects ?? [])];
+  const organization =
+    layout?.organization ??
+    (layout === undefined && snapshot.servicePerimeters.length > 0
+      ? { id: numericId(`organization/${snapshot.servicePerimeters.map((p) => p.project).sort().join(',')}`).slice(0, 12) }
+      : undefined);
+  // A project's number as the snapshot records it (perimeters name projects by number), else a made-up one.
+  const numbers = new Map(snapshot.projects.filter((p) => p.projectNumber).map((p) => [p.projectId, p.projectNumber!]));
   for (const id of projectsOf(snapshot)) {
-    if (!known.has(id)) projects.push({ id, number: numericId(`project/${id}`).slice(0, 12), parent: layout?.organization ? `organizations/${layout.organization.id}` : undefined });
+    if (!known.has(id)) {
+      projects.push({ id, number: numbers.get(id) ?? numericId(`project/${id}`).slice(0, 12), parent: organization ? `organizations/${organization.id}` : undefined });
+    }
   }
-  return { organization: layout?.organization, folders: layout?.folders ?? [], projects, snapshot };
+  return { organization, folders: layout?.folders ?? [], projects, snapshot };
 }
 
 /** Concatenates snapshots (the layout may split an organization over several files). */
@@ -73,6 +86,7 @@ export function mergeSnapshots(snapshots: Snapshot[]): Snapshot {
   for (const s of snapshots) {
     for (const k of ENTITY_LISTS) (merged[k] as Entity[]).push(...(s[k] as Entity[]));
     merged.scope.projects.push(...s.scope.projects);
+    merged.projects.push(...s.projects);
   }
   return merged;
 }

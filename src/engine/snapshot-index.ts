@@ -156,6 +156,7 @@ export class SnapshotIndex {
   private readonly responsePoliciesByNetwork: Map<string, ResponsePolicy[]>;
   private readonly responsePoliciesByCluster: Map<string, ResponsePolicy[]>;
   private readonly dnsPoliciesByNetwork: Map<string, DnsServerPolicy[]>;
+  private readonly zonesByCluster: Map<string, ManagedZone[]>;
   private readonly policyBasedRoutesByNetwork: Map<string, PolicyBasedRoute[]>;
   /** Read errors by project, then by collection. */
   private readonly readErrors: Map<string, Map<CollectionKind, ReadError[]>>;
@@ -208,6 +209,10 @@ export class SnapshotIndex {
     this.responsePoliciesByNetwork = groupByEach(snapshot.responsePolicies, (p) => p.networks);
     this.responsePoliciesByCluster = groupByEach(snapshot.responsePolicies, (p) => p.gkeClusters);
     this.dnsPoliciesByNetwork = groupByEach(snapshot.dnsPolicies, (p) => p.networks);
+    this.zonesByCluster = groupByEach(
+      snapshot.managedZones.filter((z) => z.visibility === 'private'),
+      (z) => z.privateVisibilityClusters ?? [],
+    );
     this.policyBasedRoutesByNetwork = groupBy(snapshot.policyBasedRoutes, (r) => r.network);
     this.readErrors = new Map();
     for (const e of snapshot.readErrors) {
@@ -259,6 +264,11 @@ export class SnapshotIndex {
   /** Private zones whose visibility lists the network. */
   zonesVisibleTo(network: string): ManagedZone[] {
     return this.zonesByNetwork.get(network) ?? [];
+  }
+
+  /** Private zones whose visibility lists the GKE cluster (`privateVisibilityConfig.gkeClusters`). */
+  zonesVisibleToCluster(cluster: string): ManagedZone[] {
+    return this.zonesByCluster.get(cluster) ?? [];
   }
 
   /** Every zone (public or private, any project) with that DNS name. */

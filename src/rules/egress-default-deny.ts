@@ -28,7 +28,8 @@ import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutc
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
 import type { NotEvaluated } from './support.js';
 import type { Cluster } from '../model/snapshot.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { apiDestinationsFor, CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, nodeText } from './support.js';
+import type { ApiDestination } from '../network/api-path.js';
 import { networkFix } from './fix.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related' | 'decidedBy'>;
@@ -79,7 +80,7 @@ function judgeNode(
   selection: Selection<Firewall>,
   identity: NodeIdentity,
   internet: RemoteRanges,
-  vipQuestion: FirewallQuestion,
+  apiQuestions: ApiQuestion[],
   proxies: string[],
 ): Judged {
   // The egress rules enforced at the node are the only ones that can decide its packets.
@@ -95,9 +96,17 @@ function judgeNode(
   const open = index.memoOn(internetRules, 'internetOpen', () => internetOpen(internetRules.rules, identity, internet.intervals));
   if (open) return { finding: open };
 
-  const vipDenied = decisionsAt(index, selection, identity, 'EGRESS', vipQuestion).find((s) => s.action === 'deny');
-  if (vipDenied) {
-    return { finding: { messageId: 'vipShadowed', data: { range: formatRange(vipDenied.range), deny: describeDecider(vipDenied, 'EGRESS') }, related: [vipDenied.rule!.fullName] } };
+  for (const { destination, question } of apiQuestions) {
+    const vipDenied = decisionsAt(index, selection, identity, 'EGRESS', question).find((s) => s.action === 'deny');
+    if (vipDenied) {
+      return {
+        finding: {
+          messageId: 'vipShadowed',
+          data: { destination: destination.label, range: formatRange(vipDenied.range), deny: describeDecider(vipDenied, 'EGRESS') },
+          related: [vipDenied.rule!.fullName],
+        },
+      };
+    }
   }
 
   for (const proxy of proxies) {
@@ -107,6 +116,15 @@ function judgeNode(
   }
   return denyText;
 }
+
+/** Where DNS sends the nodes for Google APIs, and the tcp:443 question about it. */
+interface ApiQuestion {
+  destination: ApiDestination;
+  question: FirewallQuestion;
+}
+
+/** Under the restricted policy the private VIP counts as internet: it reaches every API, perimeter or not. */
+const openMessage = (range: Interval): string => (contains(VIPS.private.ipv4Range, range) ? 'privateVipOpen' : 'internetOpen');
 
 function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
   let value = map.get(key);
@@ -142,7 +160,7 @@ function judgeNodeOnChain(
   shared: SharedPlan,
   identity: NodeIdentity,
   internet: RemoteRanges,
-  vipQuestion: FirewallQuestion,
+  apiQuestions: ApiQuestion[],
   proxies: string[],
 ): Judged {
   const plan = shared.plan;
@@ -182,7 +200,7 @@ function judgeNodeOnChain(
         const resource = deciderResource(allowed.decider);
         return {
           finding: {
-            messageId: 'internetOpen',
+            messageId: openMessage(allowed.range),
             data: { packet: formatPacket(packet), range: formatRange(allowed.range), rule: describeChainDecider(allowed.decider, 'EGRESS') },
             related: resource ? [resource] : [],
             decidedBy: deciderLayerText(allowed.decider),
@@ -194,21 +212,23 @@ function judgeNodeOnChain(
   });
   if (open) return open;
 
-  const vip = ask(HTTPS, vipQuestion);
-  if ('notEvaluated' in vip) return vip;
-  const vipUndetermined = undeterminedOutcome(vip.segments, NODE, 'tcp:443', (s) => formatRange(s.range));
-  if (vipUndetermined) return { notEvaluated: vipUndetermined };
-  const vipDenied = vip.segments.find((s) => s.action === 'deny');
-  if (vipDenied) {
-    const resource = deciderResource(vipDenied.decider);
-    return {
-      finding: {
-        messageId: 'vipShadowed',
-        data: { range: formatRange(vipDenied.range), deny: describeChainDecider(vipDenied.decider, 'EGRESS') },
-        related: resource ? [resource] : [],
-        decidedBy: deciderLayerText(vipDenied.decider),
-      },
-    };
+  for (const { destination, question } of apiQuestions) {
+    const api = ask(HTTPS, question);
+    if ('notEvaluated' in api) return api;
+    const apiUndetermined = undeterminedOutcome(api.segments, NODE, 'tcp:443', (s) => formatRange(s.range));
+    if (apiUndetermined) return { notEvaluated: apiUndetermined };
+    const apiDenied = api.segments.find((s) => s.action === 'deny');
+    if (apiDenied) {
+      const resource = deciderResource(apiDenied.decider);
+      return {
+        finding: {
+          messageId: 'vipShadowed',
+          data: { destination: destination.label, range: formatRange(apiDenied.range), deny: describeChainDecider(apiDenied.decider, 'EGRESS') },
+          related: resource ? [resource] : [],
+          decidedBy: deciderLayerText(apiDenied.decider),
+        },
+      };
+    }
   }
 
   for (const proxy of proxies) {
@@ -246,7 +266,7 @@ function internetOpen(rules: Firewall[], identity: NodeIdentity, internet: Inter
     const open = firewallDecisions(rules, egressQuery(packet, identity), internet).find((s) => s.action === 'allow');
     if (open) {
       return {
-        messageId: 'internetOpen',
+        messageId: openMessage(open.range),
         data: { packet: formatPacket(packet), range: formatRange(open.range), rule: describeDecider(open, 'EGRESS') },
         related: open.rule ? [open.rule.fullName] : [],
       };
@@ -279,7 +299,7 @@ export const egressDefaultDeny: Rule = {
     defaultSeverity: 'medium',
     subject: 'cluster',
     description:
-      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster (a VPC firewall rule, or a rule of a hierarchical or network firewall policy); every internet destination (all of 0.0.0.0/0 except the Google API VIPs, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and the VIP (tcp:443) and each proxy range (tcp, on some port) stay allowed. Each question is put to the whole firewall chain: hierarchical policies (organization, then folders), then the VPC rules and the network firewall policies in the network\'s enforcement order, then the implied rules; the message names the layer and rule that decided, e.g. an organization policy that allows a host on the internet before the network\'s deny-all is ever reached. Not evaluated when the firewall policies that apply to the project were not read, or when a policy rule this tool cannot judge (an FQDN, a geolocation, an address group) could change the answer.',
+      'An enabled egress deny covering 0.0.0.0/0 applies to every node of the cluster (a VPC firewall rule, or a rule of a hierarchical or network firewall policy); every internet destination (all of 0.0.0.0/0 except the policy\'s VIP, the policy\'s proxy and on-prem ranges, RFC 1918 and the cluster\'s own node, pod, service and control-plane ranges) is denied for every protocol and port; and where DNS sends the nodes for Google APIs (the VIP range, or a Private Service Connect endpoint\'s address) (tcp:443) and each proxy range (tcp, on some port) stay allowed. Under `vip: restricted` the private VIP `199.36.153.8/30` counts as internet: an allow to it is a path to Google APIs outside the VPC Service Controls perimeter. Each question is put to the whole firewall chain: hierarchical policies (organization, then folders), then the VPC rules and the network firewall policies in the network\'s enforcement order, then the implied rules; the message names the layer and rule that decided, e.g. an organization policy that allows a host on the internet before the network\'s deny-all is ever reached. Not evaluated when the firewall policies that apply to the project were not read, or when a policy rule this tool cannot judge (an FQDN, a geolocation, an address group) could change the answer.',
     rationale:
       'The article\'s network is one where "access to the internet goes through a proxy" (インターネットへのアクセスはプロキシ経由, the property it states for the VPC before building the cluster). In the VPC firewall that means an egress deny-all at a low precedence with, above it, allows for the restricted VIP and the proxy. An allow that lets internet traffic out, a deny that does not apply to the nodes, or a deny that shadows the VIP or the proxy breaks either the isolation or the cluster.',
     articleSection: 'インターネットへのアクセスはプロキシ経由',
@@ -293,19 +313,27 @@ export const egressDefaultDeny: Rule = {
       denied: 'Cluster {{subject}}: internet egress is denied for every node by {{deny}}; {{allowed}} stay allowed above it.',
       noDefaultDeny: 'Cluster {{subject}}: no enabled egress deny covering 0.0.0.0/0 applies to {{node}}{{hint}}.',
       internetOpen: 'Cluster {{subject}}: from {{node}}, {{packet}} to internet addresses {{range}} is allowed by {{rule}}.',
-      vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to the VIP {{range}} is denied by {{deny}}, which shadows the VIP allow.',
+      privateVipOpen:
+        'Cluster {{subject}}: from {{node}}, {{packet}} to the private.googleapis.com VIP {{range}} is allowed by {{rule}}; under the restricted policy that is a path to Google APIs outside the VPC Service Controls perimeter.',
+      vipShadowed: 'Cluster {{subject}}: from {{node}}, tcp:443 to {{destination}} {{range}} is denied by {{deny}}, which shadows the allow the nodes need to reach Google APIs.',
       proxyShadowed: 'Cluster {{subject}}: from {{node}}, tcp to the proxy {{proxy}} is denied on every port ({{packet}} by {{deny}}).',
       ...CLUSTER_NETWORK_MESSAGES,
       ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, params, report }) {
-    const vip = VIPS[params.vip];
-    // The same question as vip-egress-firewall asks: decided once for both.
-    const vipQuestion = firewallQuestion(HTTPS, vip.ipv4Range);
-    const judgedKey = `egress-default-deny\n${vip.ipv4Range}\n${params.proxyRanges.join(',')}\n`;
-    // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once.
-    const commonNotInternet = [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
+    // The same questions as vip-egress-firewall asks: decided once for both.
+    const questions = new Map<string, FirewallQuestion>();
+    const questionFor = (range: string): FirewallQuestion => {
+      let q = questions.get(range);
+      if (!q) questions.set(range, (q = firewallQuestion(HTTPS, range)));
+      return q;
+    };
+    const judgedKey = `egress-default-deny\n${params.vip}\n${params.proxyRanges.join(',')}\n`;
+    // What is not internet whatever the cluster: parsed and cut out of 0.0.0.0/0 once. Under the
+    // restricted policy the private VIP is a way out of the perimeter, so it stays "internet".
+    const vips = params.vip === 'private' ? [VIPS.restricted.ipv4Range, VIPS.private.ipv4Range] : [VIPS.restricted.ipv4Range];
+    const commonNotInternet = [...vips, ...params.proxyRanges, ...params.onPremRanges, ...RFC1918].filter(isCidr);
     const commonInternet = subtract(ALL_IPV4, commonNotInternet.map((r) => parseCidr(r)));
     const commonInternetRanges = remoteRangesOf(commonInternet);
     const commonJudgedKey = `${judgedKey}${commonInternetRanges.key}`;
@@ -332,6 +360,10 @@ export const egressDefaultDeny: Rule = {
       const internetRanges = internet === commonInternet ? commonInternetRanges : remoteRangesOf(internet);
       const key = internet === commonInternet ? commonJudgedKey : `${judgedKey}${internetRanges.key}`;
       const proxies = params.proxyRanges;
+      // Where DNS sends the nodes for Google APIs (a VIP range, a PSC endpoint): what must stay allowed.
+      const destinations = apiDestinationsFor(index, cluster, params.vip);
+      const apiQuestions = destinations.map((destination) => ({ destination, question: questionFor(destination.range) }));
+      const apiKey = `${key}\n${destinations.map((d) => d.range).join(',')}`;
 
       let deny: { deny: string; denyResource: string; decidedBy?: string } | undefined;
       let finding: Finding | undefined;
@@ -348,9 +380,9 @@ export const egressDefaultDeny: Rule = {
         // Nodes alike (the same egress rules, and the same policy rules) are judged once.
         const judged: Judged =
           plan.before.length === 0 && plan.after.length === 0
-            ? index.memoOn(selection, key, () => judgeNode(index, firewalls, selection, identity, internetRanges, vipQuestion, proxies))
-            : remembered(index.memoOn(selection, `${key}\non the chain`, () => new Map<SharedPlan, Judged>()), planned, () =>
-                judgeNodeOnChain(index, cluster, firewalls, selection, planned, identity, internetRanges, vipQuestion, proxies),
+            ? index.memoOn(selection, apiKey, () => judgeNode(index, firewalls, selection, identity, internetRanges, apiQuestions, proxies))
+            : remembered(index.memoOn(selection, `${apiKey}\non the chain`, () => new Map<SharedPlan, Judged>()), planned, () =>
+                judgeNodeOnChain(index, cluster, firewalls, selection, planned, identity, internetRanges, apiQuestions, proxies),
               );
         if ('notEvaluated' in judged) {
           // Nodes alike share the judgement: the node is named here.
@@ -374,7 +406,7 @@ export const egressDefaultDeny: Rule = {
         report({ status: 'fail', subject: cluster, ...finding });
         continue;
       }
-      const allowed = [`the ${vipText(vip)} VIP (tcp:443)`, ...proxies.map((p) => `proxy ${p}`)];
+      const allowed = [...destinations.map((d) => `${d.label} (tcp:443)`), ...proxies.map((p) => `proxy ${p}`)];
       report({
         status: 'pass',
         subject: cluster,

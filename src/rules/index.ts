@@ -16,6 +16,7 @@ import { egressDefaultDeny } from './egress-default-deny.js';
 import { peeringExportCustomRoutes } from './peering-export-custom-routes.js';
 import { routerAdvertisesControlPlane } from './router-advertises-control-plane.js';
 import { healthCheckIngress } from './health-check-ingress.js';
+import { vpcScPerimeter } from './vpc-sc-perimeter.js';
 
 export const RULES: readonly Rule[] = [
   privateNodes,
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   vipRoute,
   vipEgressFirewall,
   egressDefaultDeny,
+  vpcScPerimeter,
   peeringExportCustomRoutes,
   routerAdvertisesControlPlane,
   healthCheckIngress,

@@ -15,7 +15,19 @@ import type { RuleContext } from '../engine/types.js';
 import { fqdn, shortName } from '../model/names.js';
 import { VIPS } from '../model/facts.js';
 import { contains, formatAddress, isCidr } from '../network/cidr.js';
-import { isSubdomain, recordText, resolve, type DnsAnswer, type DnsStep } from '../network/dns.js';
+import { isSubdomain, recordText, resolve, stepSourceName, stepSourceText, type DnsAnswer, type DnsStep } from '../network/dns.js';
+import {
+  apiDestinations,
+  apiPathOf,
+  BUNDLE_FOR_VIP,
+  classifyAddress,
+  endpointText,
+  pathOfAnswer,
+  pscEndpointsOn,
+  type ApiDestination,
+  type ApiPath,
+  type PscEndpoint,
+} from '../network/api-path.js';
 
 /** The first of `paths` whose value is unknown until apply (Terraform plans), if any. */
 export function firstUnknown(index: SnapshotIndex, entity: Entity, paths: string[]): string | undefined {
@@ -253,14 +265,20 @@ export interface VipDomainSpec {
 /** Message templates shared by dns-googleapis, dns-gcr and dns-pkg-dev. */
 export const VIP_DNS_MESSAGES = {
   resolves: 'Network {{subject}} resolves {{names}} privately to the {{vip}} VIP {{range}} through {{zones}}.',
-  noZone: 'Network {{subject}}: no private zone visible to it answers {{name}}, so public DNS would ({{detail}}).',
-  leavesPrivate: 'Network {{subject}}: {{name}} follows record {{record}} of zone {{zone}} to {{target}}, which no private zone of the network answers, so public DNS would.',
-  noRecord: 'Network {{subject}}: zone {{zone}} answers {{name}} with {{answer}}; expected {{expected}}.',
-  wrongVip: 'Network {{subject}}: {{name}} resolves to the {{actual}} VIP through record {{record}} of zone {{zone}}, but the policy expects the {{vip}} VIP ({{vipHost}}).',
-  wrongAddresses: 'Network {{subject}}: {{name}} resolves through record {{record}} of zone {{zone}} to {{addresses}}, not exactly the {{vip}} VIP addresses ({{diff}}).',
-  notViaVipHost: 'Network {{subject}}: {{name}} reaches the VIP addresses through record {{record}} of zone {{zone}}, not through a CNAME to {{vipHost}}.',
-  cnameLoop: 'Network {{subject}}: resolving {{name}} loops through the CNAMEs {{chain}} of zone {{zone}}, so it never resolves.',
+  resolvesPsc:
+    'Network {{subject}} resolves {{names}} privately to {{endpoint}} through {{zones}}; its {{bundle}} bundle gives what the {{vip}} VIP gives.',
+  noZone: 'Network {{subject}}: no response policy rule or private zone visible to it answers {{name}}, so public DNS would ({{detail}}).',
+  leavesPrivate: 'Network {{subject}}: {{name}} follows record {{record}} of {{zone}} to {{target}}, which no private zone of the network answers, so public DNS would.',
+  noRecord: 'Network {{subject}}: {{zone}} answers {{name}} with {{answer}}; expected {{expected}}.',
+  wrongVip: 'Network {{subject}}: {{name}} resolves to the {{actual}} VIP through record {{record}} of {{zone}}, but the policy expects the {{vip}} VIP ({{vipHost}}).',
+  wrongBundle:
+    'Network {{subject}}: {{name}} resolves through record {{record}} of {{zone}} to {{endpoint}}, whose {{bundle}} bundle gives what the {{actual}} VIP gives; the policy expects the {{vip}} VIP (a {{expectedBundle}} endpoint).',
+  wrongAddresses: 'Network {{subject}}: {{name}} resolves through record {{record}} of {{zone}} to {{addresses}}, not exactly the {{vip}} VIP addresses or a matching PSC endpoint ({{diff}}).',
+  notViaVipHost: 'Network {{subject}}: {{name}} reaches the VIP addresses through record {{record}} of {{zone}}, not through a CNAME to {{vipHost}}.',
+  cnameLoop: 'Network {{subject}}: resolving {{name}} loops through the CNAMEs {{chain}} of {{zone}}, so it never resolves.',
   forwarded: 'Network {{subject}}: {{name}} is answered by forwarding zone {{zone}} (to {{targets}}); what those servers answer cannot be verified from the snapshot.',
+  serverPolicy:
+    'Network {{subject}}: DNS server policy {{policy}} forwards every query of the network to the alternative name servers {{servers}}; what they answer for {{name}} cannot be verified from the snapshot.',
   unresolved: 'Network {{subject}}: the answer for {{name}} is not known: {{reason}}.',
   notCovered: 'Network {{subject}} cannot be judged without {{missing}}.',
   notRead: 'Network {{subject}}: the managed zones of project {{project}} could not be read ({{error}}), so the answer for {{domain}} is not known.',
@@ -268,12 +286,20 @@ export const VIP_DNS_MESSAGES = {
 } as const;
 
 /** The fields that decide which zone answers a name. */
-const ZONE_SELECTION_FIELDS = ['dnsName', 'visibility', 'privateVisibilityNetworks', 'forwardingTargets', 'peeringTargetNetwork'];
+const ZONE_SELECTION_FIELDS = ['dnsName', 'visibility', 'privateVisibilityNetworks', 'privateVisibilityClusters', 'forwardingTargets', 'peeringTargetNetwork'];
+
+/** The collections the resolution order reads besides zones and record sets. */
+const DNS_ORDER_COLLECTIONS: CollectionKind[] = ['responsePolicies', 'dnsPolicies'];
 
 type DnsFinding = Omit<Outcome, 'subject' | 'clusters'>;
 
 function entityText(entity: Entity): string {
   return entity.origin.address ?? entity.fullName;
+}
+
+/** What answered a step, for messages: `zone NAME` or `response policy NAME rule R`. */
+function sourceText(step: Pick<DnsStep, 'zone' | 'policyRule'>): string {
+  return stepSourceText(step, entityText);
 }
 
 /** An address in its canonical form, so `2600:2d00:0002:1000::` and `2600:2d00:2:1000::` compare equal. */
@@ -292,18 +318,30 @@ function lastRecordStep(answer: DnsAnswer, types: string[]): DnsStep | undefined
   return [...answer.steps].reverse().find((s) => s.record && types.includes(s.record.type.toUpperCase()));
 }
 
-/** Judges one name's answer against the VIP; undefined when it resolves as the policy wants. */
-function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spec: VipDomainSpec, kind: 'restricted' | 'private'): DnsFinding | undefined {
+/** What a name resolving as the policy wants went to: the VIP, or a PSC endpoint of the network. */
+type Reached = { kind: 'vip' } | { kind: 'psc'; endpoint: PscEndpoint };
+
+interface JudgeContext {
+  index: SnapshotIndex;
+  network: string;
+  endpoints: PscEndpoint[];
+  /** Projects whose forwarding rules were not read, with why (an address may be an endpoint there). */
+  forwardingUnread?: CoverageEntry;
+}
+
+/** Judges one name's answer against the VIP or a matching PSC endpoint; `reached` when it resolves as the policy wants. */
+function judgeAnswer(ctx: JudgeContext, answer: DnsAnswer, asked: string, spec: VipDomainSpec, kind: 'restricted' | 'private'): DnsFinding | Reached {
+  const { index } = ctx;
   const vip = VIPS[kind];
   const otherKind = kind === 'restricted' ? 'private' : 'restricted';
   const other = VIPS[otherKind];
-  const related = [...new Set(answer.steps.map((s) => s.zone.fullName))];
+  const related = [...new Set(answer.steps.map(stepSourceName).filter((n): n is string => n !== undefined))];
   const base = { vip: kind, vipHost: vip.host };
   switch (answer.kind) {
     case 'public': {
       const cname = lastRecordStep(answer, ['CNAME']);
       if (cname?.record) {
-        return { status: 'fail', messageId: 'leavesPrivate', related, data: { name: asked, record: recordText(cname.record), zone: entityText(cname.zone), target: answer.name } };
+        return { status: 'fail', messageId: 'leavesPrivate', related, data: { name: asked, record: recordText(cname.record), zone: sourceText(cname), target: answer.name } };
       }
       const named = index.zonesNamed(spec.domain);
       const detail = named.length === 0
@@ -312,7 +350,7 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
             .map((z) =>
               z.visibility === 'public'
                 ? `zone ${entityText(z)} is public`
-                : `zone ${entityText(z)} is visible only to ${listText(z.privateVisibilityNetworks) || 'no network'}`,
+                : `zone ${entityText(z)} is visible only to ${listText([...z.privateVisibilityNetworks, ...(z.privateVisibilityClusters ?? [])]) || 'no network'}`,
             )
             .join('; ');
       return { status: 'fail', messageId: 'noZone', related: named.map((z) => z.fullName), data: { name: asked, detail } };
@@ -322,16 +360,24 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
       const expected = spec.viaVipHost && answer.name !== vip.host ? `a CNAME to ${vip.host}` : `A ${vip.ipv4Addresses.join(' ')}`;
       const said = answer.kind === 'nxdomain' ? 'NXDOMAIN' : 'no A record (NODATA)';
       const via = answer.name === asked ? '' : ` (reached from ${asked})`;
-      return { status: 'fail', messageId: 'noRecord', related, data: { name: `${answer.name}${via}`, zone: entityText(answer.zone), answer: said, expected } };
+      const source = sourceText(answer);
+      return { status: 'fail', messageId: 'noRecord', related, data: { name: `${answer.name}${via}`, zone: source, answer: said, expected } };
     }
     case 'loop': {
       const cnames = answer.steps.filter((s) => s.record?.type.toUpperCase() === 'CNAME');
       const chain = [...cnames.map((s) => s.name), answer.name].join(' → ');
-      const zones = [...new Set(cnames.map((s) => entityText(s.zone)))];
-      return { status: 'fail', messageId: 'cnameLoop', related, data: { name: asked, chain, zone: listText(zones) } };
+      const sources = [...new Set(cnames.map(sourceText))];
+      return { status: 'fail', messageId: 'cnameLoop', related, data: { name: asked, chain, zone: listText(sources) } };
     }
     case 'forwarded':
       return { status: 'not-evaluated', messageId: 'forwarded', related: [...related, answer.zone.fullName], data: { name: asked, zone: entityText(answer.zone), targets: listText(answer.targets) } };
+    case 'serverPolicy':
+      return {
+        status: 'not-evaluated',
+        messageId: 'serverPolicy',
+        related: [...related, answer.policy.fullName],
+        data: { name: asked, policy: entityText(answer.policy), servers: listText(answer.servers) || 'no address given' },
+      };
     case 'unknown': {
       const zone = answer.zone;
       const readErrors = zone ? index.readErrorsFor(zone.project, 'recordSets', zone.fullName) : [];
@@ -343,10 +389,22 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
       const aaaa = [...new Set(answer.aaaa.map(addressKey))];
       const final = lastRecordStep(answer, ['A', 'AAAA']) as DnsStep;
       const record = recordText(final.record as RecordSet);
-      const zone = entityText(final.zone);
+      const zone = sourceText(final);
+      const path = pathOfAnswer(answer, ctx.endpoints);
+      if (path.kind === 'psc') {
+        const { endpoint } = path;
+        const related2 = [...related, endpoint.forwardingRule.fullName];
+        if (endpoint.bundle === BUNDLE_FOR_VIP[kind]) return { kind: 'psc', endpoint };
+        return {
+          status: 'fail',
+          messageId: 'wrongBundle',
+          related: related2,
+          data: { ...base, name: asked, record, zone, endpoint: endpointText(endpoint), bundle: endpoint.bundle, actual: otherKind, expectedBundle: BUNDLE_FOR_VIP[kind] },
+        };
+      }
       const toOther = answer.steps.find((s) => s.record?.type.toUpperCase() === 'CNAME' && s.record.rrdatas.map((d) => fqdn(d)).includes(other.host));
       if (toOther?.record) {
-        return { status: 'fail', messageId: 'wrongVip', related, data: { ...base, name: asked, actual: otherKind, record: recordText(toOther.record), zone: entityText(toOther.zone) } };
+        return { status: 'fail', messageId: 'wrongVip', related, data: { ...base, name: asked, actual: otherKind, record: recordText(toOther.record), zone: sourceText(toOther) } };
       }
       const missing = vip.ipv4Addresses.filter((x) => !a.includes(x));
       const extra = [...a.filter((x) => !vip.ipv4Addresses.includes(x)), ...aaaa.filter((x) => !inRange(x, vip.ipv6Range))];
@@ -355,6 +413,17 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
         if (a.length > 0 && a.every((x) => inRange(x, other.ipv4Range)) && aaaa.every((x) => inRange(x, other.ipv6Range))) {
           return { status: 'fail', messageId: 'wrongVip', related, data: { ...base, name: asked, actual: otherKind, record, zone } };
         }
+        // An address outside both VIPs could be a PSC endpoint the input did not read.
+        const unclassified = all.filter((x) => classifyAddress(x, ctx.endpoints).kind === 'other');
+        if (unclassified.length > 0 && ctx.forwardingUnread) {
+          const { project, reason } = ctx.forwardingUnread;
+          return {
+            status: 'not-evaluated',
+            messageId: 'unresolved',
+            related,
+            data: { name: asked, reason: `it resolves to ${listText(unclassified)}, and the forwarding rules of project ${project} were not read (${reason ?? 'not in the input'}), so whether that is a PSC endpoint is not known` },
+          };
+        }
         const diff = [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
         return { status: 'fail', messageId: 'wrongAddresses', related, data: { ...base, name: asked, record, zone, addresses: all.join(', ') || 'no address', diff } };
       }
@@ -362,7 +431,7 @@ function judgeAnswer(index: SnapshotIndex, answer: DnsAnswer, asked: string, spe
       if (spec.viaVipHost && !toVip && asked !== vip.host) {
         return { status: 'fail', messageId: 'notViaVipHost', related, data: { ...base, name: asked, record, zone } };
       }
-      return undefined;
+      return { kind: 'vip' };
     }
   }
 }
@@ -386,7 +455,7 @@ function undecidedZones(index: SnapshotIndex): { byNetwork: Map<string, Undecide
       const field = firstUnknown(index, zone, ZONE_SELECTION_FIELDS);
       if (field === undefined) return;
       const entry = { zone, field, order };
-      if (index.isUnknown(zone, 'privateVisibilityNetworks')) {
+      if (index.isUnknown(zone, 'privateVisibilityNetworks') || index.isUnknown(zone, 'privateVisibilityClusters')) {
         anyNetwork.push(entry);
         return;
       }
@@ -420,10 +489,38 @@ function undecidedZone(index: SnapshotIndex, network: string, domain: string): U
   return first;
 }
 
+/** Whether the cluster's nodes resolve through cluster-scoped response policies or zones. */
+function clusterScopedDns(index: SnapshotIndex, cluster: Cluster): boolean {
+  return index.zonesVisibleToCluster(cluster.fullName).length > 0 || index.responsePoliciesBoundTo(cluster.fullName).some((p) => p.gkeClusters.includes(cluster.fullName));
+}
+
+/** The cluster's Google API path (src/network/api-path.ts), found once per network unless cluster-scoped DNS sets it apart. */
+export function apiPathFor(index: SnapshotIndex, cluster: Cluster): ApiPath {
+  const scoped = clusterScopedDns(index, cluster) ? cluster.fullName : undefined;
+  return index.memo('api path', `${cluster.network}\n${scoped ?? ''}`, () => apiPathOf(index, cluster.network, scoped));
+}
+
+/** Where the cluster's nodes need tcp:443 for Google APIs, found once per network and policy VIP (see apiPathFor). */
+export function apiDestinationsFor(index: SnapshotIndex, cluster: Cluster, vip: 'restricted' | 'private'): ApiDestination[] {
+  const scoped = clusterScopedDns(index, cluster) ? cluster.fullName : undefined;
+  return index.memo('api destinations', `${cluster.network}\n${vip}\n${scoped ?? ''}`, () => apiDestinations(index, cluster.network, vip, scoped));
+}
+
+/**
+ * The clusters whose nodes resolve differently from a plain VM of the network (cluster-scoped
+ * response policies or zones); the others share the network's view (`undefined`).
+ */
+function dnsViews(index: SnapshotIndex, clusters: Cluster[]): (Cluster | undefined)[] {
+  const scoped = clusters.filter((c) => clusterScopedDns(index, c));
+  return scoped.length === clusters.length ? scoped : [undefined, ...scoped];
+}
+
 /**
  * The check of dns-googleapis, dns-gcr and dns-pkg-dev: one outcome per network hosting a
- * cluster, judged by resolving `spec.names` as its VMs would (src/network/dns.ts). A definite
- * failure of any name outweighs another name that cannot be judged.
+ * cluster, judged by resolving `spec.names` as its nodes would (src/network/dns.ts: cluster-scoped
+ * response policies and zones, the server policy, network response policies, then zones). A
+ * name may resolve to the policy's VIP or to a PSC endpoint of the network whose bundle matches it
+ * (src/network/api-path.ts). A definite failure of any name outweighs another that cannot be judged.
  */
 export function checkVipDomain({ index, params, report }: RuleContext, spec: VipDomainSpec): void {
   for (const { network, clusters } of index.networksWithClusters()) {
@@ -438,34 +535,78 @@ export function checkVipDomain({ index, params, report }: RuleContext, spec: Vip
       outcome({ status: 'not-evaluated', messageId: 'notRead', readErrors: unread.errors, data: { project: unread.project, error: readErrorText(unread.errors), domain: spec.domain } });
       continue;
     }
-
     // Zones of a project the input did not read (an export without DNS, a Shared VPC host outside
-    // it) may be the ones that answer: their absence proves nothing.
-    const gaps = coverageGaps(index, projects.map((project) => ({ project, collections: ['managedZones'] as CollectionKind[] })));
-    if (gaps) {
-      outcome({ status: 'not-evaluated', ...gaps });
+    // it) may be the ones that answer: their absence proves nothing. Response and server policies
+    // come before zones: without them no answer is certain either.
+    // Response and server policies come before zones: without them no answer is certain (and the
+    // outcome names every collection missing, the zones included).
+    if (coverageGaps(index, projects.map((project) => ({ project, collections: DNS_ORDER_COLLECTIONS })))) {
+      outcome({ status: 'not-evaluated', ...coverageGaps(index, projects.map((project) => ({ project, collections: ['managedZones', ...DNS_ORDER_COLLECTIONS] })))! });
       continue;
     }
 
-    const undecided = undecidedZone(index, network, spec.domain);
-    if (undecided) {
-      outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field } });
-      continue;
+    const judge: JudgeContext = {
+      index,
+      network,
+      endpoints: pscEndpointsOn(index, network),
+      forwardingUnread: projects.flatMap((project) => index.notRead(project, ['forwardingRules', 'addresses']))[0],
+    };
+    const findings: DnsFinding[] = [];
+    const reached: Reached[] = [];
+    const answers: DnsAnswer[] = [];
+    for (const cluster of dnsViews(index, clusters)) {
+      for (const name of spec.names.map(fqdn)) {
+        const answer = resolve(index, network, name, cluster ? { cluster: cluster.fullName } : {});
+        answers.push(answer);
+        const asked = cluster ? `${name} (as the nodes of cluster ${cluster.name} resolve it)` : name;
+        const judged = judgeAnswer(judge, answer, asked, spec, params.vip);
+        if ('status' in judged) findings.push(judged);
+        else reached.push(judged);
+      }
     }
 
-    const answers = spec.names.map((name) => ({ name: fqdn(name), answer: resolve(index, network, name) }));
-    const findings = answers.map(({ name, answer }) => judgeAnswer(index, answer, name, spec, params.vip));
-    const worst = findings.find((f) => f?.status === 'fail') ?? findings.find((f) => f !== undefined);
+    // A response-policy rule's local data overrides every zone (REST `ResponsePolicyRule.localData`):
+    // zones matter only to answers that reached them or fell through to public DNS.
+    const zonesMatter = answers.some((a) => a.kind !== 'serverPolicy' && (a.kind !== 'addresses' || a.steps.some((step) => !step.policyRule)));
+    if (zonesMatter) {
+      // Zones of a project the input did not read (an export without DNS, a Shared VPC host outside
+      // it) may be the ones that answer: their absence proves nothing.
+      const gaps = coverageGaps(index, projects.map((project) => ({ project, collections: ['managedZones'] as CollectionKind[] })));
+      if (gaps) {
+        outcome({ status: 'not-evaluated', ...gaps });
+        continue;
+      }
+      const undecided = undecidedZone(index, network, spec.domain);
+      if (undecided) {
+        outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field } });
+        continue;
+      }
+    }
+    const worst = findings.find((f) => f.status === 'fail') ?? findings[0];
     if (worst) {
       outcome(worst);
       continue;
     }
-    const zones = [...new Set(answers.flatMap(({ answer }) => answer.steps.map((s) => s.zone)))];
+    const sources = new Map<string, string>();
+    for (const step of answers.flatMap((a) => a.steps)) sources.set(stepSourceName(step) ?? '', sourceText(step));
+    const names = listText(spec.names.map(fqdn));
+    const zones = listText([...sources.values()]);
+    const endpoints = [...new Set(reached.flatMap((r) => (r.kind === 'psc' ? [r.endpoint] : [])))];
+    const related = [...sources.keys(), ...endpoints.map((e) => e.forwardingRule.fullName)];
+    if (endpoints.length > 0 && reached.every((r) => r.kind === 'psc')) {
+      outcome({
+        status: 'pass',
+        messageId: 'resolvesPsc',
+        related,
+        data: { names, vip: params.vip, endpoint: listText(endpoints.map(endpointText)), bundle: BUNDLE_FOR_VIP[params.vip], zones },
+      });
+      continue;
+    }
     outcome({
       status: 'pass',
       messageId: 'resolves',
-      related: zones.map((z) => z.fullName),
-      data: { names: listText(answers.map((a) => a.name)), vip: params.vip, range: VIPS[params.vip].ipv4Range, zones: `zone ${listText(zones.map(entityText))}` },
+      related,
+      data: { names, vip: params.vip, range: VIPS[params.vip].ipv4Range, zones: endpoints.length > 0 ? `${zones} (and ${listText(endpoints.map(endpointText))})` : zones },
     });
   }
 }

@@ -3,8 +3,9 @@ import { VIPS } from '../model/facts.js';
 import type { Route } from '../model/snapshot.js';
 import { contains, formatRange, prefixLength } from '../network/cidr.js';
 import { describeNextHop, effectiveRoutes, isInternetGatewayRoute, routeAppliesTo, type RouteSegment } from '../network/routes.js';
+import { endpointText } from '../network/api-path.js';
 import { routesAt } from './enforced.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
+import { apiPathFor, CLUSTER_NETWORK_MESSAGES, clusterNetwork, firstUnknown, listText, nodeText, vipText } from './support.js';
 import { networkFix, vipRange } from './fix.js';
 
 type Finding = Pick<Outcome, 'messageId' | 'data' | 'related'>;
@@ -81,6 +82,8 @@ export const vipRoute: Rule = {
         'Cluster {{subject}}: from {{node}}, {{range}} takes route {{route}} to {{nextHop}}, which shadows route {{expected}} to the default internet gateway with {{reason}}.',
       wrongNextHop: 'Cluster {{subject}}: from {{node}}, {{range}} takes route {{route}} to {{nextHop}}; no route to the default internet gateway covers it.',
       noRoute: 'Cluster {{subject}}: from {{node}}, no route covers {{range}}, so the {{vip}} VIP is unreachable{{hint}}.',
+      pscPath:
+        'Cluster {{subject}}: its nodes reach Google APIs through {{endpoints}} (DNS answers the endpoint\'s address), an internal address of the network that needs no route to the default internet gateway; the VIP route is not judged.',
       ...CLUSTER_NETWORK_MESSAGES,
     },
   },
@@ -94,6 +97,19 @@ export const vipRoute: Rule = {
     // The same needs for every cluster: one object, so the route checks find their memo key by it.
     const needs = { network: true, subnetwork: true, routes: true, nodes: true, destinations: bothRanges };
     for (const cluster of index.clusters) {
+      // A PSC endpoint for Google APIs is an address inside the VPC: no gateway route carries it
+      // (cloud.google.com/vpc/docs/about-accessing-google-apis-endpoints).
+      const path = apiPathFor(index, cluster);
+      if (path.kind === 'psc') {
+        report({
+          status: 'not-applicable',
+          subject: cluster,
+          messageId: 'pscPath',
+          data: { endpoints: listText(path.endpoints.map(endpointText)) },
+          related: path.endpoints.map((e) => e.forwardingRule.fullName),
+        });
+        continue;
+      }
       const gathered = clusterNetwork(index, cluster, needs);
       if ('notEvaluated' in gathered) {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });

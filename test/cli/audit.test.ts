@@ -31,11 +31,11 @@ describe('audit --emulator (the no-account demo)', () => {
   it('audits the whole demo organization through the real clients and gates on its findings', async () => {
     const out = path.join(tmp(), 'report.json');
     const r = await cli(['audit', '--emulator', '--format', 'json', '--output', out, '--report', 'sarif=' + out.replace('.json', '.sarif')]);
-    expect(r.stderr).toMatch(/emulator: serving the demo organization acme\.example \(7 projects\) on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).toMatch(/emulator: serving the demo organization acme\.example \(8 projects\) on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
     expect(report.run.scope).toMatchObject({ kind: 'organization', id: '416203918475' });
-    expect(new Set(report.results.map((x) => x.resource.project))).toEqual(new Set(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-stg-platform']));
+    expect(new Set(report.results.map((x) => x.resource.project))).toEqual(new Set(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-stg-platform']));
     const fails = report.results.filter((x) => x.status === 'fail').map((x) => `${x.ruleId} ${x.resource.name}`);
     expect(fails).toEqual(expect.arrayContaining(['private-endpoint stg-legacy', 'dns-endpoint-external stg-psc', 'vip-route sandbox']));
     expect(report.results.filter((x) => x.resource.project === 'acme-prod-platform').every((x) => x.status === 'pass' || x.status === 'not-applicable')).toBe(true);

@@ -61,6 +61,8 @@ describe('check --plan', () => {
     const exported = runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson']);
     expect(exported.code).toBe(3);
     expect(exported.stdout).toContain('firewall policies');
+    // The compliant project has no DNS policies or PSC endpoints: only --assets-complete says their absence is real.
+    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson', '--assets-complete']).code).toBe(0);
     const partial = runCli(['check', '--assets', 'test/fixtures/assets/list.json']);
     expect(partial.code).toBe(3);
     expect(partial.stdout).toContain('ResourceRecordSet');

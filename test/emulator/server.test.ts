@@ -179,7 +179,7 @@ describe('emulator data', () => {
 
   it('reads the bundled organization: five projects in two folders, one refusing DNS', () => {
     const world = loadWorld(bundledOrgFile());
-    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform']);
+    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform']);
     expect(world.projects.find((p) => p.id === 'acme-prod-payments')!.refuses).toEqual({ dns: { status: 403, reason: 'SERVICE_DISABLED' } });
   });
 

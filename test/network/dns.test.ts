@@ -107,7 +107,7 @@ describe('resolve', () => {
     const broad = googleapis();
     const storage = zone('storage', 'storage.googleapis.com.', { recordSets: [rs('storage.googleapis.com.', 'A', '10.1.1.1')] });
     const answer = resolve(view(broad, storage), VPC, 'storage.googleapis.com.');
-    expect(answer.kind === 'addresses' && answer.zone.name).toBe('storage');
+    expect(answer.kind === 'addresses' && answer.zone?.name).toBe('storage');
     expect(resolve(view(broad, storage), VPC, 'bigquery.googleapis.com.').kind).toBe('addresses');
   });
 

@@ -26,6 +26,21 @@ function edit(change: (s: ReturnType<typeof compliantSnapshot>) => void) {
 
 const vipAllow = (s: ReturnType<typeof compliantSnapshot>) => s.firewalls.find((f) => f.name === 'allow-egress-restricted-vip')!;
 
+const PRIVATE_VIP = ['199.36.153.8', '199.36.153.9', '199.36.153.10', '199.36.153.11'];
+
+/** Points the example's DNS at the private VIP: the firewall asks about what DNS answers. */
+function dnsToPrivateVip(s: ReturnType<typeof compliantSnapshot>) {
+  for (const zone of s.managedZones) {
+    for (const r of zone.recordSets ?? []) {
+      if (r.type === 'CNAME' && r.rrdatas[0] === 'restricted.googleapis.com.') r.rrdatas = ['private.googleapis.com.'];
+      if (r.type === 'A') {
+        if (r.name === 'restricted.googleapis.com.') r.name = 'private.googleapis.com.';
+        r.rrdatas = [...PRIVATE_VIP];
+      }
+    }
+  }
+}
+
 ruleTester(vipEgressFirewall, [
   {
     name: 'the compliant example passes by its VIP allow',
@@ -114,9 +129,10 @@ ruleTester(vipEgressFirewall, [
     ],
   },
   {
-    name: 'the same allow passes when the policy chooses the private VIP',
+    name: 'the same allow passes when the policy chooses the private VIP and DNS answers it',
     snapshot: edit((s) => {
       vipAllow(s).destinationRanges = ['199.36.153.8/30'];
+      dnsToPrivateVip(s);
     }),
     params: { vip: 'private' },
     expect: [

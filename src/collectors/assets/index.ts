@@ -27,11 +27,14 @@ function toAssetRecord(raw: unknown, file: string, where: string): AssetRecord {
   const data = resource?.data;
   if (data !== undefined && !isObject(data)) throw new InputError(file, 'the asset\'s "resource.data" is not an object', where);
   const ancestors = Array.isArray(raw.ancestors) ? raw.ancestors.filter((a): a is string => typeof a === 'string') : undefined;
+  const perimeter = raw.servicePerimeter ?? raw.service_perimeter;
+  if (perimeter !== undefined && !isObject(perimeter)) throw new InputError(file, 'the asset\'s "servicePerimeter" is not an object', where);
   return {
     name,
     assetType,
     resource: resource ? { data, location: typeof resource.location === 'string' ? resource.location : undefined } : undefined,
     ...(ancestors ? { ancestors } : {}),
+    ...(perimeter ? { servicePerimeter: perimeter } : {}),
   };
 }
 
@@ -75,11 +78,13 @@ export interface AssetExportOptions {
  * asset type to export; with `complete`, read whatever it holds.
  */
 function coverExport(snapshot: Snapshot, exported: Set<string>, complete: boolean): void {
-  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const projects = coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_EXPORT_COLLECTIONS]);
   if (complete) return;
   for (const [collection, assetType] of COLLECTION_ASSET_TYPES) {
     if (exported.has(assetType)) continue;
-    const reason = `the asset export has no ${assetType} assets (export them with --asset-types, or pass --assets-complete if there are none)`;
+    // Perimeters are access policies: a second export, of the organization, with another content type.
+    const how = collection === 'servicePerimeters' ? 'append an export made with --content-type=access-policy' : 'export them with --asset-types';
+    const reason = `the asset export has no ${assetType} assets (${how}, or pass --assets-complete if there are none)`;
     for (const project of projects) {
       // A project's record sets left unread already carry their read error; keep its wording.
       if (collection === 'recordSets' && snapshot.readErrors.some((e) => e.project === project && e.collection === 'recordSets')) continue;
@@ -100,7 +105,19 @@ const COLLECTION_ASSET_TYPES: [CollectionKind, string][] = [
   ['recordSets', ASSET_TYPES.recordSet],
   ['clusters', ASSET_TYPES.cluster],
   ['instances', ASSET_TYPES.instance],
+  // cloud.google.com/asset-inventory/docs/asset-types: PSC endpoints for Google APIs, Cloud DNS
+  // response policies (their rules are assets of their own) and server policies, project records
+  // (numbers), and service perimeters (content type access-policy).
+  ['addresses', ASSET_TYPES.globalAddress],
+  ['forwardingRules', ASSET_TYPES.globalForwardingRule],
+  ['responsePolicies', ASSET_TYPES.responsePolicy],
+  ['dnsPolicies', ASSET_TYPES.dnsPolicy],
+  ['projects', ASSET_TYPES.project],
+  ['servicePerimeters', ASSET_TYPES.servicePerimeter],
 ];
+
+/** The collections of schema version 2 an export can carry. */
+const V2_EXPORT_COLLECTIONS: CollectionKind[] = ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'projects', 'servicePerimeters'];
 
 export function assetExportSnapshot(records: AssetRecord[], file: string, options: AssetExportOptions = {}): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
@@ -110,7 +127,8 @@ export function assetExportSnapshot(records: AssetRecord[], file: string, option
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }), asset);
   }
   const recordSets = exported.has(ASSET_TYPES.recordSet) || options.complete === true;
-  const snapshot = builder.build({ recordSetsKnown: recordSets });
+  const policyRules = exported.has(ASSET_TYPES.responsePolicyRule) || options.complete === true;
+  const snapshot = builder.build({ recordSetsKnown: recordSets, policyRulesKnown: policyRules });
   if (!recordSets) {
     const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
     for (const project of [...projects].sort()) {

@@ -58,6 +58,9 @@ export interface LiveClients {
   routers: ComputeModule.RoutersClient;
   instances: ComputeModule.InstancesClient;
   regionNetworkFirewallPolicies: ComputeModule.RegionNetworkFirewallPoliciesClient;
+  /** PSC endpoints for Google APIs: global addresses and global forwarding rules. */
+  globalAddresses: ComputeModule.GlobalAddressesClient;
+  globalForwardingRules: ComputeModule.GlobalForwardingRulesClient;
   clusters: InstanceType<typeof ContainerModule.v1.ClusterManagerClient>;
   assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
@@ -77,12 +80,14 @@ export interface ClientSettings {
 }
 
 /**
- * The services a scope calls: projects named one by one, compute, container and dns; an
+ * The services a scope calls: projects named one by one, compute, container, dns and asset; an
  * organization or folder, asset and dns (record sets zone by zone where the asset API would not
  * list them); read `fresh`, all four.
  */
 export function servicesFor(scope: { kind: string }, fresh: boolean): LiveService[] {
-  if (scope.kind === 'projects') return ['compute', 'container', 'dns'];
+  // asset too for projects: what no per-service client reads (project numbers, DNS response and
+  // server policies, perimeters) comes from Cloud Asset Inventory.
+  if (scope.kind === 'projects') return ['compute', 'container', 'dns', 'asset'];
   return fresh ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
 }
 
@@ -211,6 +216,8 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
     instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
     regionNetworkFirewallPolicies: lazy('regionNetworkFirewallPolicies', compute, () => new compute!.RegionNetworkFirewallPoliciesClient(computeOptions())),
+    globalAddresses: lazy('globalAddresses', compute, () => new compute!.GlobalAddressesClient(computeOptions())),
+    globalForwardingRules: lazy('globalForwardingRules', compute, () => new compute!.GlobalForwardingRulesClient(computeOptions())),
     clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
     assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
@@ -222,6 +229,8 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     get routers() { return getters.routers(); },
     get instances() { return getters.instances(); },
     get regionNetworkFirewallPolicies() { return getters.regionNetworkFirewallPolicies(); },
+    get globalAddresses() { return getters.globalAddresses(); },
+    get globalForwardingRules() { return getters.globalForwardingRules(); },
     get clusters() { return getters.clusters(); },
     get assets() { return getters.assets(); },
     dns,

@@ -12,8 +12,10 @@
  */
 import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, FirewallPolicy, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { ASSET_TYPES, SnapshotBuilder, assetKindOf, coverAssetReads, entryFromAsset } from '../rest/assets.js';
+import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, assetKindOf, coverAssetReads, entryFromAsset, type AssetRecord } from '../rest/assets.js';
 import {
+  normalizeAddress,
+  normalizeForwardingRule,
   isGkeNode,
   normalizeCluster,
   normalizeEffectiveFirewallPolicy,
@@ -101,6 +103,31 @@ export class ScopeError extends Error {
   }
 }
 
+/**
+ * The collections of schema version 2 this collector reads for every project: PSC endpoints
+ * (global addresses and forwarding rules), DNS response and server policies, project records
+ * (numbers) and the perimeters that could hold the project.
+ */
+const V2_READ: CollectionKind[] = ['projects', 'addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters'];
+
+/** An asset from a `listAssets` page, its Struct data made plain. */
+function assetRecord(raw: Json): AssetRecord {
+  const resource = (raw.resource ?? {}) as Json;
+  const perimeter = raw.servicePerimeter as Json | null | undefined;
+  return {
+    name: String(raw.name),
+    assetType: String(raw.assetType),
+    resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+    ancestors: raw.ancestors as string[] | undefined,
+    ...(perimeter ? { servicePerimeter: JSON.parse(JSON.stringify(perimeter)) as Json } : {}),
+  };
+}
+
+/** The organization among an asset's ancestors (`organizations/N`), if any. */
+function organizationOf(ancestors: string[] | undefined): string | undefined {
+  return ancestors?.find((a) => a.startsWith('organizations/'));
+}
+
 /** What the asset stream of a scope carries (record sets are read from the DNS API). */
 const STREAMED_COLLECTIONS: CollectionKind[] = ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'];
 
@@ -139,6 +166,13 @@ class Collection {
   }
 
   private readonly shardOf = new Map<string, boolean>();
+
+  /** The projects of each organization, as their Project assets say (where perimeters are listed). */
+  readonly organizations = new Map<string, Set<string>>();
+  /** Projects whose Project asset says they are in no organization, hence in no perimeter. */
+  readonly noOrganization = new Set<string>();
+  /** Projects whose organization is not known (Cloud Asset Inventory gave no Project asset), and why. */
+  readonly withoutOrganization = new Map<string, string>();
 
   /**
    * Whether the zones' record sets came from the asset API (each zone that matters then has its
@@ -315,10 +349,110 @@ class Collection {
   }
 
   /** The reads of a project's network collections, started at once. */
+  /** Every page of one `listAssets` request, one call per page (each retried on its own). */
+  async assetPages(what: string, first: Json): Promise<Json[]> {
+    const assets = this.clients.assets;
+    const list = assets.listAssets.bind(assets) as unknown as PagedList;
+    const items: Json[] = [];
+    let request: Json | null = first;
+    while (request) {
+      const req: Json = request;
+      const [page, next] = await this.caller.run('asset', what, () => list(req, ONE_PAGE));
+      items.push(...((page ?? []) as Json[]));
+      request = next && next.pageToken ? next : null;
+    }
+    return items;
+  }
+
+  /** Notes the project's number, ancestry and organization from its Project asset. */
+  private projectRecord(asset: AssetRecord): void {
+    const entry = entryFromAsset(asset, ASSET);
+    if (entry.kind !== 'project') return;
+    const ancestors = asset.ancestors?.slice(1);
+    if (ancestors && ancestors.length > 0) entry.project.ancestors = ancestors;
+    this.builder.addProject(entry.project);
+    const organization = organizationOf(asset.ancestors);
+    if (organization) {
+      const projects = this.organizations.get(organization) ?? new Set<string>();
+      projects.add(entry.project.projectId);
+      this.organizations.set(organization, projects);
+    } else {
+      // Access policies belong to organizations: a project in none is in no perimeter.
+      this.noOrganization.add(entry.project.projectId);
+    }
+  }
+
+  /**
+   * What no per-service client of a project reads, through Cloud Asset Inventory: its Project
+   * record (number, organization), DNS response policies with their rules, and DNS server
+   * policies. `@google-cloud/dns` covers managed zones and record sets only (no responsePolicies,
+   * responsePolicyRules or policies calls), and Cloud Asset Inventory is the read path the project
+   * prefers over a generated client (cloud.google.com/asset-inventory/docs/asset-types: Cloud DNS
+   * `Policy`, `ResponsePolicy`, `ResponsePolicyRule`).
+   */
+  async projectAssets(project: string): Promise<void> {
+    try {
+      const raws = await this.assetPages(`asset listAssets projects/${project}`, {
+        parent: `projects/${project}`,
+        assetTypes: [ASSET_TYPES.project, ...DNS_POLICY_ASSET_TYPES],
+        contentType: 'RESOURCE',
+        pageSize: Math.min(this.pageSize, 1000),
+      });
+      for (const raw of raws) {
+        const asset = assetRecord(raw);
+        if (asset.assetType === ASSET_TYPES.project) this.projectRecord(asset);
+        else this.builder.addEntry(entryFromAsset(asset, ASSET));
+      }
+      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies'] as const) this.reads.push({ project, collection });
+      if (!this.builder.current.projects.some((p) => p.projectId === project)) {
+        this.withoutOrganization.set(project, 'Cloud Asset Inventory returned no Project asset for it, so its organization is not known');
+      }
+    } catch (e) {
+      // Without the Project asset the organization is not known, so neither are the perimeters.
+      for (const collection of ['projects', 'responsePolicies', 'dnsPolicies', 'servicePerimeters'] as const) this.fail(project, collection, e);
+    }
+  }
+
+  /**
+   * The service perimeters of each organization the projects belong to: Cloud Asset Inventory
+   * `listAssets` with content type ACCESS_POLICY under the organization (there is no dedicated Node
+   * client for Access Context Manager). A project whose organization is not known has its
+   * perimeters unread, saying why; one in no organization is in no perimeter.
+   */
+  async perimeters(readTime?: Date): Promise<void> {
+    for (const project of this.noOrganization) this.reads.push({ project, collection: 'servicePerimeters' });
+    for (const [project, why] of this.withoutOrganization) {
+      if (this.readErrors.some((e) => e.project === project && e.collection === 'servicePerimeters')) continue;
+      this.readErrors.push({ project, collection: 'servicePerimeters', status: 0, reason: 'organizationUnknown', message: why });
+    }
+    await Promise.all(
+      [...this.organizations].map(async ([organization, projects]) => {
+        try {
+          const raws = await this.assetPages(`asset listAssets ${organization} access policies`, {
+            parent: organization,
+            assetTypes: [ASSET_TYPES.servicePerimeter],
+            contentType: 'ACCESS_POLICY',
+            pageSize: Math.min(this.pageSize, 1000),
+            // An organization's streams are pinned to one moment: the perimeters too.
+            ...(readTime ? { readTime: { seconds: Math.floor(readTime.getTime() / 1000), nanos: (readTime.getTime() % 1000) * 1e6 } } : {}),
+          });
+          for (const raw of raws) this.builder.addEntry(entryFromAsset(assetRecord(raw), ASSET));
+          for (const project of projects) this.reads.push({ project, collection: 'servicePerimeters' });
+        } catch (e) {
+          for (const project of projects) this.fail(project, 'servicePerimeters', e);
+        }
+      }),
+    );
+  }
+
+  /** (PSC endpoints and DNS policies belong with the network: on a Shared VPC they live in the host project.) */
   private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
     return [
+      this.computeList(project, 'addresses', list(c.globalAddresses), normalizeAddress),
+      this.computeList(project, 'forwardingRules', list(c.globalForwardingRules), normalizeForwardingRule),
+      this.projectAssets(project),
       this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
       this.computeList(project, 'routes', list(c.routes), normalizeRoute),
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
@@ -431,6 +565,7 @@ class Collection {
     } else {
       for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
     }
+    await this.perimeters(fresh ? undefined : readTime);
   }
 
   /** Where the asset API would not list record sets: each zone that matters read through Cloud DNS. */
@@ -481,6 +616,7 @@ class Collection {
         projects.add(projectId);
         // Its ancestors are the project's folders and organization: which hierarchical policies apply.
         this.builder.noteAsset({ name: String(raw.name), assetType: String(raw.assetType), ancestors: raw.ancestors as string[] | undefined }, projectId);
+        this.projectRecord(assetRecord(raw));
       }
       return;
     }
@@ -525,9 +661,15 @@ export function hostProjects(snapshot: Snapshot, scope: Set<string>): Map<string
  */
 function coverProjectReads(snapshot: Snapshot, reads: { project: string; collection: CollectionKind }[], hosts: Map<string, Set<string>>): void {
   const projects = [...snapshot.scope.projects, ...hosts.keys()];
-  for (const projectId of snapshot.scope.projects) snapshot.projects.push({ projectId, includedAs: 'scope' });
+  // Records the Project assets gave (numbers, ancestry) are kept; their includedAs is set here.
+  const record = (projectId: string, includedAs: 'scope' | 'shared-vpc-host') => {
+    const known = snapshot.projects.find((p) => p.projectId === projectId);
+    if (known) known.includedAs = includedAs;
+    else snapshot.projects.push({ projectId, includedAs });
+  };
+  for (const projectId of snapshot.scope.projects) record(projectId, 'scope');
   for (const [projectId, services] of hosts) {
-    snapshot.projects.push({ projectId, includedAs: 'shared-vpc-host' });
+    record(projectId, 'shared-vpc-host');
     for (const service of services) {
       const info = snapshot.projects.find((p) => p.projectId === service);
       // One service project has one host; a cluster on a second one is an oddity not to guess at.
@@ -597,6 +739,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
         }));
         followed = hosts;
       }
+      await run.perimeters();
     } else {
       await run.assetScope(scope, projects, options.readTime ?? new Date(Date.now() - READ_TIME_LAG_MS), options.fresh ?? false);
     }
@@ -613,7 +756,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   const asked = [...snapshotScope.projects];
   // From the asset API every zone that matters has its record sets (none is an answer too); read zone
   // by zone, a zone keeps what its own read gave. Other zones' record sets are not kept either way.
-  const snapshot = run.builder.build({ recordSetsKnown: scope.kind !== 'projects' && run.recordSetsFromAssets ? zoneMatters : false });
+  const snapshot = run.builder.build({ recordSetsKnown: scope.kind !== 'projects' && run.recordSetsFromAssets ? zoneMatters : false, policyRulesKnown: true });
   // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
   snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
@@ -621,7 +764,7 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
   if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
-  else coverSeenProjects(snapshot, V1_COLLECTIONS);
+  else coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_READ]);
   if (scope.kind !== 'projects') {
     coverAssetReads(
       snapshot,

@@ -2,12 +2,18 @@
  * Cloud Asset Inventory assets (from `listAssets` live or from `gcloud asset export/list`) → Snapshot
  * entities, through the same REST normalizers the per-service clients use.
  */
-import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, RecordSet, Snapshot, SnapshotScope } from '../../model/snapshot.js';
+import type { CollectionKind, Entity, ManagedZone, Origin, ProjectInfo, ReadError, RecordSet, ResponsePolicyRule, Snapshot, SnapshotScope } from '../../model/snapshot.js';
 import { shapeProblem } from './shapes.js';
 import { emptySnapshot } from '../../model/snapshot.js';
 import { describeReadError, projectsSeen, setCoverage, sortCoverage } from '../../model/coverage.js';
 import { canonicalClusterName, projectOf } from '../../model/names.js';
 import {
+  normalizeAddress,
+  normalizeDnsPolicy,
+  normalizeForwardingRule,
+  normalizeResponsePolicy,
+  normalizeResponsePolicyRule,
+  normalizeServicePerimeter,
   normalizeCluster,
   normalizeFirewall,
   normalizeFirewallPolicy,
@@ -39,24 +45,48 @@ export const ASSET_TYPES = {
   firewallPolicy: 'compute.googleapis.com/FirewallPolicy',
   networkFirewallPolicy: 'compute.googleapis.com/NetworkFirewallPolicy',
   regionNetworkFirewallPolicy: 'compute.googleapis.com/RegionNetworkFirewallPolicy',
+  // PSC endpoints for Google APIs are global addresses and global forwarding rules; response
+  // policy rules are an asset type of their own (same page).
+  globalAddress: 'compute.googleapis.com/GlobalAddress',
+  globalForwardingRule: 'compute.googleapis.com/GlobalForwardingRule',
+  responsePolicy: 'dns.googleapis.com/ResponsePolicy',
+  responsePolicyRule: 'dns.googleapis.com/ResponsePolicyRule',
+  dnsPolicy: 'dns.googleapis.com/Policy',
+  /** Listed with content type ACCESS_POLICY, under an organization; the data is in `servicePerimeter`. */
+  servicePerimeter: 'accesscontextmanager.googleapis.com/ServicePerimeter',
+  project: 'cloudresourcemanager.googleapis.com/Project',
 } as const;
 
 /** The asset types that hold firewall policies: an input with any of them read the policies. */
 export const FIREWALL_POLICY_ASSET_TYPES: readonly string[] = [ASSET_TYPES.firewallPolicy, ASSET_TYPES.networkFirewallPolicy, ASSET_TYPES.regionNetworkFirewallPolicy];
+
+/** The DNS policy asset types a project scope reads through Cloud Asset Inventory (`@google-cloud/dns` has no call for them). */
+export const DNS_POLICY_ASSET_TYPES: string[] = [ASSET_TYPES.responsePolicy, ASSET_TYPES.responsePolicyRule, ASSET_TYPES.dnsPolicy];
 
 export interface AssetRecord {
   name: string;
   assetType: string;
   resource?: { data?: Json; location?: string; parent?: string };
   ancestors?: string[];
+  /** With content type ACCESS_POLICY: the perimeter itself (REST `ServicePerimeter`). */
+  servicePerimeter?: Json;
 }
 
 export type AssetEntry =
   | { kind: 'entity'; entity: Entity }
   | { kind: 'recordSet'; zone: string; recordSet: RecordSet }
+  | { kind: 'responsePolicyRule'; policy: string; rule: ResponsePolicyRule }
+  | { kind: 'project'; project: ProjectInfo }
   | { kind: 'skipped'; reason: string }
   /** Not of the shape its collection needs: that collection of that project is a read error. */
   | { kind: 'invalid'; project: string; collection: CollectionKind; message: string };
+
+/** snake_case keys (an export's proto fields) → camelCase, deeply; a REST object is returned as is. */
+export function camelKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(camelKeys);
+  if (!v || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), camelKeys(x)]));
+}
 
 /**
  * One row per asset type the product reads: the snapshot collection it fills and how an asset of
@@ -127,6 +157,36 @@ export const ASSET_KINDS: readonly AssetKind[] = [
       },
     }),
   ),
+  { assetType: ASSET_TYPES.globalAddress, collection: 'addresses', toEntry: (_a, data, project, base) => entity(normalizeAddress(data, project, base)) },
+  { assetType: ASSET_TYPES.globalForwardingRule, collection: 'forwardingRules', toEntry: (_a, data, project, base) => entity(normalizeForwardingRule(data, project, base)) },
+  {
+    assetType: ASSET_TYPES.responsePolicy,
+    collection: 'responsePolicies',
+    toEntry: (asset, data, project, base) => {
+      const policy = normalizeResponsePolicy(data, project, base);
+      policy.fullName = asset.name;
+      policy.name = policy.name || asset.name.slice(asset.name.lastIndexOf('/') + 1);
+      return entity(policy);
+    },
+  },
+  {
+    assetType: ASSET_TYPES.responsePolicyRule,
+    collection: 'responsePolicies',
+    toEntry: (asset, data) => {
+      const at = asset.name.indexOf('/rules/');
+      if (at < 0) return { kind: 'skipped', reason: `response policy rule asset ${asset.name} has no policy in its name` };
+      return { kind: 'responsePolicyRule', policy: asset.name.slice(0, at), rule: normalizeResponsePolicyRule(data) };
+    },
+  },
+  {
+    assetType: ASSET_TYPES.dnsPolicy,
+    collection: 'dnsPolicies',
+    toEntry: (asset, data, project, base) => {
+      const policy = normalizeDnsPolicy(data, project, base);
+      policy.fullName = asset.name;
+      return entity(policy);
+    },
+  },
 ];
 
 const KIND_OF_TYPE = new Map(ASSET_KINDS.map((k) => [k.assetType, k]));
@@ -141,8 +201,18 @@ export function assetKindOf(assetType: string): AssetKind | undefined {
 
 /** Converts one asset through its row of ASSET_KINDS. */
 export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'>): AssetEntry {
+  if (asset.assetType === ASSET_TYPES.servicePerimeter) {
+    if (!asset.servicePerimeter) return { kind: 'skipped', reason: `perimeter asset ${asset.name} has no servicePerimeter (export it with content type access-policy)` };
+    return entity(normalizeServicePerimeter({ name: asset.name, ...(camelKeys(asset.servicePerimeter) as Json) }, base));
+  }
   const data = asset.resource?.data;
   if (!data) return { kind: 'skipped', reason: `asset ${asset.name} has no resource data` };
+  if (asset.assetType === ASSET_TYPES.project) {
+    const number = data.projectNumber;
+    const info: ProjectInfo = { projectId: typeof data.projectId === 'string' ? data.projectId : (projectOf(asset.name) ?? ''), includedAs: 'scope' };
+    if (typeof number === 'string' || typeof number === 'number') info.projectNumber = String(number);
+    return { kind: 'project', project: info };
+  }
   const kind = KIND_OF_TYPE.get(asset.assetType);
   if (!kind) return { kind: 'skipped', reason: `asset type ${asset.assetType} is not used` };
   const project = projectOf(asset.name) ?? '';
@@ -155,6 +225,7 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
 export class SnapshotBuilder {
   private readonly snapshot: Snapshot;
   private readonly recordSets = new Map<string, RecordSet[]>();
+  private readonly policyRules = new Map<string, ResponsePolicyRule[]>();
   /** `project/collection` parts with a malformed resource: none of their entities is kept. */
   private readonly invalid = new Map<string, ReadError>();
 
@@ -173,7 +244,30 @@ export class SnapshotBuilder {
       case 'managedZone': s.managedZones.push(entity); break;
       case 'cluster': s.clusters.push(entity); break;
       case 'instance': s.instances.push(entity); break;
+      case 'address': s.addresses.push(entity); break;
+      case 'forwardingRule': s.forwardingRules.push(entity); break;
+      case 'responsePolicy': s.responsePolicies.push(entity); break;
+      case 'dnsPolicy': s.dnsPolicies.push(entity); break;
+      case 'servicePerimeter': s.servicePerimeters.push(entity); break;
       case 'firewallPolicy': s.firewallPolicies.push(entity); break;
+      case 'policyBasedRoute': s.policyBasedRoutes.push(entity); break;
+    }
+  }
+
+  /** A response-policy rule, attached to its policy when the snapshot is built. */
+  addResponsePolicyRule(policyFullName: string, rule: ResponsePolicyRule): void {
+    const list = this.policyRules.get(policyFullName);
+    if (list) list.push(rule);
+    else this.policyRules.set(policyFullName, [rule]);
+  }
+
+  /** A project record (its number, from a Project asset); the first one of a project is kept. */
+  addProject(project: ProjectInfo): void {
+    const known = this.snapshot.projects.find((p) => p.projectId === project.projectId);
+    if (!known) this.snapshot.projects.push(project);
+    else {
+      if (!known.projectNumber && project.projectNumber) known.projectNumber = project.projectNumber;
+      if (!known.ancestors && project.ancestors) known.ancestors = project.ancestors;
     }
   }
 
@@ -211,6 +305,8 @@ export class SnapshotBuilder {
     if (asset) this.noteAsset(asset, entry.kind === 'entity' && !entry.entity.project.includes('/') ? entry.entity.project : undefined);
     if (entry.kind === 'entity') this.add(entry.entity);
     else if (entry.kind === 'recordSet') this.addRecordSet(entry.zone, entry.recordSet);
+    else if (entry.kind === 'responsePolicyRule') this.addResponsePolicyRule(entry.policy, entry.rule);
+    else if (entry.kind === 'project') this.addProject(entry.project);
     else if (entry.kind === 'invalid') {
       const key = `${entry.project}/${entry.collection}`;
       if (!this.invalid.has(key)) this.invalid.set(key, { project: entry.project, collection: entry.collection, status: 0, reason: 'BAD_RESPONSE', message: entry.message });
@@ -254,7 +350,12 @@ export class SnapshotBuilder {
    * As a function, it says it per zone: the other zones keep `recordSets` as they are and the record
    * sets received for them are dropped (the live collector keeps those of the zones that matter).
    */
-  build(options: { recordSetsKnown: boolean | ((zone: ManagedZone) => boolean) }): Snapshot {
+  build(options: { recordSetsKnown: boolean | ((zone: ManagedZone) => boolean); policyRulesKnown?: boolean }): Snapshot {
+    for (const policy of this.snapshot.responsePolicies) {
+      const rules = this.policyRules.get(policy.fullName);
+      if (rules) policy.rules = [...(policy.rules ?? []), ...rules];
+      else if (options.policyRulesKnown && !policy.rules) policy.rules = [];
+    }
     this.dropInvalidParts();
     const known = options.recordSetsKnown;
     for (const zone of this.snapshot.managedZones) {

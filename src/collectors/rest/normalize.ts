@@ -9,6 +9,13 @@
  */
 import type {
   AccessConfig,
+  Address,
+  DnsServerPolicy,
+  ForwardingRule,
+  ResponsePolicy,
+  ResponsePolicyRule,
+  ServicePerimeter,
+  ServicePerimeterConfig,
   AuthorizedNetworksConfig,
   BgpPeer,
   Cluster,
@@ -453,6 +460,7 @@ export function normalizeManagedZone(
     privateVisibilityNetworks: arr(pvc?.networks)
       .map((n) => toFullName(str(n.networkUrl), { defaultProject: project, collection: 'networks' }))
       .filter((n): n is string => !!n),
+    privateVisibilityClusters: gkeClusterNames(pvc?.gkeClusters),
     forwardingTargets: forwarding.length ? forwarding : undefined,
     peeringTargetNetwork: peeringTarget ? toFullName(peeringTarget, { defaultProject: project, collection: 'networks' }) : undefined,
     recordSets: recordSets?.map(normalizeRecordSet),
@@ -556,6 +564,43 @@ export function normalizeFirewallPolicy(json: Json, project: string, base: Omit<
   });
 }
 
+/** `[{gkeClusterName: "projects/P/locations/L/clusters/C"}]` → cluster fullNames; undefined when empty. */
+function gkeClusterNames(v: unknown): string[] | undefined {
+  const names = arr(v)
+    .map((c) => toFullName(str(c.gkeClusterName), { service: 'container' }))
+    .filter((n): n is string => !!n);
+  return names.length > 0 ? names : undefined;
+}
+
+function networkUrls(v: unknown, project: string): string[] {
+  return arr(v)
+    .map((n) => toFullName(str(n.networkUrl), { defaultProject: project, collection: 'networks' }))
+    .filter((n): n is string => !!n);
+}
+
+const IP_LITERAL = /^[0-9.]+$|^[0-9a-f:]+$/i;
+
+/** A compute address, global or regional (REST `Address`; CAI `compute.googleapis.com/GlobalAddress`). */
+export function normalizeAddress(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Address {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const region = lastSegment(json.region);
+  return compact({
+    kind: 'address' as const,
+    name,
+    fullName: region ? `//compute.googleapis.com/projects/${p}/regions/${region}/addresses/${name}` : `//compute.googleapis.com/projects/${p}/global/addresses/${name}`,
+    project: p,
+    origin: origin(base, json),
+    region,
+    address: String(json.address ?? ''),
+    addressType: str(json.addressType),
+    purpose: str(json.purpose),
+    network: toFullName(str(json.network), { defaultProject: p, collection: 'networks' }),
+    subnetwork: toFullName(str(json.subnetwork), { defaultProject: p }),
+    ipVersion: str(json.ipVersion),
+  });
+}
+
 /**
  * One policy of a `getEffectiveFirewalls` answer (networks. or regionNetworkFirewallPolicies.):
  * `type` HIERARCHY, NETWORK or NETWORK_REGIONAL, with its rules as they apply to `network`. The
@@ -579,4 +624,109 @@ export function normalizeEffectiveFirewallPolicy(json: Json, project: string, ne
     return compact({ ...common, fullName: `//compute.googleapis.com/projects/${project}/regions/${region}/firewallPolicies/${name}`, project, policyType: 'regional' as const, region, displayName });
   }
   return undefined;
+}
+
+/**
+ * A compute forwarding rule, global or regional (REST `ForwardingRule`). For a Private Service
+ * Connect endpoint for Google APIs `target` is the bundle, `all-apis` or `vpc-sc`; `IPAddress` is
+ * the address itself or, as written at creation, a reference to the address resource.
+ */
+export function normalizeForwardingRule(json: Json, project: string, base: Omit<Origin, 'selfLink'>): ForwardingRule {
+  const p = projectFor(json, project);
+  const name = String(json.name);
+  const region = lastSegment(json.region);
+  const ip = str(json.IPAddress);
+  const target = str(json.target);
+  return compact({
+    kind: 'forwardingRule' as const,
+    name,
+    fullName: region
+      ? `//compute.googleapis.com/projects/${p}/regions/${region}/forwardingRules/${name}`
+      : `//compute.googleapis.com/projects/${p}/global/forwardingRules/${name}`,
+    project: p,
+    origin: origin(base, json),
+    region,
+    IPAddress: ip && IP_LITERAL.test(ip) ? ip : undefined,
+    addressRef: ip && !IP_LITERAL.test(ip) ? toFullName(ip, { defaultProject: p }) : undefined,
+    target: target === 'all-apis' || target === 'vpc-sc' ? target : target && (toFullName(target, { defaultProject: p }) ?? target),
+    network: toFullName(str(json.network), { defaultProject: p, collection: 'networks' }),
+    loadBalancingScheme: str(json.loadBalancingScheme),
+    pscConnectionStatus: str(json.pscConnectionStatus),
+  });
+}
+
+/** One rule of a response policy (REST `ResponsePolicyRule`). */
+export function normalizeResponsePolicyRule(json: Json): ResponsePolicyRule {
+  const localData = arr(obj(json.localData)?.localDatas).map(normalizeRecordSet);
+  return compact({
+    ruleName: String(json.ruleName ?? ''),
+    dnsName: String(json.dnsName ?? '').toLowerCase(),
+    behavior: str(json.behavior) === 'behaviorUnspecified' ? undefined : str(json.behavior),
+    localData: localData.length > 0 ? localData : undefined,
+  });
+}
+
+/**
+ * A Cloud DNS response policy (REST `ResponsePolicy`: `responsePolicyName`, `networks[].networkUrl`,
+ * `gkeClusters[].gkeClusterName`). Its rules are a separate resource (and a separate asset type):
+ * `rules` stays undefined until they are attached.
+ */
+export function normalizeResponsePolicy(json: Json, project: string, base: Omit<Origin, 'selfLink'>, rules?: Json[]): ResponsePolicy {
+  const name = String(json.responsePolicyName ?? json.name ?? '');
+  return compact({
+    kind: 'responsePolicy' as const,
+    name,
+    fullName: `//dns.googleapis.com/projects/${project}/responsePolicies/${name}`,
+    project,
+    origin: origin(base, json),
+    networks: networkUrls(json.networks, project),
+    gkeClusters: gkeClusterNames(json.gkeClusters) ?? [],
+    rules: rules?.map(normalizeResponsePolicyRule),
+  });
+}
+
+/** A Cloud DNS server policy (REST `Policy`: `networks[].networkUrl`, `alternativeNameServerConfig.targetNameServers`). */
+export function normalizeDnsPolicy(json: Json, project: string, base: Omit<Origin, 'selfLink'>): DnsServerPolicy {
+  const name = String(json.name ?? '');
+  return compact({
+    kind: 'dnsPolicy' as const,
+    name,
+    fullName: `//dns.googleapis.com/projects/${project}/policies/${name}`,
+    project,
+    origin: origin(base, json),
+    networks: networkUrls(json.networks, project),
+    alternativeNameServers: arr(obj(json.alternativeNameServerConfig)?.targetNameServers).map((t) =>
+      compact({ ipv4Address: str(t.ipv4Address), ipv6Address: str(t.ipv6Address), forwardingPath: str(t.forwardingPath) }),
+    ),
+    enableInboundForwarding: bool(json.enableInboundForwarding),
+  });
+}
+
+function perimeterConfig(v: unknown): ServicePerimeterConfig | undefined {
+  const config = obj(v);
+  if (!config) return undefined;
+  return { resources: strings(config.resources), restrictedServices: strings(config.restrictedServices) };
+}
+
+/**
+ * An Access Context Manager service perimeter (REST `ServicePerimeter`, `name`
+ * `accessPolicies/P/servicePerimeters/N`; Cloud Asset Inventory gives it in the asset's
+ * `servicePerimeter` with content type ACCESS_POLICY).
+ */
+export function normalizeServicePerimeter(json: Json, base: Omit<Origin, 'selfLink'>): ServicePerimeter {
+  const path = String(json.name ?? '').replace(/^\/\/accesscontextmanager\.googleapis\.com\//, '');
+  const policy = /^(accessPolicies\/[^/]+)/.exec(path)?.[1] ?? '';
+  return compact({
+    kind: 'servicePerimeter' as const,
+    name: shortName(path),
+    fullName: `//accesscontextmanager.googleapis.com/${path}`,
+    project: policy,
+    origin: compact({ ...base }),
+    title: str(json.title),
+    // The REST fallback of the asset client may give the enum as its number (0 regular, 1 bridge).
+    perimeterType: typeof json.perimeterType === 'number' ? (json.perimeterType === 1 ? 'PERIMETER_TYPE_BRIDGE' : 'PERIMETER_TYPE_REGULAR') : str(json.perimeterType),
+    status: perimeterConfig(json.status),
+    spec: perimeterConfig(json.spec),
+    useExplicitDryRunSpec: bool(json.useExplicitDryRunSpec),
+  });
 }

@@ -147,6 +147,70 @@ export const RESOURCE_SHAPES: Partial<Record<CollectionKind, Schema>> = {
     },
   ),
   recordSets: { type: 'object', properties: { name, type: name, ttl: integer(0, 2147483647), rrdatas: strings }, required: ['name', 'type'] },
+  // compute REST FirewallPolicy (hierarchical, global and regional network policies, and the
+  // policies of a getEffectiveFirewalls answer): rule priorities run 0–2147483647.
+  firewallPolicies: resource({
+    name,
+    selfLink: str,
+    shortName: str,
+    displayName: str,
+    parent: str,
+    region: str,
+    type: str,
+    associations: arrayOf(object({ name: str, attachmentTarget: str })),
+    rules: arrayOf(
+      object({
+        priority: integer(0, 2147483647),
+        direction: str,
+        action: str,
+        disabled: bool,
+        ruleName: str,
+        description: str,
+        match: object({
+          srcIpRanges: ranges,
+          destIpRanges: ranges,
+          layer4Configs: arrayOf(object({ ipProtocol: str, ports: strings })),
+          srcSecureTags: arrayOf(object({ name: str })),
+          srcFqdns: strings,
+          destFqdns: strings,
+          srcRegionCodes: strings,
+          destRegionCodes: strings,
+          srcAddressGroups: strings,
+          destAddressGroups: strings,
+          srcThreatIntelligences: strings,
+          destThreatIntelligences: strings,
+          srcNetworks: strings,
+        }),
+        targetSecureTags: arrayOf(object({ name: str })),
+        targetServiceAccounts: strings,
+        targetResources: strings,
+      }),
+    ),
+  }),
+  // Compute REST `Address` / `ForwardingRule` (PSC endpoints for Google APIs: `target` all-apis or
+  // vpc-sc, `IPAddress` the address or a reference to it).
+  addresses: resource({ name, address: range, addressType: str, purpose: str, network: str, subnetwork: str, region: str, ipVersion: str }),
+  forwardingRules: resource({ name, IPAddress: str, target: str, network: str, loadBalancingScheme: str, region: str, pscConnectionStatus: str }),
+  // Cloud DNS REST `ResponsePolicy` and `ResponsePolicyRule` (one collection, two asset types).
+  responsePolicies: {
+    type: 'object',
+    properties: {
+      responsePolicyName: str,
+      networks: arrayOf(object({ networkUrl: str })),
+      gkeClusters: arrayOf(object({ gkeClusterName: str })),
+      ruleName: str,
+      dnsName: str,
+      behavior: str,
+      localData: object({ localDatas: arrayOf(object({ name: str, type: str, ttl: integer(0, 2147483647), rrdatas: strings })) }),
+    },
+  },
+  // Cloud DNS REST `Policy` (a server policy).
+  dnsPolicies: resource({
+    name,
+    networks: arrayOf(object({ networkUrl: str })),
+    alternativeNameServerConfig: object({ targetNameServers: arrayOf(object({ ipv4Address: range, ipv6Address: range, forwardingPath: str })) }),
+    enableInboundForwarding: bool,
+  }),
 };
 
 let ajv: Ajv | undefined;

@@ -19,7 +19,12 @@ import {
   identify,
   isGkeNodeInstance,
   mapCluster,
+  mapDnsPolicy,
   mapFirewall,
+  mapGlobalAddress,
+  mapGlobalForwardingRule,
+  mapResponsePolicy,
+  mapServicePerimeter,
   mapInstance,
   mapManagedZone,
   mapFirewallPolicy,
@@ -30,6 +35,7 @@ import {
   mapSubnetwork,
   type MapContext,
   type Part,
+  type PartCollection,
   type PartType,
 } from './resources.js';
 
@@ -51,13 +57,36 @@ export interface PlanDelta {
   entities: PlannedEntity[];
   parts: Part[];
   /** Parts whose parent cannot be told: their whole collection gets `path` marked unknown. */
-  orphans: { collection: 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies'; path: string; address: string }[];
+  orphans: { collection: PartCollection; path: string; address: string }[];
   removals: Removal[];
   /**
    * Control-plane peerings of clusters that already exist, whose export flags the plan does not
    * set: the live network says what they are; without it they are unknown.
    */
   peeringsElsewhere: { network: string; name: string }[];
+  /**
+   * Project numbers the plan knows (a `google_project` resource or data source with `number`):
+   * perimeters list projects as `projects/NUMBER`. Absent: none.
+   */
+  projectNumbers?: { projectId: string; projectNumber: string }[];
+}
+
+/** `google_project` instances of the planned values (managed or data) whose id and number are known. */
+function projectNumbers(plan: PlanJson): { projectId: string; projectNumber: string }[] {
+  const out: { projectId: string; projectNumber: string }[] = [];
+  const walk = (module: PlannedModule): void => {
+    for (const resource of module.resources ?? []) {
+      if (resource.type !== 'google_project') continue;
+      const id = resource.values?.project_id;
+      const number = resource.values?.number;
+      if (typeof id === 'string' && id && (typeof number === 'string' || typeof number === 'number') && String(number) !== '') {
+        out.push({ projectId: id, projectNumber: String(number) });
+      }
+    }
+    for (const child of module.child_modules ?? []) walk(child);
+  };
+  walk(plan.planned_values.root_module);
+  return out;
 }
 
 export interface PlanOptions {
@@ -96,11 +125,11 @@ const ENTITY_MAPPERS: Record<EntityKind, ((c: MapContext) => Entity) | undefined
   cluster: undefined,
   instance: mapInstance,
   firewallPolicy: undefined, // mapFirewallPolicy needs the resource type: see below
-  address: undefined,
-  forwardingRule: undefined,
-  responsePolicy: undefined,
-  dnsPolicy: undefined,
-  servicePerimeter: undefined,
+  address: mapGlobalAddress,
+  forwardingRule: mapGlobalForwardingRule,
+  responsePolicy: mapResponsePolicy,
+  dnsPolicy: mapDnsPolicy,
+  servicePerimeter: mapServicePerimeter,
   policyBasedRoute: undefined,
 };
 
@@ -170,7 +199,16 @@ export function planDelta(plan: PlanJson, planPath: string, options: PlanOptions
     };
   };
 
-  const delta: PlanDelta = { plan: planPath, terraformVersion: plan.terraform_version, entities: [], parts: [], orphans: [], removals: [], peeringsElsewhere: [] };
+  const delta: PlanDelta = {
+    plan: planPath,
+    terraformVersion: plan.terraform_version,
+    entities: [],
+    parts: [],
+    orphans: [],
+    removals: [],
+    peeringsElsewhere: [],
+    projectNumbers: projectNumbers(plan),
+  };
   const clusters: { address: string; network: string; peering?: string; pending: boolean }[] = [];
   for (const p of prepared) {
     const kind = ENTITY_TYPES[p.type];

@@ -5,6 +5,13 @@
  * read through PlanValues, so unknown or sensitive values never reach the Snapshot.
  */
 import type {
+  Address,
+  DnsServerPolicy,
+  ForwardingRule,
+  ResponsePolicy,
+  ResponsePolicyRule,
+  ServicePerimeter,
+  ServicePerimeterConfig,
   BgpPeer,
   Cluster,
   Entity,
@@ -54,6 +61,14 @@ export const ENTITY_TYPES: Record<string, EntityKind> = Object.assign(Object.cre
   google_container_cluster: 'cluster',
   google_compute_instance: 'instance',
   ...Object.fromEntries(Object.keys(POLICY_TYPES).map((t) => [t, 'firewallPolicy' as const])),
+  // Terraform google provider: PSC endpoints for Google APIs (google_compute_global_address with
+  // purpose PRIVATE_SERVICE_CONNECT, google_compute_global_forwarding_rule with target all-apis /
+  // vpc-sc), Cloud DNS response and server policies, VPC Service Controls perimeters.
+  google_compute_global_address: 'address',
+  google_compute_global_forwarding_rule: 'forwardingRule',
+  google_dns_response_policy: 'responsePolicy',
+  google_dns_policy: 'dnsPolicy',
+  google_access_context_manager_service_perimeter: 'servicePerimeter',
 });
 
 export const PART_TYPES = [
@@ -64,6 +79,8 @@ export const PART_TYPES = [
   'google_compute_network_peering_routes_config',
   ...(Object.keys(POLICY_RULE_TYPES) as (keyof typeof POLICY_RULE_TYPES)[]),
   ...(Object.keys(POLICY_ASSOCIATION_TYPES) as (keyof typeof POLICY_ASSOCIATION_TYPES)[]),
+  'google_dns_response_policy_rule',
+  'google_access_context_manager_service_perimeter_resource',
 ] as const;
 
 export type PartType = (typeof PART_TYPES)[number];
@@ -83,10 +100,15 @@ export type Part =
   /** A firewall policy rule managed as its own resource; `name` is its priority, which identifies it in the policy. */
   | { kind: 'policyRule'; parent: string; item: FirewallPolicyRule & { name: string }; unknown: string[] }
   /** A firewall policy association: `name` is what it attaches the policy to. */
-  | { kind: 'policyAttachment'; parent: string; item: { name: string }; unknown: string[] };
+  | { kind: 'policyAttachment'; parent: string; item: { name: string }; unknown: string[] }
+  | { kind: 'responsePolicyRule'; parent: string; item: ResponsePolicyRule & { name: string }; unknown: string[] }
+  /** `google_access_context_manager_service_perimeter_resource`: one `projects/NUMBER` added to the enforced `status.resources`. */
+  | { kind: 'perimeterResource'; parent: string; item: { name: string }; unknown: string[] };
+
+export type PartCollection = 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies' | 'responsePolicies' | 'servicePerimeters';
 
 /** The collection a part belongs to, for parts whose parent cannot be told. */
-export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies'; path: string }> = {
+export const PART_PARENT: Record<Part['kind'], { collection: PartCollection; path: string }> = {
   nodePool: { collection: 'clusters', path: 'nodePools' },
   bgpPeer: { collection: 'routers', path: 'bgpPeers' },
   routerInterface: { collection: 'routers', path: 'interfaces' },
@@ -94,6 +116,8 @@ export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'route
   peering: { collection: 'networks', path: 'peerings' },
   policyRule: { collection: 'firewallPolicies', path: 'rules' },
   policyAttachment: { collection: 'firewallPolicies', path: 'attachments' },
+  responsePolicyRule: { collection: 'responsePolicies', path: 'rules' },
+  perimeterResource: { collection: 'servicePerimeters', path: 'status.resources' },
 };
 
 /** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
@@ -114,9 +138,14 @@ export interface MapContext {
 
 /** The full name an entity will have, when project and name (and region/location) are known. */
 export function identify(type: string, v: PlanValues, address: string): string {
-  const project = v.str(['project']);
-  const name = v.str(['name']);
   const fallback = `tf://${address}`;
+  if (type === 'google_access_context_manager_service_perimeter') {
+    // `name` is the perimeter's whole path, `accessPolicies/P/servicePerimeters/N`.
+    const path = v.str(['name']);
+    return path && /^accessPolicies\/[^/]+\/servicePerimeters\/[^/]+$/.test(path) ? `//accesscontextmanager.googleapis.com/${path}` : fallback;
+  }
+  const project = v.str(['project']);
+  const name = type === 'google_dns_response_policy' ? v.str(['response_policy_name']) : v.str(['name']);
   if (POLICY_TYPES[type as keyof typeof POLICY_TYPES] === 'hierarchical') return policyFullName('hierarchical', undefined, undefined, name) ?? fallback;
   if (!project || !name) return fallback;
   switch (ENTITY_TYPES[type]) {
@@ -124,6 +153,10 @@ export function identify(type: string, v: PlanValues, address: string): string {
     case 'route': return routeName(project, name);
     case 'firewall': return firewallName(project, name);
     case 'managedZone': return managedZoneName(project, name);
+    case 'address': return `//compute.googleapis.com/projects/${project}/global/addresses/${name}`;
+    case 'forwardingRule': return `//compute.googleapis.com/projects/${project}/global/forwardingRules/${name}`;
+    case 'responsePolicy': return `//dns.googleapis.com/projects/${project}/responsePolicies/${name}`;
+    case 'dnsPolicy': return `//dns.googleapis.com/projects/${project}/policies/${name}`;
     case 'subnetwork': {
       const region = v.str(['region']);
       return region ? subnetworkName(project, shortName(region), name) : fallback;
@@ -316,6 +349,14 @@ export function mapManagedZone(c: MapContext): ManagedZone {
       if (net) networks.push(net);
     }
   }
+  const clusters: string[] = [];
+  for (let i = 0; i < pvc; i++) {
+    const count = v.blocks(['private_visibility_config', i, 'gke_clusters'], 'privateVisibilityClusters');
+    for (let j = 0; j < count; j++) {
+      const cluster = link(c, ['private_visibility_config', i, 'gke_clusters', j, 'gke_cluster_name'], 'privateVisibilityClusters', ['cluster'], clusterKey);
+      if (cluster) clusters.push(cluster);
+    }
+  }
   const forwarding: string[] = [];
   const fc = v.blocks(['forwarding_config'], 'forwardingTargets');
   for (let i = 0; i < fc; i++) {
@@ -335,8 +376,126 @@ export function mapManagedZone(c: MapContext): ManagedZone {
     visibility: (v.str(['visibility'], 'visibility') ?? 'public').toLowerCase() === 'private' ? 'private' : 'public',
     privateVisibilityNetworks: networks,
   };
-  Object.assign(zone, compact({ forwardingTargets: forwarding.length ? forwarding : undefined, peeringTargetNetwork: peeringTarget }));
+  Object.assign(zone, compact({
+    privateVisibilityClusters: clusters.length ? clusters : undefined,
+    forwardingTargets: forwarding.length ? forwarding : undefined,
+    peeringTargetNetwork: peeringTarget,
+  }));
   return finish(zone, v);
+}
+
+/** A GKE cluster as `gke_cluster_name` holds it: `projects/P/locations/L/clusters/C` or a URL. */
+const clusterKey = (ref: string): string | undefined => toFullName(ref, { service: 'container' }) ?? (ref.startsWith('//') ? ref : undefined);
+
+/** `google_compute_global_address`: a PSC endpoint's address when `purpose` is PRIVATE_SERVICE_CONNECT. */
+export function mapGlobalAddress(c: MapContext): Address {
+  const v = c.values;
+  const b = base('address', c);
+  const address: Address = { ...b, address: v.str(['address'], 'address') ?? '' };
+  Object.assign(address, compact({
+    addressType: v.str(['address_type'], 'addressType'),
+    purpose: v.str(['purpose'], 'purpose'),
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)),
+    ipVersion: v.str(['ip_version']),
+  }));
+  return finish(address, v);
+}
+
+/**
+ * `google_compute_global_forwarding_rule`: a PSC endpoint for Google APIs has `target` `all-apis`
+ * or `vpc-sc` and `ip_address` naming the global address (its id, or the address itself).
+ */
+export function mapGlobalForwardingRule(c: MapContext): ForwardingRule {
+  const v = c.values;
+  const b = base('forwardingRule', c);
+  const rule: ForwardingRule = { ...b };
+  let ip: string | undefined;
+  let addressRef: string | undefined;
+  if (v.isUnknown(['ip_address'])) {
+    const followed = c.follow(['ip_address'], ['address']);
+    if (followed && !followed.key.startsWith('tf://')) addressRef = followed.key;
+    else v.raw(['ip_address'], 'IPAddress');
+  } else {
+    const given = v.str(['ip_address'], 'IPAddress');
+    if (given && /^[0-9.]+$|^[0-9a-f:]+$/i.test(given)) ip = given;
+    else if (given) addressRef = toFullName(given, { defaultProject: b.project });
+  }
+  const target = v.str(['target'], 'target');
+  Object.assign(rule, compact({
+    IPAddress: ip,
+    addressRef,
+    target: target === 'all-apis' || target === 'vpc-sc' ? target : target && (toFullName(target, { defaultProject: b.project }) ?? target),
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)),
+    loadBalancingScheme: v.str(['load_balancing_scheme']),
+  }));
+  return finish(rule, v);
+}
+
+/** `google_dns_response_policy`; its rules are `google_dns_response_policy_rule` parts. */
+export function mapResponsePolicy(c: MapContext): ResponsePolicy {
+  const v = c.values;
+  const project = v.str(['project'], 'project') ?? projectOf(c.key) ?? '';
+  const networks: string[] = [];
+  for (let i = 0; i < v.blocks(['networks'], 'networks'); i++) {
+    const net = link(c, ['networks', i, 'network_url'], 'networks', ['network'], networkKey(project));
+    if (net) networks.push(net);
+  }
+  const clusters: string[] = [];
+  for (let i = 0; i < v.blocks(['gke_clusters'], 'gkeClusters'); i++) {
+    const cluster = link(c, ['gke_clusters', i, 'gke_cluster_name'], 'gkeClusters', ['cluster'], clusterKey);
+    if (cluster) clusters.push(cluster);
+  }
+  return finish<ResponsePolicy>(
+    { kind: 'responsePolicy', name: v.str(['response_policy_name'], 'name') ?? c.address, fullName: c.key, project, origin: c.origin, networks, gkeClusters: clusters, rules: [] },
+    v,
+  );
+}
+
+/** `google_dns_policy`: a server policy; alternative name servers forward every query of its networks. */
+export function mapDnsPolicy(c: MapContext): DnsServerPolicy {
+  const v = c.values;
+  const b = base('dnsPolicy', c);
+  const networks: string[] = [];
+  for (let i = 0; i < v.blocks(['networks'], 'networks'); i++) {
+    const net = link(c, ['networks', i, 'network_url'], 'networks', ['network'], networkKey(b.project));
+    if (net) networks.push(net);
+  }
+  const servers: DnsServerPolicy['alternativeNameServers'] = [];
+  for (let i = 0; i < v.blocks(['alternative_name_server_config'], 'alternativeNameServers'); i++) {
+    const at: Path = ['alternative_name_server_config', i, 'target_name_servers'];
+    for (let j = 0; j < v.blocks(at, 'alternativeNameServers'); j++) {
+      servers.push(compact({ ipv4Address: v.str([...at, j, 'ipv4_address'], 'alternativeNameServers'), forwardingPath: v.str([...at, j, 'forwarding_path']) }));
+    }
+  }
+  const policy: DnsServerPolicy = { ...b, networks, alternativeNameServers: servers };
+  Object.assign(policy, compact({ enableInboundForwarding: v.bool(['enable_inbound_forwarding']) }));
+  return finish(policy, v);
+}
+
+function perimeterConfig(v: PlanValues, block: 'status' | 'spec', model: string): ServicePerimeterConfig | undefined {
+  if (v.blocks([block], model) === 0) return undefined;
+  return { resources: v.strings([block, 0, 'resources'], `${model}.resources`), restrictedServices: v.strings([block, 0, 'restricted_services'], `${model}.restrictedServices`) };
+}
+
+/** `google_access_context_manager_service_perimeter` (`status` enforced, `spec` dry run). */
+export function mapServicePerimeter(c: MapContext): ServicePerimeter {
+  const v = c.values;
+  const path = v.str(['name'], 'name') ?? '';
+  const perimeter: ServicePerimeter = {
+    kind: 'servicePerimeter',
+    name: path ? shortName(path) : c.address,
+    fullName: c.key,
+    project: v.str(['parent'], 'project') ?? (/^(accessPolicies\/[^/]+)/.exec(path)?.[1] ?? ''),
+    origin: c.origin,
+  };
+  Object.assign(perimeter, compact({
+    title: v.str(['title']),
+    perimeterType: v.str(['perimeter_type'], 'perimeterType') ?? 'PERIMETER_TYPE_REGULAR',
+    status: perimeterConfig(v, 'status', 'status'),
+    spec: perimeterConfig(v, 'spec', 'spec'),
+    useExplicitDryRunSpec: v.bool(['use_explicit_dry_run_spec'], 'useExplicitDryRunSpec'),
+  }));
+  return finish(perimeter, v);
 }
 
 /** The node pool fields of a `node_pool` block or a `google_container_node_pool` resource. */
@@ -603,6 +762,40 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
       });
       // A peering that cannot be named leaves every peering of the network unknown ('').
       return { kind: 'peering', parent, item, unknown: name ? [...v.unknown] : [''] };
+    }
+    case 'google_dns_response_policy_rule': {
+      const parent = link(c, ['response_policy'], '', ['responsePolicy'], (ref) =>
+        ref.includes('/') ? (toFullName(ref, { service: 'dns', defaultProject: project }) ?? ref) : `//dns.googleapis.com/projects/${project}/responsePolicies/${ref}`,
+      );
+      const localData: RecordSet[] = [];
+      for (let i = 0; i < v.blocks(['local_data'], 'localData'); i++) {
+        for (let j = 0; j < v.blocks(['local_data', i, 'local_datas'], 'localData'); j++) {
+          const at: Path = ['local_data', i, 'local_datas', j];
+          localData.push(compact({
+            name: (v.str([...at, 'name'], 'localData') ?? '').toLowerCase(),
+            type: (v.str([...at, 'type'], 'localData') ?? '').toUpperCase(),
+            ttl: v.num([...at, 'ttl']),
+            rrdatas: v.strings([...at, 'rrdatas'], 'localData'),
+          }));
+        }
+      }
+      const ruleName = v.str(['rule_name'], '') ?? c.address;
+      const item = compact({
+        name: ruleName,
+        ruleName,
+        dnsName: (v.str(['dns_name'], 'dnsName') ?? '').toLowerCase(),
+        behavior: v.str(['behavior'], 'behavior'),
+        localData: localData.length ? localData : undefined,
+        origin: c.origin,
+      });
+      // A rule whose name or selector is unknown leaves the policy's whole rule list unknown ('').
+      return { kind: 'responsePolicyRule', parent, item, unknown: v.unknown.size > 0 ? [''] : [] };
+    }
+    case 'google_access_context_manager_service_perimeter_resource': {
+      const parent = link(c, ['perimeter_name'], '', ['servicePerimeter'], (ref) => `//accesscontextmanager.googleapis.com/${ref.replace(/^\/\/accesscontextmanager\.googleapis\.com\//, '')}`);
+      const resource = v.str(['resource'], '');
+      // A project number known only at apply leaves the perimeter's resources unknown ('').
+      return { kind: 'perimeterResource', parent, item: { name: resource ?? '' }, unknown: resource ? [] : [''] };
     }
   }
 }

@@ -30,6 +30,7 @@ export const PATH_STEPS: readonly Step[] = [
 export const SIDE_STEPS: readonly Step[] = [
   { id: 'vpc-native', label: 'VPC-native', detail: 'alias IP ranges', rules: ['vpc-native'] },
   { id: 'health-checks', label: 'Health-check ingress', detail: 'load-balancer probes', rules: ['health-check-ingress'] },
+  { id: 'vpc-sc', label: 'VPC Service Controls', detail: 'enforced perimeter', rules: ['vpc-sc-perimeter'] },
 ];
 
 /** A result as a reader sees it: a waived failure is neither red nor green. */

@@ -21,7 +21,9 @@ function verdicts(snapshot: Snapshot): Record<string, string> {
 
 describe('asset export collector', () => {
   it('reads the NDJSON of `gcloud asset export` into the same snapshot a live read gives', () => {
-    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'));
+    // The project has no response policy, server policy or PSC endpoint, so the export holds none of
+    // their asset types: only --assets-complete says that means there are none (see below).
+    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'), { complete: true });
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)), 'export')).not.toThrow();
     const live = compliantSnapshot();
     for (const collection of ['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'clusters', 'instances'] as const) {
@@ -31,16 +33,17 @@ describe('asset export collector', () => {
     expect(snapshot.managedZones[0].recordSets).toHaveLength(4);
     expect(snapshot.readErrors).toEqual([]);
     expect(snapshot.scope).toMatchObject({ kind: 'assets', projects: ['acme-prod-platform'] });
-    // The export holds no firewall policy assets: the firewall verdicts cannot rule them out.
-    const exported = verdicts(snapshot);
-    const expected = verdicts(live);
-    for (const [key, status] of Object.entries(exported)) {
-      if (/^(vip-egress-firewall|egress-default-deny) /.test(key)) {
-        expect(status, key).toBe('not-evaluated');
-        expected[key] = 'not-evaluated';
-      }
-    }
-    expect(exported).toEqual(expected);
+    // --assets-complete: the asset types it lacks (firewall policies, DNS policies, PSC endpoints) are none.
+    expect(verdicts(snapshot)).toEqual(verdicts(live));
+  });
+
+  it('without --assets-complete, the DNS policy asset types it lacks leave the DNS rules not evaluated, naming them', () => {
+    const snapshot = readAssetExport(path.join(FIXTURES, 'export.ndjson'));
+    expect(snapshot.coverage).toContainEqual(expect.objectContaining({ collection: 'responsePolicies', state: 'not-read', reason: expect.stringContaining('dns.googleapis.com/ResponsePolicy') }));
+    const v = verdicts(snapshot);
+    expect(v['dns-googleapis //compute.googleapis.com/projects/acme-prod-platform/global/networks/vpc-private']).toBe('not-evaluated');
+    // Nor does it hold firewall policy assets: the firewall verdicts cannot rule them out.
+    for (const [key, status] of Object.entries(v)) if (/^(vip-egress-firewall|egress-default-deny) /.test(key)) expect(status, key).toBe('not-evaluated');
     expect(snapshot.coverage.find((c) => c.collection === 'firewallPolicies')?.reason).toContain('compute.googleapis.com/FirewallPolicy');
   });
 

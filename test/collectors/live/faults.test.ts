@@ -8,18 +8,21 @@ import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
 
 const P = 'acme-prod-platform';
 
+/** The compliant project inside an organization, so its perimeters can be listed. */
+const orgWorld = () => worldFromSnapshot(compliantSnapshot(), { organization: { id: '433637338589' }, folders: [], projects: [] });
+
 describe('live collector under faults', () => {
   const guard = guardLoopbackOnly();
   afterAll(() => guard.restore());
   let baseline: Awaited<ReturnType<typeof collectFrom>>;
 
   beforeAll(async () => {
-    baseline = await collectFrom(worldFromSnapshot(compliantSnapshot()), { kind: 'projects', projects: [P] });
+    baseline = await collectFrom(orgWorld(), { kind: 'projects', projects: [P] });
   });
 
   it('retries 429 and 503 answers on a share of calls and ends with a complete snapshot', async () => {
     const faulty = await collectFrom(
-      worldFromSnapshot(compliantSnapshot()),
+      orgWorld(),
       { kind: 'projects', projects: [P] },
       { fault429: 0.25, fault503: 0.25, seed: 7, pageSize: 2 },
       { policy: { timeoutMs: 2_000, retries: 8, concurrency: 4, backoffMs: 1, maxBackoffMs: 5 } },
@@ -37,7 +40,7 @@ describe('live collector under faults', () => {
 
   it('gives up on a call that never answers after its timeout and retries, so the rules needing it are not evaluated', async () => {
     const hung = await collectFrom(
-      worldFromSnapshot(compliantSnapshot()),
+      orgWorld(),
       { kind: 'projects', projects: [P] },
       { hang: 1, faultPath: /\/global\/firewalls$/ },
       { policy: { timeoutMs: 200, retries: 1, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
@@ -58,10 +61,12 @@ describe('live collector under faults', () => {
 
   it('bounds DNS reads too: hung record-set reads end as read errors of their zones', async () => {
     const hung = await collectFrom(
-      worldFromSnapshot(compliantSnapshot()),
+      orgWorld(),
       { kind: 'projects', projects: [P] },
       { hang: 1, faultPath: /\/managedZones\/gcr-io\/rrsets$/ },
-      { policy: { timeoutMs: 200, retries: 0, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
+      // Long enough that the calls that do answer (the asset client's first one included) never
+      // time out on a loaded machine; the hung one always does.
+      { policy: { timeoutMs: 1_000, retries: 0, concurrency: 8, backoffMs: 1, maxBackoffMs: 5 } },
     );
     expect(hung.snapshot.readErrors).toEqual([
       { project: P, collection: 'recordSets', resource: `//dns.googleapis.com/projects/${P}/managedZones/gcr-io`, status: 0, reason: 'TIMEOUT', message: expect.any(String) },

@@ -8,7 +8,7 @@ import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
-const ALL = ['acme-dev-sandbox', 'acme-net-host', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform'];
 
 describe('live collector, organization and folder scope, through Cloud Asset Inventory', () => {
   const guard = guardLoopbackOnly();
@@ -35,8 +35,24 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(payments.every((z) => (z.recordSets?.length ?? 0) > 0)).toBe(true);
   });
 
+  it('reads the PSC project through Cloud Asset Inventory: its endpoint, its response policy with the rules, the perimeter, the project numbers', () => {
+    const data = 'acme-prod-data';
+    expect(run.snapshot.forwardingRules).toEqual([expect.objectContaining({ project: data, name: 'pscvpcsc', target: 'vpc-sc', IPAddress: '10.10.100.5' })]);
+    expect(run.snapshot.addresses).toEqual([expect.objectContaining({ project: data, purpose: 'PRIVATE_SERVICE_CONNECT', address: '10.10.100.5' })]);
+    const policy = run.snapshot.responsePolicies.find((p) => p.project === data)!;
+    expect(policy.rules?.map((r) => r.ruleName).sort()).toEqual(['gcr', 'gcr-wildcard', 'googleapis', 'pkg', 'pkg-wildcard']);
+    expect(run.snapshot.servicePerimeters.map((p) => p.fullName)).toEqual(world.snapshot.servicePerimeters.map((p) => p.fullName));
+    expect(run.snapshot.servicePerimeters[0].status).toEqual(world.snapshot.servicePerimeters[0].status);
+    expect(run.snapshot.projects.find((p) => p.projectId === data)).toMatchObject({ projectNumber: '482915067344', ancestors: [`folders/${PROD_FOLDER}`, `organizations/${ORG}`] });
+    const covered = run.snapshot.coverage.filter((c) => c.project === data && ['addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters', 'projects'].includes(c.collection));
+    expect(covered.map((c) => c.state)).toEqual(['read', 'read', 'read', 'read', 'read', 'read']);
+  });
+
   it('reads one listAssets stream per asset type, record sets included, all at one readTime and the largest page, GET only, no DNS call', () => {
-    const assetCalls = run.emulator.requests.filter((r) => r.service === 'asset');
+    // The perimeters come from one more call, content type ACCESS_POLICY (5), under the organization.
+    const perimeterCalls = run.emulator.requests.filter((r) => r.service === 'asset' && new URLSearchParams(r.query).get('contentType') === '5');
+    expect(perimeterCalls.map((r) => r.path)).toEqual([`/v1/organizations/${ORG}/assets`]);
+    const assetCalls = run.emulator.requests.filter((r) => r.service === 'asset' && !perimeterCalls.includes(r));
     const params = assetCalls.map((r) => new URLSearchParams(r.query));
     expect(params.map((q) => q.get('assetTypes')).sort()).toEqual(SCOPE_STREAMS.flatMap((s) => s.assetTypes).sort());
     expect(params.map((q) => q.get('assetTypes'))).toContain('dns.googleapis.com/ResourceRecordSet');
@@ -69,7 +85,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('pages every stream when the page is small, each later page continuing its own listing', async () => {
     const paged = await collectFrom(world, { kind: 'organization', id: ORG }, { pageSize: 7 });
-    const assetCalls = paged.emulator.requests.filter((r) => r.service === 'asset');
+    const assetCalls = paged.emulator.requests.filter((r) => r.service === 'asset' && new URLSearchParams(r.query).get('contentType') === '1');
     expect(assetCalls.length).toBeGreaterThan(SCOPE_STREAMS.length + 5);
     expect(assetCalls.every((r) => r.status === 200)).toBe(true);
     const firstPages = assetCalls.filter((r) => !r.query.includes('pageToken='));
@@ -114,8 +130,13 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('reads each project per service with fresh, the project list alone from the inventory', async () => {
     const fresh = await collectFrom(world, { kind: 'organization', id: ORG }, {}, { fresh: true });
-    const assetCalls = fresh.emulator.requests.filter((r) => r.service === 'asset');
-    expect(assetCalls.map((r) => new URLSearchParams(r.query).get('assetTypes'))).toEqual(['cloudresourcemanager.googleapis.com/Project']);
+    const assetCalls = fresh.emulator.requests.filter((r) => r.service === 'asset' && r.path === `/v1/organizations/${ORG}/assets`);
+    // The organization's project list and its perimeters (content type ACCESS_POLICY); each project's
+    // record and DNS policies come from a listing under the project, as in a project scope.
+    expect(assetCalls.map((r) => new URLSearchParams(r.query).get('assetTypes'))).toEqual([
+      'cloudresourcemanager.googleapis.com/Project',
+      'accesscontextmanager.googleapis.com/ServicePerimeter',
+    ]);
     expect(fresh.emulator.requests.some((r) => r.service === 'compute')).toBe(true);
     expect(fresh.snapshot.scope.projects).toEqual(ALL);
     expect(fresh.snapshot.clusters[0].origin.source).toBe('api');
@@ -125,8 +146,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('limits a folder scope to the projects under the folder', async () => {
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
-    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-net-host', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web'] });
-    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-payments', 'acme-prod-platform', 'acme-prod-web']));
+    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web'] });
+    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web']));
   });
 
   it('keeps only a shard\'s projects: each stream listed once, other shards\' assets dropped', async () => {
@@ -136,7 +157,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
       const mine = ALL.filter((p) => shardOf(p, 2) === index);
       expect(part.snapshot.scope).toEqual({ kind: 'organization', id: ORG, projects: mine, shard: `${index}/2` });
       expect(comparable(part.snapshot)).toEqual(comparable(run.snapshot, mine));
-      expect(part.emulator.requests.filter((r) => r.service === 'asset')).toHaveLength(SCOPE_STREAMS.length);
+      expect(part.emulator.requests.filter((r) => r.service === 'asset' && new URLSearchParams(r.query).get('contentType') === '1')).toHaveLength(SCOPE_STREAMS.length);
       expect(part.emulator.requests.filter((r) => r.service === 'dns')).toEqual([]);
       slices.push(...mine);
     }
@@ -148,7 +169,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     const index = shardOf('acme-prod-platform', 2);
     const part = await collectFrom(world, { kind: 'projects', projects }, {}, { shard: { index, count: 2 } });
     expect(part.snapshot.scope.projects).toEqual(projects.filter((p) => shardOf(p, 2) === index).sort());
-    expect(new Set(part.emulator.requests.map((r) => /\/projects\/([^/]+)/.exec(r.path)?.[1]))).toEqual(new Set(part.snapshot.scope.projects));
+    const perProject = part.emulator.requests.filter((r) => r.path.includes('/projects/'));
+    expect(new Set(perProject.map((r) => /\/projects\/([^/]+)/.exec(r.path)?.[1]))).toEqual(new Set(part.snapshot.scope.projects));
   });
 
   it('stops with a ScopeError when the scope itself cannot be listed', async () => {

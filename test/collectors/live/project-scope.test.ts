@@ -22,7 +22,18 @@ function world(): { world: World; source: Snapshot } {
   delete bastion.nodePool;
   const served = structuredClone(source);
   served.instances.push(bastion);
-  return { world: worldFromSnapshot(served, { folders: [], projects: [{ id: EMPTY, number: '300000000001' }] }), source };
+  const organization = { id: '433637338589' };
+  return {
+    world: worldFromSnapshot(served, {
+      organization,
+      folders: [],
+      projects: [
+        { id: P, number: '418263790112', parent: `organizations/${organization.id}` },
+        { id: EMPTY, number: '300000000001', parent: `organizations/${organization.id}` },
+      ],
+    }),
+    source,
+  };
 }
 
 describe('live collector, project scope, through the official clients against the emulator', () => {
@@ -69,8 +80,10 @@ describe('live collector, project scope, through the official clients against th
     expect(run.stats.calls).toBe(run.emulator.requests.length);
     expect(guard.refused).toEqual([]);
     expect(guard.attempts.length).toBeGreaterThan(0);
-    // Per project: networks, routes, firewalls, 3 aggregated lists, clusters, zones (+ record sets of 3 zones),
-    // and the effective firewall policies of its network (global, and for the one region of its subnets).
+    // Per project: networks, routes, firewalls, 3 aggregated lists, global addresses and forwarding
+    // rules, clusters, zones (+ record sets of 3 zones), the effective firewall policies of its network
+    // (global, and for the one region of its subnets), and one asset listing (project record, DNS
+    // response and server policies); per organization, one listing of its access policies.
     const paths = run.emulator.requests.filter((r) => r.path.includes(`/projects/${P}/`)).map((r) => r.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -85,13 +98,19 @@ describe('live collector, project scope, through the official clients against th
         `/dns/v1/projects/${P}/managedZones/googleapis/rrsets`,
         `/compute/v1/projects/${P}/global/networks/vpc-private/getEffectiveFirewalls`,
         `/compute/v1/projects/${P}/regions/asia-northeast1/firewallPolicies/getEffectiveFirewalls`,
+        `/compute/v1/projects/${P}/global/addresses`,
+        `/compute/v1/projects/${P}/global/forwardingRules`,
+        `/v1/projects/${P}/assets`,
       ]),
     );
-    expect(paths).toHaveLength(13);
+    expect(paths).toHaveLength(16);
+    const perimeterCalls = run.emulator.requests.filter((r) => r.path === '/v1/organizations/433637338589/assets');
+    expect(perimeterCalls).toHaveLength(1);
+    expect(perimeterCalls[0].query).toMatch(/contentType=(5|ACCESS_POLICY)(&|$)/);
   });
 
   it('makes every call through the official client of its service, as the x-goog-api-client header shows', () => {
-    const services = ['compute', 'container', 'dns'] as const;
+    const services = ['compute', 'container', 'dns', 'asset'] as const;
     for (const service of services) {
       const calls = run.emulator.requests.filter((r) => r.service === service);
       expect(calls.length, service).toBeGreaterThan(0);
@@ -116,10 +135,27 @@ describe('live collector, project scope, through the official clients against th
   it('records an unknown project as read errors (404) for every collection, and goes on', async () => {
     const r = await collectFrom(world().world, { kind: 'projects', projects: [P, 'no-such-project'] });
     const errors = r.snapshot.readErrors.filter((e) => e.project === 'no-such-project');
-    expect(errors.map((e) => e.collection).sort()).toEqual(
-      ['clusters', 'firewallPolicies', 'firewalls', 'instances', 'managedZones', 'networks', 'routers', 'routes', 'subnetworks'],
-    );
+    expect(errors.map((e) => e.collection).sort()).toEqual([
+      'addresses',
+      'clusters',
+      'dnsPolicies',
+      'firewallPolicies',
+      'firewalls',
+      'forwardingRules',
+      'instances',
+      'managedZones',
+      'networks',
+      'projects',
+      'responsePolicies',
+      'routers',
+      'routes',
+      'servicePerimeters',
+      'subnetworks',
+    ]);
+    // Its organization cannot be known either, so its perimeters carry the same error.
     expect(errors.every((e) => e.status === 404 && /not found/.test(e.message))).toBe(true);
+    const v2 = ['projects', 'addresses', 'forwardingRules', 'responsePolicies', 'dnsPolicies', 'servicePerimeters'];
+    expect(r.snapshot.coverage.filter((c) => c.project === 'no-such-project' && v2.includes(c.collection)).map((c) => c.state)).toEqual(v2.map(() => 'not-read'));
     expect(comparable(r.snapshot)).toEqual(comparable(source));
   });
 });

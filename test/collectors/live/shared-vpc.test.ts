@@ -26,12 +26,29 @@ describe('Shared VPC: a service project audited alone, live through the official
     const run = await collectFrom(world(), { kind: 'projects', projects: [SERVICE] });
     const { snapshot } = run;
     expect(snapshot.scope.projects).toEqual([SERVICE]);
+    // Their Project assets give the numbers and ancestry perimeters are matched on.
     expect(snapshot.projects).toEqual([
-      { projectId: HOST, includedAs: 'shared-vpc-host' },
-      { projectId: SERVICE, includedAs: 'scope', sharedVpcHost: HOST },
+      expect.objectContaining({ projectId: HOST, includedAs: 'shared-vpc-host', projectNumber: expect.any(String) }),
+      expect.objectContaining({ projectId: SERVICE, includedAs: 'scope', sharedVpcHost: HOST, projectNumber: expect.any(String) }),
     ]);
     const hostCoverage = snapshot.coverage.filter((e) => e.project === HOST);
-    expect(hostCoverage.filter((e) => e.state === 'read').map((e) => e.collection)).toEqual(['networks', 'subnetworks', 'routes', 'firewalls', 'firewallPolicies', 'routers', 'managedZones', 'recordSets']);
+    // The host holds the network, so its PSC endpoints and DNS policies are read with it.
+    expect(hostCoverage.filter((e) => e.state === 'read').map((e) => e.collection)).toEqual([
+      'projects',
+      'networks',
+      'subnetworks',
+      'routes',
+      'firewalls',
+      'firewallPolicies',
+      'routers',
+      'managedZones',
+      'recordSets',
+      'responsePolicies',
+      'dnsPolicies',
+      'addresses',
+      'forwardingRules',
+      'servicePerimeters',
+    ]);
     expect(hostCoverage.filter((e) => e.state === 'out-of-scope').map((e) => e.collection)).toEqual(['clusters', 'instances']);
     // The host's clusters and VMs are not read: only what the service project's clusters need.
     const hostPaths = run.emulator.requests.filter((r) => r.path.includes(`/projects/${HOST}/`)).map((r) => r.path);

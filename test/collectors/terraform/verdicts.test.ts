@@ -37,6 +37,14 @@ describe('plan verdicts', () => {
     expect(live[beta]).toBe('pass');
     delete plan[beta];
     delete live[beta];
+    // A plan that manages no perimeter says nothing of perimeters (they belong to the organization's
+    // access policy): vpc-sc-perimeter is not evaluated, where the live read passes.
+    for (const key of Object.keys(plan).filter((k) => k.startsWith('vpc-sc-perimeter '))) {
+      expect(plan[key]).toBe('not-evaluated');
+      expect(live[key]).toBe('pass');
+      delete plan[key];
+      delete live[key];
+    }
     expect(plan).toEqual(live);
     expect(Object.keys(plan)).toHaveLength(25);
   });
@@ -67,7 +75,7 @@ describe('plan verdicts', () => {
 
   it('judge the setup split into modules the same way, through module inputs and outputs', () => {
     const all = results(loadPlanSnapshot(path.join(FIXTURES, 'modules/plan.json')));
-    expect(all.filter((r) => r.status === 'not-evaluated')).toEqual([]);
+    expect(all.filter((r) => r.status === 'not-evaluated' && r.ruleId !== 'vpc-sc-perimeter')).toEqual([]);
     // The second cluster's control-plane range is one the router does not advertise: a real finding.
     expect(all.filter((r) => r.status === 'fail').map((r) => `${r.ruleId} ${r.resource.address}`)).toEqual([
       'router-advertises-control-plane module.cluster["gamma"].google_container_cluster.this',
@@ -101,6 +109,33 @@ describe('plan verdicts', () => {
     expect(byKey['vip-route alpha'].message).toContain('destRange of route restricted-googleapis');
     expect(byKey['private-endpoint alpha'].status).toBe('not-evaluated');
     expect(byKey['private-endpoint beta'].status).toBe('pass');
+  });
+
+  it('read a PSC endpoint, a response policy with its rules and an enforced perimeter: the rules pass, vip-route is not applicable', () => {
+    const snapshot = loadPlanSnapshot(path.join(FIXTURES, 'psc-response-policy/plan.json'));
+    expect(snapshot.forwardingRules).toEqual([
+      expect.objectContaining({ name: 'pscvpcsc', target: 'vpc-sc', addressRef: '//compute.googleapis.com/projects/acme-prod-platform/global/addresses/psc-googleapis' }),
+    ]);
+    expect(snapshot.addresses).toEqual([expect.objectContaining({ address: '10.10.100.5', purpose: 'PRIVATE_SERVICE_CONNECT' })]);
+    expect(snapshot.responsePolicies[0].rules?.map((r) => r.dnsName).sort()).toEqual(['*.gcr.io.', '*.googleapis.com.', '*.pkg.dev.', 'gcr.io.', 'pkg.dev.']);
+    expect(snapshot.projects).toEqual([expect.objectContaining({ projectId: 'acme-prod-platform', projectNumber: '418263790112' })]);
+    const byRule = new Map<string, string[]>();
+    for (const r of results(snapshot)) byRule.set(r.ruleId, [...(byRule.get(r.ruleId) ?? []), r.status]);
+    for (const rule of ['dns-googleapis', 'dns-gcr', 'dns-pkg-dev', 'vip-egress-firewall', 'egress-default-deny', 'vpc-sc-perimeter']) {
+      expect(byRule.get(rule), rule).toEqual(expect.arrayContaining(['pass']));
+      expect(byRule.get(rule)!.every((s) => s === 'pass'), rule).toBe(true);
+    }
+    expect(byRule.get('vip-route')).toEqual(['not-applicable', 'not-applicable']);
+  });
+
+  it('leave the DNS rules not evaluated under a DNS server policy with alternative name servers, naming them', () => {
+    const dns = results(loadPlanSnapshot(path.join(FIXTURES, 'server-policy/plan.json'))).filter((r) => r.ruleId.startsWith('dns-') && r.ruleId !== 'dns-endpoint-external');
+    expect(dns.map((r) => [r.ruleId, r.status, r.messageId])).toEqual([
+      ['dns-googleapis', 'not-evaluated', 'serverPolicy'],
+      ['dns-gcr', 'not-evaluated', 'serverPolicy'],
+      ['dns-pkg-dev', 'not-evaluated', 'serverPolicy'],
+    ]);
+    expect(dns[0].message).toContain('10.100.0.53');
   });
 
   it('fail vip-route when the plan deletes the VIP route', () => {

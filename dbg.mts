@@ -1,0 +1,13 @@
+import { compliantSnapshot } from '/work/main/test/helpers/fixtures.ts';
+import { worldFromSnapshot } from '/work/main/src/emulator/world.ts';
+import { startEmulator } from '/work/main/src/emulator/server.ts';
+import { collectLive } from '/work/main/src/collectors/live/collect.ts';
+import { audit } from '/work/main/src/engine/audit.ts';
+import { defaultPolicy } from '/work/main/src/engine/policy.ts';
+const em = await startEmulator(worldFromSnapshot(compliantSnapshot()));
+const u = new URL(em.url);
+const r = await collectLive({ scope: { kind: 'projects', projects: ['acme-prod-platform'] }, endpoints: { compute: u, container: u, dns: u, asset: u }, policy: { timeoutMs: 5000, retries: 0, concurrency: 8 } as never });
+const rep = audit(r.snapshot, defaultPolicy(), { failOn: 'high' });
+for (const x of rep.results) if (x.status !== 'pass' && x.status !== 'not-applicable') console.log(x.status, x.ruleId, x.message.slice(0, 300));
+console.log('exit', rep.verdict.exitCode, 'readErrors', JSON.stringify(r.snapshot.readErrors).slice(0,500));
+await em.close();
