@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/fixtures.js';
-import { startEmulator, type RequestRecord } from '../../src/emulator/server.js';
+import { startEmulator } from '../../src/emulator/server.js';
 import { bundledOrgFile, loadWorld } from '../../src/emulator/world.js';
 import type { AuditReport } from '../../src/engine/types.js';
 
