@@ -16,6 +16,7 @@ import { egressDefaultDeny } from './egress-default-deny.js';
 import { peeringExportCustomRoutes } from './peering-export-custom-routes.js';
 import { routerAdvertisesControlPlane } from './router-advertises-control-plane.js';
 import { healthCheckIngress } from './health-check-ingress.js';
+import { internetEgressRule } from './internet-egress.js';
 
 export const RULES: readonly Rule[] = [
   privateNodes,
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   peeringExportCustomRoutes,
   routerAdvertisesControlPlane,
   healthCheckIngress,
+  internetEgressRule,
 ];
 
 export function findRule(id: string): Rule | undefined {
