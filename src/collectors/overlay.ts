@@ -5,7 +5,7 @@
  * on its own, by applying it to an empty snapshot.
  */
 import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
-import { coverSeenProjects, V1_COLLECTIONS } from '../model/coverage.js';
+import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
@@ -68,7 +68,9 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       return { ...next, peerings: (live as Network).peerings.map((p) => ({ ...p })) };
     case 'router': {
       const old = live as Router;
-      return { ...next, bgpPeers: [...old.bgpPeers], interfaces: [...old.interfaces] };
+      const router: Router = { ...next, bgpPeers: [...old.bgpPeers], interfaces: [...old.interfaces] };
+      if (old.nats) router.nats = old.nats.map((n) => ({ ...n }));
+      return router;
     }
     case 'managedZone': {
       const old = live as ManagedZone;
@@ -146,6 +148,13 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(zone, path);
       break;
     }
+    case 'nat': {
+      const router = parent as Router;
+      router.nats ??= [];
+      const at = upsertByName(router.nats, { ...part.item });
+      for (const f of part.unknown) addUnknown(router, f ? `${path}.${at}.${f}` : path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -181,6 +190,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
     if (removal.part === 'nodePool') (parent as Cluster).nodePools = (parent as Cluster).nodePools.filter((p) => p.name !== removal.name);
     if (removal.part === 'bgpPeer') (parent as Router).bgpPeers = (parent as Router).bgpPeers.filter((p) => p.name !== removal.name);
     if (removal.part === 'routerInterface') (parent as Router).interfaces = (parent as Router).interfaces.filter((p) => p.name !== removal.name);
+    if (removal.part === 'nat' && (parent as Router).nats) (parent as Router).nats = (parent as Router).nats!.filter((n) => n.name !== removal.name);
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -221,7 +231,12 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
 export function planSnapshot(delta: PlanDelta): Snapshot {
   const snapshot = applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  // Policy-based routes are resources a plan manages like routes; learned routes exist only once
+  // a Cloud Router's BGP sessions are up, which no plan can show.
+  coverReads(snapshot, projects, ['policyBasedRoutes']);
+  for (const project of projects) setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'a Terraform plan cannot hold the routes Cloud Routers learn over BGP (routers.getRouterStatus)');
+  sortCoverage(snapshot.coverage);
   return snapshot;
 }
 

@@ -5,7 +5,7 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
 import type { Snapshot } from '../../model/snapshot.js';
@@ -61,8 +61,10 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
 export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
   let recordSets = false;
+  let policyRoutes = false;
   for (const asset of records) {
     if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
+    if (asset.assetType === ASSET_TYPES.policyBasedRoute) policyRoutes = true;
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
   }
   const snapshot = builder.build({ recordSetsKnown: recordSets });
@@ -78,7 +80,17 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  // As for record sets: an export without a single policy-based route cannot tell "none" from
+  // "not exported" (an export limited by --asset-types).
+  if (policyRoutes) coverReads(snapshot, projects, ['policyBasedRoutes']);
+  for (const project of projects) {
+    if (!policyRoutes) {
+      setCoverage(snapshot, project, ['policyBasedRoutes'], 'not-read', `the asset export has no ${ASSET_TYPES.policyBasedRoute} assets (export them with --asset-types=${ASSET_TYPES.policyBasedRoute}, or use \`collect\`)`);
+    }
+    setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'Cloud Asset Inventory holds no routes learned by Cloud Routers (routers.getRouterStatus); use `collect` to read them');
+  }
+  sortCoverage(snapshot.coverage);
   return snapshot;
 }
 

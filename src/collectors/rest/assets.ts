@@ -11,6 +11,7 @@ import {
   normalizeInstance,
   normalizeManagedZone,
   normalizeNetwork,
+  normalizePolicyBasedRoute,
   normalizeRecordSet,
   normalizeRoute,
   normalizeRouter,
@@ -29,6 +30,9 @@ export const ASSET_TYPES = {
   instance: 'compute.googleapis.com/Instance',
   managedZone: 'dns.googleapis.com/ManagedZone',
   recordSet: 'dns.googleapis.com/ResourceRecordSet',
+  // cloud.google.com/asset-inventory/docs/asset-types (Network Connectivity): there is no dedicated
+  // Node client for the Network Connectivity API, so policy-based routes are read through the asset API.
+  policyBasedRoute: 'networkconnectivity.googleapis.com/PolicyBasedRoute',
 } as const;
 
 /** The asset types the live collector lists (record sets come from the DNS API). */
@@ -75,6 +79,12 @@ export function entryFromAsset(asset: AssetRecord, base: Omit<Origin, 'selfLink'
       zone.fullName = asset.name;
       return { kind: 'entity', entity: zone };
     }
+    case ASSET_TYPES.policyBasedRoute: {
+      const route = normalizePolicyBasedRoute(data, project, base);
+      // The asset name is authoritative (it is the route's full name).
+      route.fullName = asset.name;
+      return { kind: 'entity', entity: route };
+    }
     case ASSET_TYPES.recordSet: {
       const at = asset.name.indexOf('/rrsets/');
       if (at < 0) return { kind: 'skipped', reason: `record set asset ${asset.name} has no zone in its name` };
@@ -105,6 +115,7 @@ export class SnapshotBuilder {
       case 'managedZone': s.managedZones.push(entity); break;
       case 'cluster': s.clusters.push(entity); break;
       case 'instance': s.instances.push(entity); break;
+      case 'policyBasedRoute': s.policyBasedRoutes.push(entity); break;
     }
   }
 

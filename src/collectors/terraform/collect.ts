@@ -23,6 +23,7 @@ import {
   mapNetwork,
   mapPart,
   mapRoute,
+  mapPolicyBasedRoute,
   mapRouter,
   mapSubnetwork,
   type MapContext,
@@ -98,7 +99,7 @@ const ENTITY_MAPPERS: Record<EntityKind, ((c: MapContext) => Entity) | undefined
   responsePolicy: undefined,
   dnsPolicy: undefined,
   servicePerimeter: undefined,
-  policyBasedRoute: undefined,
+  policyBasedRoute: mapPolicyBasedRoute,
 };
 
 export function planDelta(plan: PlanJson, planPath: string, options: PlanOptions = {}): PlanDelta {

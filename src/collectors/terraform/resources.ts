@@ -16,10 +16,12 @@ import type {
   Network,
   NodePool,
   Origin,
+  PolicyBasedRoute,
   RecordSet,
   Route,
   Router,
   RouterInterface,
+  RouterNat,
   Subnetwork,
 } from '../../model/snapshot.js';
 import {
@@ -49,6 +51,7 @@ export const ENTITY_TYPES: Record<string, EntityKind> = {
   google_dns_managed_zone: 'managedZone',
   google_container_cluster: 'cluster',
   google_compute_instance: 'instance',
+  google_network_connectivity_policy_based_route: 'policyBasedRoute',
 };
 
 export const PART_TYPES = [
@@ -57,6 +60,7 @@ export const PART_TYPES = [
   'google_compute_router_interface',
   'google_dns_record_set',
   'google_compute_network_peering_routes_config',
+  'google_compute_router_nat',
 ] as const;
 
 export type PartType = (typeof PART_TYPES)[number];
@@ -72,7 +76,8 @@ export type Part =
   | { kind: 'bgpPeer'; parent: string; item: BgpPeer; unknown: string[] }
   | { kind: 'routerInterface'; parent: string; item: RouterInterface; unknown: string[] }
   | { kind: 'recordSet'; parent: string; item: RecordSet; unknown: string[] }
-  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] };
+  | { kind: 'peering'; parent: string; item: { name: string; exportCustomRoutes?: boolean; importCustomRoutes?: boolean }; unknown: string[] }
+  | { kind: 'nat'; parent: string; item: RouterNat; unknown: string[] };
 
 /** The collection a part belongs to, for parts whose parent cannot be told. */
 export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'routers' | 'managedZones' | 'networks'; path: string }> = {
@@ -81,6 +86,7 @@ export const PART_PARENT: Record<Part['kind'], { collection: 'clusters' | 'route
   routerInterface: { collection: 'routers', path: 'interfaces' },
   recordSet: { collection: 'managedZones', path: 'recordSets' },
   peering: { collection: 'networks', path: 'peerings' },
+  nat: { collection: 'routers', path: 'nats' },
 };
 
 /** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
@@ -126,6 +132,8 @@ export function identify(type: string, v: PlanValues, address: string): string {
       const zone = v.str(['zone']);
       return zone ? instanceName(project, shortName(zone), name) : fallback;
     }
+    case 'policyBasedRoute':
+      return `//networkconnectivity.googleapis.com/projects/${project}/locations/global/policyBasedRoutes/${name}`;
     default: return fallback;
   }
 }
@@ -163,7 +171,43 @@ const subnetworkKey = (project: string, region: string) => (ref: string) =>
 
 export function mapNetwork(c: MapContext): Network {
   const v = c.values;
-  return finish({ ...base('network', c), ...compact({ autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks') }), peerings: [] }, v);
+  // `routing_mode` (REGIONAL or GLOBAL; the API's default REGIONAL when unset): registry.terraform.io
+  // providers/hashicorp/google google_compute_network.
+  const mode = v.str(['routing_mode'], 'routingMode')?.toUpperCase();
+  const routingMode = mode === 'GLOBAL' ? 'GLOBAL' : mode === 'REGIONAL' ? 'REGIONAL' : undefined;
+  return finish({ ...base('network', c), ...compact({ autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks'), routingMode }), peerings: [] }, v);
+}
+
+/**
+ * `google_network_connectivity_policy_based_route`: `filter { ip_protocol, src_range, dest_range,
+ * protocol_version }`, `virtual_machine { tags }`, `interconnect_attachment { region }`,
+ * `next_hop_ilb_ip`, `next_hop_other_routes`, `priority` (registry.terraform.io providers/hashicorp/google).
+ */
+export function mapPolicyBasedRoute(c: MapContext): PolicyBasedRoute {
+  const v = c.values;
+  const b = base('policyBasedRoute', c);
+  const route: PolicyBasedRoute = {
+    ...b,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    priority: v.num(['priority'], 'priority') ?? 0,
+    filter: v.blocks(['filter'], 'filter') > 0
+      ? compact({
+          ipProtocol: v.str(['filter', 0, 'ip_protocol'], 'filter'),
+          srcRange: v.str(['filter', 0, 'src_range'], 'filter'),
+          destRange: v.str(['filter', 0, 'dest_range'], 'filter'),
+          protocolVersion: v.str(['filter', 0, 'protocol_version'], 'filter'),
+        })
+      : {},
+  };
+  const tags = v.blocks(['virtual_machine'], 'virtualMachineTags') > 0 ? v.strings(['virtual_machine', 0, 'tags'], 'virtualMachineTags') : undefined;
+  const attachment = v.blocks(['interconnect_attachment'], 'interconnectAttachmentRegion') > 0 ? v.str(['interconnect_attachment', 0, 'region'], 'interconnectAttachmentRegion') : undefined;
+  Object.assign(route, compact({
+    virtualMachineTags: tags,
+    interconnectAttachmentRegion: attachment,
+    nextHopIlbIp: v.str(['next_hop_ilb_ip'], 'nextHopIlbIp'),
+    nextHopOtherRoutes: v.str(['next_hop_other_routes'], 'nextHopOtherRoutes'),
+  }));
+  return finish(route, v);
 }
 
 export function mapSubnetwork(c: MapContext): Subnetwork {
@@ -512,6 +556,27 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
         origin: c.origin,
       });
       return { kind: 'recordSet', parent, item, unknown: [...v.unknown] };
+    }
+    case 'google_compute_router_nat': {
+      // registry.terraform.io providers/hashicorp/google google_compute_router_nat:
+      // source_subnetwork_ip_ranges_to_nat, subnetwork { name, source_ip_ranges_to_nat, secondary_ip_range_names }.
+      const parent = link(c, ['router'], '', ['router'], (ref) => (ref.includes('/') ? toFullName(ref, { defaultProject: project }) : routerName(project, region, ref)));
+      const count = v.blocks(['subnetwork'], 'subnetworks');
+      const item: RouterNat = compact({
+        name: v.str(['name'], '') ?? c.address,
+        type: v.str(['type']),
+        sourceSubnetworkIpRangesToNat: v.str(['source_subnetwork_ip_ranges_to_nat'], 'sourceSubnetworkIpRangesToNat') ?? '',
+        subnetworks: Array.from({ length: count }, (_, i) => {
+          const names = v.strings(['subnetwork', i, 'secondary_ip_range_names'], 'subnetworks');
+          return compact({
+            name: link(c, ['subnetwork', i, 'name'], 'subnetworks', ['subnetwork'], subnetworkKey(project, region)) ?? '',
+            sourceIpRangesToNat: v.strings(['subnetwork', i, 'source_ip_ranges_to_nat'], 'subnetworks'),
+            secondaryIpRangeNames: names.length ? names : undefined,
+          });
+        }),
+        natIpAllocateOption: v.str(['nat_ip_allocate_option']),
+      });
+      return { kind: 'nat', parent, item, unknown: [...v.unknown] };
     }
     case 'google_compute_network_peering_routes_config': {
       const parent = link(c, ['network'], '', ['network'], networkKey(project));
