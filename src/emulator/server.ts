@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cluster, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
+import type { Cluster, Instance, ManagedZone, Route, Router, Subnetwork } from '../model/snapshot.js';
 import { LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
 import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
 import {
@@ -21,6 +21,7 @@ import {
   recordSetJson,
   restJson,
   routeJson,
+  routerStatusJson,
   type Json,
 } from './wire.js';
 import { entitiesOf, type Refusal, type Service, type World, type WorldProject } from './world.js';
@@ -76,6 +77,8 @@ interface ProjectData {
   clusters: { location: string; name: string; json: Json }[];
   zones: { name: string; json: Json; rrsets: Json[] }[];
   assets: Json[];
+  /** routers.getRouterStatus answers by `region/router`. */
+  routerStatus: Map<string, Json>;
 }
 
 const DEFAULT_REGIONS = ['asia-northeast1', 'us-central1', 'europe-west1'];
@@ -167,6 +170,7 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
       clusters: [],
       zones: [],
       assets: [],
+      routerStatus: new Map(),
     });
   }
   const regions = new Set(DEFAULT_REGIONS);
@@ -174,7 +178,16 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
   const s = world.snapshot;
   const data = (p: string) => byId.get(p)!;
   for (const n of s.networks) data(n.project).networks.push(networkJson(n));
-  for (const r of s.routes) data(r.project).routes.push(routeJson(r));
+  // A learned route is no route resource: routes.list and the asset API never show it; the router
+  // that learned it does, in its status.
+  const learned = s.routes.filter((r) => r.learnedBy !== undefined);
+  for (const r of s.routes) if (r.learnedBy === undefined) data(r.project).routes.push(routeJson(r));
+  const global = new Set(s.networks.filter((n) => n.routingMode === 'GLOBAL').map((n) => n.fullName));
+  for (const router of s.routers) {
+    const own = learned.filter((r) => r.learnedBy === router.fullName);
+    const inRegion: Route[] = learned.filter((r) => r.network === router.network && (r.region === router.region || global.has(router.network)));
+    data(router.project).routerStatus.set(`${router.region}/${router.name}`, routerStatusJson(router, own, inRegion));
+  }
   for (const f of s.firewalls) data(f.project).firewalls.push(firewallJson(f));
   const aggregated = (e: Subnetwork | Router | Instance, key: 'subnetworks' | 'routers' | 'instances', json: Json) =>
     data(e.project).aggregated[key].push([aggregatedScope(e), json]);
@@ -195,6 +208,7 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
     data(z.project).zones.push({ name: z.name, json: managedZoneJson(z), rrsets: (z.recordSets ?? []).map(recordSetJson) });
   }
   for (const e of entitiesOf(s)) {
+    if (e.kind === 'route' && e.learnedBy !== undefined) continue;
     const d = data(e.project);
     d.assets.push(assetJson(e, d.project.number, d.ancestors));
   }
@@ -303,6 +317,11 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/(routes|firewalls)$/.exec(pathname))) {
       const d = projectData(m[1], 'compute');
       return m[2] === 'routes' ? listBody(d.routes, query, 'compute#routeList') : listBody(d.firewalls, query, 'compute#firewallList');
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/routers\/([^/]+)\/getRouterStatus$/.exec(pathname))) {
+      const status = projectData(m[1], 'compute').routerStatus.get(`${m[2]}/${m[3]}`);
+      if (!status) throw notFound(`projects/${m[1]}/regions/${m[2]}/routers/${m[3]}`);
+      return status;
     }
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(subnetworks|routers|instances)$/.exec(pathname))) {
       return aggregatedBody(projectData(m[1], 'compute'), m[2] as 'subnetworks' | 'routers' | 'instances', query);

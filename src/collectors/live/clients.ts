@@ -63,6 +63,12 @@ export interface LiveClients {
   assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
   dns(project: string): DnsClient;
+  /**
+   * Imports the compute client for a scope that did not load it (an organization read through
+   * Cloud Asset Inventory still asks Cloud Routers for the routes they learned: routers.getRouterStatus
+   * has no asset type). Only called when a router with BGP peers is in the scope.
+   */
+  loadCompute(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,17 +90,21 @@ export function loadClientModules(perProject: boolean) {
   return Promise.all([
     perProject ? import('@google-cloud/compute') : undefined,
     perProject ? import('@google-cloud/container') : undefined,
-    perProject ? undefined : import('@google-cloud/asset'),
+    import('@google-cloud/asset'),
     import('@google-cloud/dns'),
   ]);
 }
 
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
   const { endpoints, timeoutMs, perProject } = settings;
-  const [compute, container, asset, dnsModule] = await loadClientModules(perProject);
+  const modules = await loadClientModules(perProject);
+  let compute = modules[0];
+  const [, container, asset, dnsModule] = modules;
   // Only the services this scope calls: an organization read against a loopback asset and dns
-  // endpoint must not build Google credentials (they would probe the metadata server).
-  const used: LiveService[] = perProject ? ['compute', 'container', 'dns'] : ['asset', 'dns'];
+  // endpoint must not build Google credentials (they would probe the metadata server). Projects
+  // read their policy-based routes through the asset API; an organization may ask compute for
+  // router status.
+  const used: LiveService[] = perProject ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns', 'compute'];
   const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
 
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
@@ -150,24 +160,24 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
 
   // Built on first use: a compute client costs a noticeable share of a second to construct.
   const built = new Map<string, { close(): Promise<void> }>();
-  const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: unknown, make: () => T) => (): T => {
+  const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: () => unknown, make: () => T) => (): T => {
     let client = built.get(name) as T | undefined;
     if (!client) {
-      if (!loaded) throw new Error(`the ${name} client was not loaded: createClients was told the scope is ${perProject ? 'projects' : 'an organization or folder'}`);
+      if (!loaded()) throw new Error(`the ${name} client was not loaded: createClients was told the scope is ${perProject ? 'projects' : 'an organization or folder'}`);
       built.set(name, (client = make()));
     }
     return client;
   };
   const computeOptions = () => gaxOptions('compute') as ConstructorParameters<typeof ComputeModule.NetworksClient>[0];
   const getters = {
-    networks: lazy('networks', compute, () => new compute!.NetworksClient(computeOptions())),
-    subnetworks: lazy('subnetworks', compute, () => new compute!.SubnetworksClient(computeOptions())),
-    routes: lazy('routes', compute, () => new compute!.RoutesClient(computeOptions())),
-    firewalls: lazy('firewalls', compute, () => new compute!.FirewallsClient(computeOptions())),
-    routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
-    instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
-    clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
-    assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
+    networks: lazy('networks', () => compute, () => new compute!.NetworksClient(computeOptions())),
+    subnetworks: lazy('subnetworks', () => compute, () => new compute!.SubnetworksClient(computeOptions())),
+    routes: lazy('routes', () => compute, () => new compute!.RoutesClient(computeOptions())),
+    firewalls: lazy('firewalls', () => compute, () => new compute!.FirewallsClient(computeOptions())),
+    routers: lazy('routers', () => compute, () => new compute!.RoutersClient(computeOptions())),
+    instances: lazy('instances', () => compute, () => new compute!.InstancesClient(computeOptions())),
+    clusters: lazy('clusters', () => container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
+    assets: lazy('assets', () => asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
   return {
     get networks() { return getters.networks(); },
@@ -179,6 +189,9 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     get clusters() { return getters.clusters(); },
     get assets() { return getters.assets(); },
     dns,
+    loadCompute: async () => {
+      compute ??= await import('@google-cloud/compute');
+    },
     close: async () => {
       await Promise.all([...built.values()].map((c) => c.close().catch(() => undefined)));
     },

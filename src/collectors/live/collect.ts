@@ -9,14 +9,15 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope that cannot be listed at all stops the collection.
  */
-import { coverSeenProjects, V1_COLLECTIONS } from '../../model/coverage.js';
-import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
-import { SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
+import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Router, Snapshot } from '../../model/snapshot.js';
+import { ASSET_TYPES, SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
 import {
   isGkeNode,
   normalizeCluster,
   normalizeFirewall,
   normalizeInstance,
+  normalizeLearnedRoute,
   normalizeManagedZone,
   normalizeNetwork,
   normalizeRecordSet,
@@ -243,6 +244,53 @@ class Collection {
     await Promise.all(zones.filter(zoneMatters).map((z) => this.recordSets(z)));
   }
 
+  /**
+   * The policy-based routes of one project, through Cloud Asset Inventory: the Network
+   * Connectivity API has no Node client of its own, and the asset API serves the resource as the
+   * API writes it (asset type `networkconnectivity.googleapis.com/PolicyBasedRoute`).
+   */
+  async policyBasedRoutesOf(project: string): Promise<void> {
+    await this.read(project, 'policyBasedRoutes', async () => {
+      const assets = this.clients.assets;
+      const list = assets.listAssets.bind(assets) as unknown as PagedList;
+      const entities: Entity[] = [];
+      let request: Json | null = { parent: `projects/${project}`, assetTypes: [ASSET_TYPES.policyBasedRoute], contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, 1000) };
+      while (request) {
+        const req: Json = request;
+        const [page, next] = await this.caller.run('asset', `asset listAssets projects/${project} policy-based routes`, () => list(req, ONE_PAGE));
+        for (const raw of (page ?? []) as Json[]) {
+          const resource = (raw.resource ?? {}) as Json;
+          const entry = entryFromAsset({ name: String(raw.name), assetType: String(raw.assetType), resource: { data: plainData(resource.data) } }, ASSET);
+          if (entry.kind === 'entity') entities.push(entry.entity);
+        }
+        request = next && next.pageToken ? next : null;
+      }
+      return entities;
+    });
+  }
+
+  /**
+   * The routes the project's Cloud Routers learned over BGP (routers.getRouterStatus
+   * `result.bestRoutesForRouter`), one call per router with BGP peers: a router without any learns
+   * nothing. A failed call leaves the project's learned routes unread.
+   */
+  async learnedRoutesOf(project: string, routers: Router[]): Promise<void> {
+    const learning = routers.filter((r) => r.bgpPeers.length > 0);
+    await this.read(project, 'dynamicRoutes', async () => {
+      const statuses = await Promise.all(
+        learning.map((r) =>
+          this.caller.run('compute', `compute routers.getRouterStatus ${r.project}/${r.region}/${r.name}`, () =>
+            this.clients.routers.getRouterStatus({ project: r.project, region: r.region, router: r.name }, { retry: { retryCodes: [] } } as never),
+          ),
+        ),
+      );
+      return statuses.flatMap(([response], i) => {
+        const result = ((response as unknown as Json).result ?? {}) as Json;
+        return ((result.bestRoutesForRouter as Json[] | undefined) ?? []).map((route) => normalizeLearnedRoute(route, learning[i], API));
+      });
+    });
+  }
+
   async project(project: string): Promise<void> {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
@@ -256,7 +304,9 @@ class Collection {
       this.aggregated(project, 'instances', c.instances as never, normalizeInstance, isGkeNode),
       this.clustersOf(project),
       this.zonesOf(project),
+      this.policyBasedRoutesOf(project),
     ]);
+    await this.learnedRoutesOf(project, this.builder.current.routers.filter((r) => r.project === project));
     this.progress?.projectDone();
   }
 
@@ -319,6 +369,12 @@ class Collection {
       this.progress?.addProjects(projects.size - before);
     }
     await Promise.all(reads);
+    // Learned routes have no asset type: the routers with BGP peers are asked for their status.
+    const routers = this.builder.current.routers;
+    if (routers.some((r) => r.bgpPeers.length > 0)) await this.clients.loadCompute();
+    const byProject = new Map<string, Router[]>();
+    for (const r of routers) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
+    await Promise.all([...byProject].map(([project, list]) => this.learnedRoutesOf(project, list)));
     for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
   }
 }
@@ -368,7 +424,15 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
-  coverSeenProjects(snapshot, V1_COLLECTIONS);
+  const seen = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverReads(snapshot, seen, ['policyBasedRoutes', 'dynamicRoutes']);
+  // Routers that could not be listed were not asked what they learned.
+  for (const project of seen) {
+    if (run.readErrors.some((e) => e.project === project && e.collection === 'routers' && e.resource === undefined)) {
+      setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'the Cloud Routers could not be read');
+    }
+  }
+  sortCoverage(snapshot.coverage);
   return {
     snapshot,
     stats: {
