@@ -82,10 +82,8 @@ export const internetEgressRule: Rule = {
     },
     messages: {
       closed: 'Cluster {{subject}}: no node or pod reaches the internet except through the proxy: {{missing}}.',
-      open: 'Cluster {{subject}}: {{node}} reaches the internet: {{route}}; {{firewall}}; {{address}}.',
+      open: 'Cluster {{subject}}: {{node}} reaches the internet: {{route}}; {{firewall}}; {{address}}.{{caveat}}',
       notRead: 'Cluster {{subject}}: the {{collections}} of project {{project}} were not read ({{reason}}), so internet egress cannot be judged.',
-      openUnconfirmed:
-        'Cluster {{subject}}: {{node}} would reach the internet ({{route}}; {{firewall}}; {{address}}), but the {{collections}} of project {{project}} were not read ({{reason}}), and they could send the traffic elsewhere.',
       addressUnconfirmed:
         'Cluster {{subject}}: {{node}} has a route and a firewall path to the internet ({{route}}; {{firewall}}) and no NAT serves its ranges, but the VM instances of project {{project}} were not read ({{reason}}), so an external IP on a node cannot be ruled out.',
       noPodRange: 'Cluster {{subject}}: its pod range {{field}} is not a range of the node subnet, so pod egress cannot be judged.',
@@ -141,15 +139,14 @@ export const internetEgressRule: Rule = {
         continue;
       }
       const node = nodeText(judged.identity);
-      // The path is open on what was read: anything unread that could still close it makes the verdict unsupported.
+      // The configuration read opens the path. A route that was not read (learned from on-prem, or
+      // policy-based) could only take the traffic elsewhere by luck of what a peer announces, so
+      // the finding stands and says what it could not see.
       const region = regionOf(cluster.location);
       const bgpRouters = index.routersOf(cluster.network).some((r) => r.bgpPeers.length > 0 && routerServesRegion(r.region, region, network!.routingMode));
-      const couldDivert = index.notRead(project, ['policyBasedRoutes', ...(bgpRouters ? (['dynamicRoutes'] as const) : [])]);
-      if (couldDivert.length > 0) {
-        report({ status: 'not-evaluated', subject: cluster, messageId: 'openUnconfirmed', data: { node, project, ...linksText(judged.answer), ...notReadText(couldDivert) }, related });
-        continue;
-      }
-      report({ status: 'fail', subject: cluster, messageId: 'open', data: { node, ...linksText(judged.answer) }, related });
+      const unseen = index.notRead(project, ['policyBasedRoutes', ...(bgpRouters ? (['dynamicRoutes'] as const) : [])]);
+      const caveat = unseen.length > 0 ? ` The ${notReadText(unseen).collections} of project ${project} were not read (${notReadText(unseen).reason}); none of them was seen taking this traffic elsewhere.` : '';
+      report({ status: 'fail', subject: cluster, messageId: 'open', data: { node, ...linksText(judged.answer), caveat }, related });
     }
   },
 };

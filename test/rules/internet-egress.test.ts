@@ -181,13 +181,13 @@ ruleTester(internetEgressRule, [
     expect: both('not-evaluated', 'notRead', ['Cloud Routers of project acme-prod-platform were not read (not in the input)']),
   },
   {
-    name: 'an open path with learned routes not read is not evaluated (a learned default route could take it on-prem)',
+    name: 'an open path with learned routes not read still fails, and says what it could not see',
     snapshot: (() => {
       const s = withNat(withoutDeny(withDefaultRoute()), {});
       s.coverage = s.coverage.filter((c) => c.collection !== 'dynamicRoutes');
       return s;
     })(),
-    expect: both('not-evaluated', 'openUnconfirmed', ['dynamic routes learned by Cloud Routers of project acme-prod-platform were not read']),
+    expect: both('fail', 'open', ['The dynamic routes learned by Cloud Routers of project acme-prod-platform were not read (not in the input)']),
   },
   {
     name: 'a closed path with learned routes not read still passes (no learned route opens one)',

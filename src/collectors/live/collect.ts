@@ -276,11 +276,15 @@ class Collection {
    */
   async learnedRoutesOf(project: string, routers: Router[]): Promise<void> {
     const learning = routers.filter((r) => r.bgpPeers.length > 0);
+    if (learning.length === 0) return;
     await this.read(project, 'dynamicRoutes', async () => {
+      // Built and initialized outside the timed calls: constructing a compute client takes a while.
+      const client = this.clients.routers;
+      await client.initialize();
       const statuses = await Promise.all(
         learning.map((r) =>
           this.caller.run('compute', `compute routers.getRouterStatus ${r.project}/${r.region}/${r.name}`, () =>
-            this.clients.routers.getRouterStatus({ project: r.project, region: r.region, router: r.name }, { retry: { retryCodes: [] } } as never),
+            client.getRouterStatus({ project: r.project, region: r.region, router: r.name }, { retry: { retryCodes: [] } } as never),
           ),
         ),
       );

@@ -7,7 +7,7 @@ import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
-const ALL = ['acme-dev-sandbox', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
 
 describe('live collector, organization and folder scope, through Cloud Asset Inventory', () => {
   const guard = guardLoopbackOnly();
@@ -41,15 +41,25 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     }
   });
 
-  it('lists the whole scope in one paged asset stream, then only record sets, with GET only', () => {
+  it('lists the whole scope in one paged asset stream, then only record sets and router status, with GET only', () => {
     const assetCalls = run.emulator.requests.filter((r) => r.service === 'asset');
     expect(assetCalls).toHaveLength(1);
     expect(assetCalls[0].path).toBe(`/v1/organizations/${ORG}/assets`);
     expect(assetCalls[0].query).toMatch(/contentType=1/);
+    expect(decodeURIComponent(assetCalls[0].query)).toContain('networkconnectivity.googleapis.com/PolicyBasedRoute');
     const others = run.emulator.requests.filter((r) => r.service !== 'asset');
-    expect(others.every((r) => r.service === 'dns' && r.path.endsWith('/rrsets'))).toBe(true);
-    // 4 projects with the three zones each, except staging, which has no pkg.dev zone.
-    expect(others).toHaveLength(11);
+    const rrsets = others.filter((r) => r.service === 'dns' && r.path.endsWith('/rrsets'));
+    // Learned routes have no asset type: one routers.getRouterStatus per router with BGP peers.
+    const statuses = others.filter((r) => r.service === 'compute' && r.path.endsWith('/getRouterStatus'));
+    expect(rrsets.length + statuses.length).toBe(others.length);
+    // 5 projects with the three zones each, except staging, which has no pkg.dev zone.
+    expect(rrsets).toHaveLength(14);
+    expect(statuses.map((r) => r.path).sort()).toEqual(
+      ['acme-dev-sandbox', 'acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform', 'acme-stg-platform'].map(
+        (p) => `/compute/v1/projects/${p}/regions/${p === 'acme-prod-payments' ? 'asia-northeast2' : 'asia-northeast1'}/routers/onprem-vpn-router/getRouterStatus`,
+      ),
+    );
+    expect(run.snapshot.routes.filter((r) => r.learnedBy).map((r) => r.destRange)).toEqual(['10.100.0.0/16']);
     expect(new Set(run.emulator.requests.map((r) => r.method))).toEqual(new Set(['GET']));
     expect(run.stats.calls).toBe(run.emulator.requests.length);
     expect(guard.refused).toEqual([]);
@@ -75,8 +85,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('limits a folder scope to the projects under the folder', async () => {
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
-    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-payments', 'acme-prod-platform'] });
-    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-payments', 'acme-prod-platform']));
+    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform'] });
+    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform']));
   });
 
   it('keeps only a shard\'s projects: the organization listed once, other shards\' assets and record sets never read', async () => {

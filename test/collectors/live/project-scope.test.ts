@@ -82,13 +82,16 @@ describe('live collector, project scope, through the official clients against th
         `/v1/projects/${P}/locations/-/clusters`,
         `/dns/v1/projects/${P}/managedZones`,
         `/dns/v1/projects/${P}/managedZones/googleapis/rrsets`,
+        // policy-based routes through Cloud Asset Inventory, learned routes from the VPN router's status
+        `/v1/projects/${P}/assets`,
+        `/compute/v1/projects/${P}/regions/asia-northeast1/routers/onprem-vpn-router/getRouterStatus`,
       ]),
     );
-    expect(paths).toHaveLength(11);
+    expect(paths).toHaveLength(13);
   });
 
   it('makes every call through the official client of its service, as the x-goog-api-client header shows', () => {
-    const services = ['compute', 'container', 'dns'] as const;
+    const services = ['compute', 'container', 'dns', 'asset'] as const;
     for (const service of services) {
       const calls = run.emulator.requests.filter((r) => r.service === service);
       expect(calls.length, service).toBeGreaterThan(0);
@@ -114,7 +117,7 @@ describe('live collector, project scope, through the official clients against th
     const r = await collectFrom(world().world, { kind: 'projects', projects: [P, 'no-such-project'] });
     const errors = r.snapshot.readErrors.filter((e) => e.project === 'no-such-project');
     expect(errors.map((e) => e.collection).sort()).toEqual(
-      ['clusters', 'firewalls', 'instances', 'managedZones', 'networks', 'routers', 'routes', 'subnetworks'],
+      ['clusters', 'firewalls', 'instances', 'managedZones', 'networks', 'policyBasedRoutes', 'routers', 'routes', 'subnetworks'],
     );
     expect(errors.every((e) => e.status === 404 && /not found/.test(e.message))).toBe(true);
     expect(comparable(r.snapshot)).toEqual(comparable(source));
