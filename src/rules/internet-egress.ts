@@ -151,8 +151,10 @@ export const internetEgressRule: Rule = {
   },
 };
 
+const holding = (a: EgressAnswer): number => [a.route, a.firewall, a.address].filter((l) => l.holds).length;
+
 /**
- * The first node whose path to the internet is open, or (all closed) the first node's answer. A
+ * The first node whose path to the internet is open, or (all closed) the answer of the node closest to it. A
  * node whose route and firewall links hold but whose VMs were not read is undecided: its external
  * IP is not known.
  */
@@ -184,7 +186,8 @@ function judgeCluster(
       externalAccess: externalAccess(cluster, identity, instances) ?? [],
     });
     if (answer.open) return { answer, identity };
-    first ??= { answer, identity };
+    // All closed: the node closest to the internet (most links holding) says what keeps it in.
+    if (!first || holding(answer) > holding(first.answer)) first = { answer, identity };
   }
   return first!;
 }

@@ -2,7 +2,8 @@
  * The four official clients (compute, container, asset, dns), pointed at Google, at a private API
  * endpoint, or at the local emulator. They are imported lazily and only those a scope needs: about
  * a second of import cost that `check` must never pay, and that an organization read through Cloud
- * Asset Inventory (asset + dns) should not pay for compute and container. Every request the gax
+ * Asset Inventory (asset + dns) should not pay for container, nor for compute unless a router with
+ * BGP peers must be asked what it learned (loadCompute). Every request the gax
  * clients make carries an abort timeout, set in the fetch of the auth object they share; the dns
  * client gets its timeout through an interceptor (see /work/shared/GCP-CLIENTS.md for why).
  */
