@@ -78,7 +78,7 @@ export interface EgressAnswer {
 }
 
 /** What the routes do with internet destinations: the ranges sent to the gateway, and why others are not. */
-function routeLink(q: EgressQuestion): { link: EgressLink; gateway: Interval[] } {
+export function internetRouteLink(q: Pick<EgressQuestion, 'internet' | 'routes' | 'policyRoutes' | 'node' | 'sources'>): { link: EgressLink; gateway: Interval[] } {
   const sender: PolicyRouteSender = { tags: q.node.tags, sources: q.sources, protocol: 'tcp' };
   const gateway: Interval[] = [];
   const gatewayRoutes = new Map<string, Route>();
@@ -121,7 +121,7 @@ function routeLink(q: EgressQuestion): { link: EgressLink; gateway: Interval[] }
 }
 
 /** Whether the egress firewall lets a probe packet out to `ranges`; the first allowed piece names the rule. */
-function firewallLink(q: EgressQuestion, ranges: readonly Interval[]): EgressLink {
+export function internetFirewallLink(q: Pick<EgressQuestion, 'firewalls' | 'node'>, ranges: readonly Interval[]): EgressLink {
   const denials: FirewallSegment[] = [];
   for (const packet of INTERNET_PROBE_PACKETS) {
     const segments = egressFirewall(q.firewalls, q.node, packet, ranges);
@@ -138,7 +138,7 @@ function firewallLink(q: EgressQuestion, ranges: readonly Interval[]): EgressLin
 }
 
 /** An external IP on the node, or a public Cloud NAT serving the node or pod range. */
-function addressLink(q: EgressQuestion): EgressLink {
+export function internetAddressLink(q: Pick<EgressQuestion, 'routers' | 'subnetwork' | 'podRangeName' | 'externalAccess'>): EgressLink {
   const primary = natGatewaysServing(q.routers, q.subnetwork, { kind: 'primary' });
   const pods = q.podRangeName ? natGatewaysServing(q.routers, q.subnetwork, { kind: 'secondary', rangeName: q.podRangeName }) : [];
   const podRange = q.podRangeName ? q.subnetwork.secondaryIpRanges.find((r) => r.rangeName === q.podRangeName)?.ipCidrRange : undefined;
@@ -155,8 +155,8 @@ function addressLink(q: EgressQuestion): EgressLink {
 
 /** The three links for one node; the firewall is asked about the addresses the routes send to the gateway (all of the internet when none). */
 export function internetEgress(q: EgressQuestion): EgressAnswer {
-  const { link: route, gateway } = routeLink(q);
-  const firewall = firewallLink(q, gateway.length > 0 ? gateway : q.internet);
-  const address = addressLink(q);
+  const { link: route, gateway } = internetRouteLink(q);
+  const firewall = internetFirewallLink(q, gateway.length > 0 ? gateway : q.internet);
+  const address = internetAddressLink(q);
   return { open: route.holds && firewall.holds && address.holds, route, firewall, address };
 }

@@ -5,9 +5,9 @@ import { VIPS } from '../model/facts.js';
 import { regionOf } from '../model/names.js';
 import type { Cluster, CollectionKind, CoverageEntry, Instance, Subnetwork } from '../model/snapshot.js';
 import { isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
-import { internetEgress, type EgressAnswer } from '../network/egress.js';
-import { policyRouteDefect, routeAppliesInRegion, routerServesRegion } from '../network/routes.js';
-import { firewallsAt, routesAt } from './enforced.js';
+import { internetAddressLink, internetFirewallLink, internetRouteLink, type EgressAnswer } from '../network/egress.js';
+import { policyRouteAppliesToVm, policyRouteDefect, routeAppliesInRegion, routerServesRegion } from '../network/routes.js';
+import { firewallsAt, rangesKey, routesAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, networkProject, nodeText } from './support.js';
 
 /**
@@ -171,20 +171,24 @@ function judgeCluster(
   const instances = new Map(index.instancesOf(cluster).map((i) => [i.name, i]));
   const sources = [subnetwork.ipCidrRange, ...(podRange ? [podRange] : [])].filter(isCidr).map((r) => parseCidr(r));
   const podRangeName = cluster.ipAllocationPolicy?.clusterSecondaryRangeName;
+  const policyRoutes = index.policyBasedRoutesOn(cluster.network);
+  const routers = index.routersOf(cluster.network, subnetwork.region);
+  // Nodes the same routes, policy-based routes and firewall rules select (on any cluster of the
+  // subnet) share the route and firewall links: decided once for them.
+  const routeKey = `internet-egress route\n${network?.routingMode === 'GLOBAL' ? '*' : region}\n${subnetwork.fullName}\n${podRange ?? ''}`;
   let first: { answer: EgressAnswer; identity: NodeIdentity } | undefined;
   for (const identity of identities) {
-    const answer = internetEgress({
-      internet,
-      routes: routesAt(index, cluster, identity).rules.filter((r) => routeAppliesInRegion(r, region, network?.routingMode)),
-      policyRoutes: index.policyBasedRoutesOn(cluster.network),
-      firewalls: firewallsAt(index, cluster, identity, 'EGRESS').rules,
-      node: identity,
-      subnetwork,
-      podRangeName,
-      sources,
-      routers: index.routersOf(cluster.network, subnetwork.region),
-      externalAccess: externalAccess(cluster, identity, instances) ?? [],
-    });
+    const selection = routesAt(index, cluster, identity);
+    const applying = policyRoutes.filter((r) => policyRouteAppliesToVm(r, identity.tags));
+    const routeLink = index.memoOn(selection, `${routeKey}\n${applying.map((r) => r.fullName).join(',')}`, () =>
+      internetRouteLink({ internet, routes: selection.rules.filter((r) => routeAppliesInRegion(r, region, network?.routingMode)), policyRoutes: applying, node: identity, sources }),
+    );
+    const ranges = routeLink.gateway.length > 0 ? routeLink.gateway : internet;
+    const firewalls = firewallsAt(index, cluster, identity, 'EGRESS');
+    const firewall = index.memoOn(firewalls, `internet-egress firewall\n${rangesKey(ranges)}`, () => internetFirewallLink({ firewalls: firewalls.rules, node: identity }, ranges));
+    const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) ?? [] });
+    const route = routeLink.link;
+    const answer: EgressAnswer = { open: route.holds && firewall.holds && address.holds, route, firewall, address };
     if (answer.open) return { answer, identity };
     // All closed: the node closest to the internet (most links holding) says what keeps it in.
     if (!first || holding(answer) > holding(first.answer)) first = { answer, identity };
