@@ -49,12 +49,12 @@ describe('audit --max-rps', () => {
       const r = await cli(['audit', ...projects, ...endpointArgs(emu.url), '--max-rps', '4', '--format', 'json', '--output', path.join(tmp(), 'r.json')]);
       expect(r.code, r.stderr).toBe(1);
       const compute = emu.requests.filter((x) => x.service === 'compute').length;
-      // 3 projects × 6 compute lists: unlimited, they would all go out at once.
-      expect(compute).toBe(18);
+      // 3 projects × (6 compute lists + the VPN router's status): unlimited, they would all go out at once.
+      expect(compute).toBe(21);
       // 4 per second, one more at a window's edge; a generous margin for timer slack.
       expect(peakPerSecond(emu.requests, 'compute')).toBeLessThanOrEqual(6);
       expect(peakPerSecond(emu.requests, 'dns')).toBeLessThanOrEqual(6);
-      expect(r.stderr).toMatch(/^api calls: compute 18 call\(s\) \(0 retried, 0 failed\); container 3 call\(s\) \(0 retried, 0 failed\); dns \d+ call\(s\)/m);
+      expect(r.stderr).toMatch(/^api calls: compute 21 call\(s\) \(0 retried, 0 failed\); container 3 call\(s\) \(0 retried, 0 failed\); dns \d+ call\(s\)/m);
     } finally {
       await emu.close();
     }
@@ -75,10 +75,11 @@ describe('audit --retry-budget', () => {
       const r = await cli(['audit', '--project', 'acme-prod-platform', ...endpointArgs(emu.url), '--retry-budget', '0', '--format', 'json', '--output', out]);
       expect(r.code).toBe(3);
       const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
-      // The eight collections of the project, each refused once and not retried.
-      expect(emu.requests).toHaveLength(8);
+      // The nine collections of the project (policy-based routes through the asset API), each refused
+      // once and not retried; the routers were not read, so no router is asked for its status.
+      expect(emu.requests).toHaveLength(9);
       expect(emu.requests.every((x) => x.status === 429)).toBe(true);
-      expect(report.run.readErrors).toHaveLength(8);
+      expect(report.run.readErrors).toHaveLength(9);
       for (const e of report.run.readErrors) expect(e).toMatchObject({ project: 'acme-prod-platform', status: 429, reason: 'RETRY_BUDGET_EXHAUSTED' });
       expect(report.results.every((x) => x.status !== 'pass')).toBe(true);
       expect(r.stderr).toMatch(/^api calls: compute 6 call\(s\) \(0 retried, 6 failed, 6 not retried: budget spent\); container 1 call\(s\) \(0 retried, 1 failed, 1 not retried: budget spent\); dns 1 call\(s\)/m);

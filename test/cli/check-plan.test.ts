@@ -56,7 +56,11 @@ describe('check --plan', () => {
   });
 
   it('reads asset exports: --assets', () => {
-    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson']).code).toBe(0);
+    // An export holds no routes learned by Cloud Routers: vip-route is not evaluated, so the gate is incomplete.
+    const full = runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson']);
+    expect(full.code).toBe(3);
+    expect(full.stdout).toContain('dynamic routes learned by Cloud Routers (Cloud Router onprem-vpn-router) of project acme-prod-platform were not read');
+    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson', '--allow-incomplete']).code).toBe(0);
     const partial = runCli(['check', '--assets', 'test/fixtures/assets/list.json']);
     expect(partial.code).toBe(3);
     expect(partial.stdout).toContain('ResourceRecordSet');

@@ -14,7 +14,7 @@ import type { AuditReport } from '../../src/engine/types.js';
 import { shardOf } from '../../src/shard.js';
 
 const ENV = { ...process.env, CI: '1', METADATA_SERVER_DETECTION: 'none', NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', NO_COLOR: '1' };
-const ALL = ['acme-dev-sandbox', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform'];
 
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -89,9 +89,9 @@ describe('audit --shard i/n over the emulated organization, merged', () => {
   });
 
   it('prints the calls made, retried and failed per API on stderr', () => {
-    for (const r of runs) expect(r.stderr).toMatch(/^api calls: (dns \d+ call\(s\) \(0 retried, \d+ failed\); )?asset 1 call\(s\) \(0 retried, 0 failed\)$/m);
-    // The whole run: 11 zones that matter, the 3 of the project whose DNS API is disabled refused.
-    expect(runs[0].stderr).toMatch(/^api calls: dns 11 call\(s\) \(0 retried, 3 failed\); asset 1 call\(s\) \(0 retried, 0 failed\)$/m);
+    for (const r of runs) expect(r.stderr).toMatch(/^api calls: (compute \d+ call\(s\) \(\d+ retried, 0 failed\); )?(dns \d+ call\(s\) \(0 retried, \d+ failed\); )?asset 1 call\(s\) \(0 retried, 0 failed\)$/m);
+    // The whole run: the status of 5 VPN routers, 14 zones that matter, the 3 of the project whose DNS API is disabled refused.
+    expect(runs[0].stderr).toMatch(/^api calls: compute \d+ call\(s\) \(\d+ retried, 0 failed\); dns 14 call\(s\) \(0 retried, 3 failed\); asset 1 call\(s\) \(0 retried, 0 failed\)$/m);
   });
 });
 
