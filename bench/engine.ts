@@ -38,6 +38,7 @@ import type {
   Subnetwork,
 } from '../src/model/snapshot.js';
 import { emptySnapshot } from '../src/model/snapshot.js';
+import { COLLECTION_KINDS, coverSeenProjects } from '../src/model/coverage.js';
 import { median } from './stats.js';
 
 /** The engine's entry points, from the build the CLI runs. */
@@ -349,6 +350,9 @@ export function generateSnapshot(projects: number): Snapshot {
   const s: Snapshot = { ...emptySnapshot({ kind: 'organization', id: '123456789012', projects: [] }), generatedAt: '2026-11-20T03:00:00.000Z' };
   for (let j = 0; j < projects; j++) addProject(s, j);
   s.scope.projects = s.networks.map((n) => n.project);
+  // Everything of every project was read, as a live collection would say: rules that check
+  // coverage judge instead of stopping at "not read".
+  coverSeenProjects(s, COLLECTION_KINDS);
   return s;
 }
 

@@ -16,7 +16,7 @@ import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, 
  */
 const NOT_INTERNET = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
 
-/** What a missing link of the path needs to be read before the rule may pass or fail on it. */
+/** Read or not, these decide every link: without them neither a pass nor a failure is supported. */
 const ALWAYS_NEEDED: readonly CollectionKind[] = ['routes', 'firewalls', 'routers'];
 
 /** `nic0 natIP 34.84.1.2` per external access config of the instance. */
@@ -31,7 +31,7 @@ function externalAccessOf(instance: Instance): string[] {
  * The external addresses of a node identity: the VM's own when the snapshot has it; otherwise
  * what the pool's configuration gives new nodes (a public node gets an ephemeral external IP).
  */
-function externalAccess(cluster: Cluster, identity: NodeIdentity, instances: Map<string, Instance>): string[] | undefined {
+function externalAccess(cluster: Cluster, identity: NodeIdentity, instances: Map<string, Instance>): string[] {
   const instance = instances.get(identity.label);
   if (instance) return externalAccessOf(instance);
   const pool = cluster.nodePools.find((p) => `pool ${p.name}` === identity.label);
@@ -186,7 +186,7 @@ function judgeCluster(
     const ranges = routeLink.gateway.length > 0 ? routeLink.gateway : internet;
     const firewalls = firewallsAt(index, cluster, identity, 'EGRESS');
     const firewall = index.memoOn(firewalls, `internet-egress firewall\n${rangesKey(ranges)}`, () => internetFirewallLink({ firewalls: firewalls.rules, node: identity }, ranges));
-    const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) ?? [] });
+    const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) });
     const route = routeLink.link;
     const answer: EgressAnswer = { open: route.holds && firewall.holds && address.holds, route, firewall, address };
     if (answer.open) return { answer, identity };
