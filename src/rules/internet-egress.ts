@@ -7,7 +7,7 @@ import type { Cluster, CollectionKind, CoverageEntry, Instance, Subnetwork } fro
 import { isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import { internetAddressLink, internetFirewallLink, internetRouteLink, type EgressAnswer } from '../network/egress.js';
 import { policyRouteAppliesToVm, policyRouteDefect, routeAppliesInRegion, routerServesRegion } from '../network/routes.js';
-import { firewallsAt, rangesKey, routesAt } from './enforced.js';
+import { firewallsAt, reaching, remoteRangesOf, routesAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, networkProject, nodeText } from './support.js';
 
 /**
@@ -173,19 +173,27 @@ function judgeCluster(
   const podRangeName = cluster.ipAllocationPolicy?.clusterSecondaryRangeName;
   const policyRoutes = index.policyBasedRoutesOn(cluster.network);
   const routers = index.routersOf(cluster.network, subnetwork.region);
-  // Nodes the same routes, policy-based routes and firewall rules select (on any cluster of the
-  // subnet) share the route and firewall links: decided once for them.
-  const routeKey = `internet-egress route\n${network?.routingMode === 'GLOBAL' ? '*' : region}\n${subnetwork.fullName}\n${podRange ?? ''}`;
+  // Nodes the same routes and firewall rules select (on any cluster of the network) share the route
+  // and firewall links: decided once for them. Their source ranges matter only to policy-based
+  // routes, so they are part of the key only when such a route applies.
+  const routeKey = `internet-egress route\n${network?.routingMode === 'GLOBAL' ? '*' : region}`;
   let first: { answer: EgressAnswer; identity: NodeIdentity } | undefined;
   for (const identity of identities) {
     const selection = routesAt(index, cluster, identity);
-    const applying = policyRoutes.filter((r) => policyRouteAppliesToVm(r, identity.tags));
-    const routeLink = index.memoOn(selection, `${routeKey}\n${applying.map((r) => r.fullName).join(',')}`, () =>
+    const applying = policyRoutes.length > 0 ? policyRoutes.filter((r) => policyRouteAppliesToVm(r, identity.tags)) : policyRoutes;
+    const key = applying.length === 0 ? routeKey : `${routeKey}\n${subnetwork.fullName}\n${podRange ?? ''}\n${applying.map((r) => r.fullName).join(',')}`;
+    const routeLink = index.memoOn(selection, key, () =>
       internetRouteLink({ internet, routes: selection.rules.filter((r) => routeAppliesInRegion(r, region, network?.routingMode)), policyRoutes: applying, node: identity, sources }),
     );
-    const ranges = routeLink.gateway.length > 0 ? routeLink.gateway : internet;
-    const firewalls = firewallsAt(index, cluster, identity, 'EGRESS');
-    const firewall = index.memoOn(firewalls, `internet-egress firewall\n${rangesKey(ranges)}`, () => internetFirewallLink({ firewalls: firewalls.rules, node: identity }, ranges));
+    // The firewall is asked about the addresses the routes send to the gateway (all of the internet
+    // when none): only the rules that reach them can decide, so nodes whose selections differ
+    // elsewhere share the answer. The ranges and their memo key are built once per route answer.
+    const question = index.memoOn(routeLink, 'internet-egress firewall question', () => {
+      const remote = remoteRangesOf(routeLink.gateway.length > 0 ? routeLink.gateway : internet);
+      return { remote, key: `internet-egress firewall\n${remote.key}` };
+    });
+    const relevant = reaching(index, firewallsAt(index, cluster, identity, 'EGRESS'), question.remote);
+    const firewall = index.memoOn(relevant, question.key, () => internetFirewallLink({ firewalls: relevant.rules, node: identity }, question.remote.intervals));
     const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) });
     const route = routeLink.link;
     const answer: EgressAnswer = { open: route.holds && firewall.holds && address.holds, route, firewall, address };
