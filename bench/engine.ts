@@ -373,6 +373,11 @@ export interface EngineMeasurement {
   results: number;
   /** The first evaluation, as a CLI run would see it. */
   cold: Timing;
+  /**
+   * Then every result's message text and fingerprint read once, as a JSON, HTML or SARIF-with-passes
+   * report does: the work the evaluation leaves to the reports that need it.
+   */
+  texts: Timing;
   /** The best of the following runs (JIT warm); absent when the cold run took too long to repeat. */
   warm?: Timing;
   indexMs: number;
@@ -416,6 +421,11 @@ export function measureEngine(api: EngineApi, projects: number, warmRuns = 3, pe
 
   const first = timed(() => audit(snapshot, policy, options));
   const results = first.value.results.length;
+  const texts = timed(() => {
+    let chars = 0;
+    for (const r of first.value.results) chars += r.message.length + r.fingerprint.length;
+    return chars;
+  }).timing;
   let warm: Timing | undefined;
   if (first.timing.wallMs < REPEAT_BELOW_MS) {
     for (let i = 0; i < warmRuns; i++) {
@@ -446,6 +456,7 @@ export function measureEngine(api: EngineApi, projects: number, warmRuns = 3, pe
     instances: snapshot.instances.length,
     results,
     cold: first.timing,
+    texts,
     ...(warm ? { warm } : {}),
     indexMs: indexCpuMs,
     peakRssMiB,
@@ -481,11 +492,14 @@ export function measureInChild(projects: number, coldOnly = false): Promise<Engi
 
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 const EXTRA_COLD_RUNS = 2;
+/** The issue's targets: the full size cold, and the time for 10× the input. */
+const COLD_TARGET_MS = 1500;
+const GROWTH_TARGET = 11;
 
 /**
  * The engine section: the full size and one tenth of it, each in its own process, and the growth
- * ratio. Targets: the full size evaluates in under 2 s and 1 GiB; 10× the input within 12× the
- * time. The growth ratio is taken on CPU time, which a busy machine disturbs far less than the
+ * ratio. Targets: the full size evaluates cold in under 1.5 s and 1 GiB; 10× the input within 11×
+ * the time. The growth ratio is taken on CPU time, which a busy machine disturbs far less than the
  * wall clock.
  */
 export async function benchEngine(options: { projects?: number; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
@@ -495,6 +509,8 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
   const section = 'engine';
   log(`engine: ${tenth} projects…`);
   const small = await measureInChild(tenth);
+  const smallColds = [small.cold.wallMs];
+  for (let i = 0; i < EXTRA_COLD_RUNS; i++) smallColds.push((await measureInChild(tenth, true)).cold.wallMs);
   log(`engine: ${full} projects…`);
   const large = await measureInChild(full);
   // A single cold run on a shared two-core machine varies by a third from one process to the
@@ -505,6 +521,7 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
     colds.push((await measureInChild(full, true)).cold.wallMs);
   }
   const coldMedian = median(colds);
+  const smallColdMedian = median(smallColds);
 
   const rows: BenchRow[] = [];
   for (const m of [small, large]) {
@@ -512,11 +529,18 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
     const isFull = m === large;
     rows.push({
       section,
-      name: `evaluation, ${size} (cold, wall${isFull ? `, median of ${colds.length} processes` : ''})`,
-      value: round(isFull ? coldMedian : m.cold.wallMs),
+      name: `evaluation, ${size} (cold, wall, median of ${colds.length} processes)`,
+      value: round(isFull ? coldMedian : smallColdMedian),
       unit: 'ms',
-      ...(isFull ? { target: '< 2000 ms', ok: coldMedian < 2000 } : {}),
-      note: `${isFull ? `runs ${colds.map((c) => round(c)).join(', ')} ms; first run ` : ''}CPU ${round(m.cold.cpuMs)} ms; ${m.results} results; index ${round(m.indexMs)} ms`,
+      ...(isFull ? { target: `< ${COLD_TARGET_MS} ms`, ok: coldMedian < COLD_TARGET_MS } : {}),
+      note: `runs ${(isFull ? colds : smallColds).map((c) => round(c)).join(', ')} ms; first run CPU ${round(m.cold.cpuMs)} ms; ${m.results} results; index ${round(m.indexMs)} ms`,
+    });
+    rows.push({
+      section,
+      name: `then every message and fingerprint read once, ${size} (first process)`,
+      value: round(m.texts.wallMs),
+      unit: 'ms',
+      note: `CPU ${round(m.texts.cpuMs)} ms: left to the reports that read them (JSON, HTML, SARIF with passes)`,
     });
     if (m.warm) {
       rows.push({ section, name: `evaluation, ${size} (warm, best of 3, wall)`, value: round(m.warm.wallMs), unit: 'ms', note: `CPU ${round(m.warm.cpuMs)} ms` });
@@ -539,9 +563,9 @@ export async function benchEngine(options: { projects?: number; log?: (line: str
     name: `growth: CPU time ratio for ${round(inputRatio, 1)}× the input (${large.warm && small.warm ? 'warm' : 'cold'})`,
     value: round(growth, 2),
     unit: '×',
-    target: '≤ 12×',
-    ok: growth <= 12,
-    note: `cold wall-clock ratio ${round(ratio(large.cold.wallMs, small.cold.wallMs), 2)}×`,
+    target: `≤ ${GROWTH_TARGET}×`,
+    ok: growth <= GROWTH_TARGET,
+    note: `cold wall-clock ratio (medians) ${round(ratio(coldMedian, smallColdMedian), 2)}×`,
   });
   for (const r of large.perRuleCpuMs) {
     const s = small.perRuleCpuMs.find((x) => x.id === r.id);

@@ -36,8 +36,9 @@ export function reportWithResults(count = REPORT_RESULTS): AuditReport {
   const results: Result[] = [];
   const clusters: ClusterTopology[] = [];
   for (let copy = 0; results.length < count; copy++) {
+    // Copies go through JSON (plain results), so their fingerprints are recomputed for their new ids.
     const copied = copy === 0 ? base.results : renumber(base.results, copy);
-    for (const r of copied) r.fingerprint = fingerprintOf(r.ruleId, r.resource);
+    if (copy > 0) for (const r of copied) r.fingerprint = fingerprintOf(r.ruleId, r.resource);
     results.push(...copied);
     clusters.push(...(copy === 0 ? base.clusters : renumber(base.clusters, copy)));
   }
@@ -50,6 +51,8 @@ export function reportWithResults(count = REPORT_RESULTS): AuditReport {
 
 interface Timed {
   ms: number;
+  /** CPU of the same (best) render: on a loaded machine the wall clock also counts waiting for a core. */
+  cpuMs: number;
   bytes: number;
 }
 
@@ -57,21 +60,31 @@ async function timeRender(format: ReportFormat, report: AuditReport, options: Re
   // The first render loads the format's module; the figure is the best of two renders after it.
   await render(format, report, options);
   let best = Infinity;
+  let cpuMs = 0;
   let bytes = 0;
   for (let i = 0; i < 2; i++) {
     // The previous render's garbage (tens of MiB of strings) is not this render's cost.
     (globalThis as { gc?: () => void }).gc?.();
+    const cpu = process.cpuUsage();
     const t = performance.now();
     const text = await render(format, report, options);
-    best = Math.min(best, performance.now() - t);
+    const ms = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    if (ms < best) {
+      best = ms;
+      cpuMs = (used.user + used.system) / 1000;
+    }
     bytes = Buffer.byteLength(text);
   }
-  return { ms: best, bytes };
+  return { ms: best, cpuMs, bytes };
 }
 
 const round = (n: number, digits = 0): number => Number(n.toFixed(digits));
 
-/** The reports section: every format for 25,000 results; SARIF + HTML together under 3 s. */
+/** The issue's target: all six formats for 25,000 results rendered in under this, together. */
+const ALL_FORMATS_TARGET_MS = 1000;
+
+/** The reports section: every format for 25,000 results; all six together under 1 s. */
 export async function benchReports(options: { results?: number; log?: (line: string) => void } = {}): Promise<BenchRow[]> {
   const count = options.results ?? REPORT_RESULTS;
   const log = options.log ?? (() => {});
@@ -80,24 +93,32 @@ export async function benchReports(options: { results?: number; log?: (line: str
   const report = reportWithResults(count);
   const rows: BenchRow[] = [];
   let sarifAndHtml = 0;
+  // Each of the six formats once, SARIF as written by default.
+  let allSix = 0;
+  let allSixCpu = 0;
   const byStatus = Object.entries(report.summary.byStatus).map(([s, n]) => `${n} ${s}`).join(', ');
   for (const format of REPORT_FORMATS) {
     const variants: [string, ReportOptions][] = format === 'sarif' ? [['sarif (with passes)', { sarifPasses: true }], ['sarif (default)', {}]] : [[format, {}]];
     for (const [label, opts] of variants) {
       log(`reports: ${label}…`);
-      const { ms, bytes } = await timeRender(format, report, opts);
+      const { ms, cpuMs, bytes } = await timeRender(format, report, opts);
       if (label === 'html' || label === 'sarif (with passes)') sarifAndHtml += ms;
-      rows.push({ section, name: `${label}, ${count} results`, value: round(ms), unit: 'ms', note: `${round(bytes / 1024 / 1024, 1)} MiB` });
+      if (label !== 'sarif (with passes)') {
+        allSix += ms;
+        allSixCpu += cpuMs;
+      }
+      rows.push({ section, name: `${label}, ${count} results`, value: round(ms), unit: 'ms', note: `${round(bytes / 1024 / 1024, 1)} MiB; CPU ${round(cpuMs)} ms` });
     }
   }
+  rows.push({ section, name: `sarif (with passes) + html, ${count} results`, value: round(sarifAndHtml), unit: 'ms' });
   rows.push({
     section,
-    name: `sarif (with passes) + html, ${count} results`,
-    value: round(sarifAndHtml),
+    name: `all six formats (sarif by default), ${count} results`,
+    value: round(allSix),
     unit: 'ms',
-    target: '< 3000 ms',
-    ok: sarifAndHtml < 3000,
-    note: `${report.clusters.length} clusters; ${byStatus}`,
+    target: `< ${ALL_FORMATS_TARGET_MS} ms`,
+    ok: allSix < ALL_FORMATS_TARGET_MS,
+    note: `CPU ${round(allSixCpu)} ms; ${report.clusters.length} clusters; ${byStatus}`,
   });
   return rows;
 }

@@ -68,3 +68,7 @@ const snapshot = {
   readErrors: [],
 };
 writeFileSync('examples/org/org.snapshot.json', `${JSON.stringify(snapshot, null, 2)}\n`);
+// Since snapshot schema version 2 the bundled org.snapshot.json is maintained by hand; it also holds
+// a Shared VPC pair: acme-net-host (the host: network, subnet, routes, firewalls, router, zones, copied
+// from the compliant project) and acme-prod-web (the service project: cluster `web` on the host's
+// network, its nodes carrying cluster-uid, cluster-location and their instance group).

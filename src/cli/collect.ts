@@ -2,11 +2,12 @@
 import type { Argv } from 'yargs';
 import { collectLive, ScopeError, type LiveOptions, type LiveStats } from '../collectors/live/collect.js';
 import { LIVE_SERVICES, parseEndpoint, type LiveService } from '../collectors/live/clients.js';
-import { DEFAULT_CALL_POLICY, formatApiStats, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
+import { API_LIMITS, DEFAULT_CALL_POLICY, formatApiStats, LIVE_APIS, RETRY_BUDGET_FLOOR, RETRY_BUDGET_SHARE } from '../collectors/live/calls.js';
 import { progressWanted, terminalProgress } from '../collectors/live/progress.js';
 import type { LiveScope } from '../collectors/live/scope.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { parseShard } from '../shard.js';
+import { coverageLine, summarizeCoverage } from '../model/coverage.js';
 import { writeFileAtomic } from './outputs.js';
 import { UsageError } from './usage-error.js';
 
@@ -17,12 +18,14 @@ export interface CollectArgs {
   endpoint?: string[];
   'timeout-ms': number;
   retries: number;
-  concurrency: number;
+  concurrency?: number;
   'page-size': number;
+  fresh?: boolean;
   'max-rps'?: number;
   'retry-budget'?: number;
   shard?: string;
   progress?: boolean;
+  'follow-host'?: boolean;
 }
 
 export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
@@ -37,9 +40,19 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     })
     .option('timeout-ms', { type: 'number', default: DEFAULT_CALL_POLICY.timeoutMs, describe: 'Timeout of every API call attempt' })
     .option('retries', { type: 'number', default: DEFAULT_CALL_POLICY.retries, describe: 'Retries of a call answered 429/503 or timed out (exponential backoff with jitter)' })
-    .option('concurrency', { type: 'number', default: DEFAULT_CALL_POLICY.concurrency, describe: 'API calls in flight at once' })
+    .option('concurrency', {
+      type: 'number',
+      describe: `API calls in flight at once, per API (default: from each API's quota: ${LIVE_APIS.map((api) => `${api} ${API_LIMITS[api].concurrency}`).join(', ')})`,
+    })
     .option('page-size', { type: 'number', default: 1000, describe: 'Page size asked of the APIs (asset: at most 1000, compute: at most 500)' })
-    .option('max-rps', { type: 'number', describe: 'Requests started per second, per API (compute, container, dns, asset), retries included (default: no limit)' })
+    .option('max-rps', {
+      type: 'number',
+      describe: `Requests started per second, per API (compute, container, dns, asset), retries included (default: each API's per-minute quota, ${LIVE_APIS.filter((api) => API_LIMITS[api].quotaPerMinute).map((api) => `${api} ${API_LIMITS[api].quotaPerMinute}`).join(', ')}, after the first minute's worth)`,
+    })
+    .option('fresh', {
+      type: 'boolean',
+      describe: 'With --org/--folder: read every project through the per-service APIs, as it is now, instead of Cloud Asset Inventory (minutes behind); only the project list comes from the inventory',
+    })
     .option('retry-budget', {
       type: 'number',
       describe: `Retries allowed per API over the run; once spent, throttled calls fail at once into read errors (exit 3) (default: ${RETRY_BUDGET_FLOOR} or ${RETRY_BUDGET_SHARE * 100}% of the calls made, whichever is larger)`,
@@ -47,6 +60,11 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('shard', {
       type: 'string',
       describe: 'i/n: only the projects whose stable hash falls in shard i of n (from 1); auto: from CLOUD_RUN_TASK_INDEX/COUNT or JOB_COMPLETION_INDEX with SHARD_COUNT',
+    })
+    .option('follow-host', {
+      type: 'boolean',
+      default: true,
+      describe: 'With --project: also read (list only) the network collections of the Shared VPC host of a cluster whose network lives outside the scope; --no-follow-host turns it off',
     })
     .option('progress', { type: 'boolean', describe: 'Progress on stderr (default: only on a terminal, never with CI set)' }) as unknown as Argv<T & CollectArgs>;
 }
@@ -100,13 +118,24 @@ export function liveOptionsFrom(args: CollectArgs, scope: LiveScope): LiveOption
   const policy = {
     timeoutMs: positiveInt(args['timeout-ms'], 'timeout-ms'),
     retries: positiveInt(args.retries, 'retries', 0),
-    concurrency: positiveInt(args.concurrency, 'concurrency'),
+    ...(args.concurrency !== undefined ? { concurrency: positiveInt(args.concurrency, 'concurrency') } : {}),
     ...(maxRps !== undefined ? { maxRps } : {}),
     ...(retryBudget !== undefined ? { retryBudget } : {}),
   };
   // Built last: a progress bar must not be drawn for a run that a bad flag is about to stop.
   const showProgress = args.progress ?? progressWanted();
-  return { scope, endpoints: endpointsFrom(args.endpoint), policy, pageSize, ...(shard ? { shard } : {}), progress: showProgress ? terminalProgress() : undefined };
+  if (args.fresh && scope.kind === 'projects') throw new UsageError('--fresh applies to --org and --folder (projects named with --project are always read per service)');
+  return {
+    scope,
+    endpoints: endpointsFrom(args.endpoint),
+    policy,
+    pageSize,
+    followHost: args['follow-host'] !== false,
+    ...(shard ? { shard } : {}),
+    ...(args.fresh ? { fresh: true } : {}),
+    notice: (line) => process.stderr.write(`gke-private-audit: ${line}\n`),
+    progress: showProgress ? terminalProgress() : undefined,
+  };
 }
 
 /** Collects, or says in one line why the scope could not be listed (exit 3: nothing was audited). */
@@ -129,7 +158,8 @@ export function describeCollection(snapshot: Snapshot, stats: LiveStats): string
     `collected ${stats.projects} project(s)${shard}: ${snapshot.clusters.length} cluster(s), ${snapshot.networks.length} network(s), ` +
     `${snapshot.managedZones.length} DNS zone(s) in ${stats.calls} API call(s) (${stats.retries} retried), ${(stats.wallMs / 1000).toFixed(1)} s` +
     (snapshot.readErrors.length ? `; ${snapshot.readErrors.length} part(s) could not be read` : '') +
-    `\napi calls: ${formatApiStats(stats.apis)}`
+    `\napi calls: ${formatApiStats(stats.apis)}` +
+    `\n${coverageLine(summarizeCoverage(snapshot))}`
   );
 }
 

@@ -8,6 +8,7 @@ import { defaultPolicy, loadPolicy, type Policy } from '../engine/policy.js';
 import { SEVERITIES, type FailOn } from '../engine/types.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { outputSpecs, writeReports, type OutputSpec } from './outputs.js';
+import { InputError } from '../errors.js';
 
 export interface ReportArgs {
   config?: string;
@@ -19,6 +20,7 @@ export interface ReportArgs {
   category?: string;
   'sarif-passes': boolean;
   baseline?: string;
+  'strict-exceptions'?: boolean;
 }
 
 export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
@@ -31,7 +33,8 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
     .option('allow-incomplete', { type: 'boolean', default: false, describe: 'Do not exit 3 when some results are not evaluated' })
     .option('category', { type: 'string', describe: 'SARIF automationDetails category (default: derived from the scope)' })
     .option('sarif-passes', { type: 'boolean', default: false, describe: 'Include passing results in SARIF' })
-    .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: only findings not in it fail the gate' }) as unknown as Argv<T & ReportArgs>;
+    .option('baseline', { type: 'string', describe: 'A previous JSON or SARIF report: only findings not in it fail the gate' })
+    .option('strict-exceptions', { type: 'boolean', default: false, describe: 'Exit 2, writing no report, when a policy exception matches no resource' }) as unknown as Argv<T & ReportArgs>;
 }
 
 /** The policy is loaded (and validated) before any input is read. */
@@ -61,6 +64,12 @@ export async function reportAndGate(
     baseline: extra.baseline ?? (args.baseline ? loadBaseline(args.baseline) : undefined),
     startedAt: extra.startedAt,
   });
+  const unmatched = report.run.unmatchedExceptions ?? [];
+  if (args['strict-exceptions'] && unmatched.length > 0) {
+    const first = unmatched[0];
+    const more = unmatched.length > 1 ? ` (and ${unmatched.length - 1} more)` : '';
+    throw new InputError(policy.path ?? 'policy', `exception for ${first.rule} on ${first.resource} matches no resource${more} (--strict-exceptions)`, first.where?.replace(/^.* (line \d+)$/, '$1'));
+  }
   for (const w of report.run.warnings) process.stderr.write(`warning: ${w}\n`);
   await writeReports(report, outputs, { sarifPasses: args['sarif-passes'] });
   return report.verdict.exitCode;

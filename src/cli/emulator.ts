@@ -14,6 +14,7 @@ interface EmulatorArgs {
   hang: number;
   'fault-path'?: string;
   seed: number;
+  'unsupported-asset-type'?: string[];
 }
 
 function rate(value: number, flag: string): number {
@@ -39,7 +40,12 @@ export const emulatorCommand = {
       .option('fault-503', { type: 'number', default: 0, describe: 'Share of calls answered 503 UNAVAILABLE' })
       .option('hang', { type: 'number', default: 0, describe: 'Share of calls never answered' })
       .option('fault-path', { type: 'string', describe: 'Only calls whose path matches this regular expression get faults' })
-      .option('seed', { type: 'number', default: 1, describe: 'Seed of the fault dice' }),
+      .option('seed', { type: 'number', default: 1, describe: 'Seed of the fault dice' })
+      .option('unsupported-asset-type', {
+        type: 'string',
+        array: true,
+        describe: 'Asset type listAssets refuses as unsupported, 400 (repeatable): dns.googleapis.com/ResourceRecordSet makes the collector read record sets zone by zone',
+      }),
   handler: async (args: EmulatorArgs): Promise<number> => {
     let faultPath: RegExp | undefined;
     if (args['fault-path'] !== undefined) {
@@ -58,6 +64,7 @@ export const emulatorCommand = {
       hang: rate(args.hang, 'hang'),
       faultPath,
       seed: args.seed,
+      unsupportedAssetTypes: args['unsupported-asset-type'],
     };
     const world = loadWorld(args.data ?? bundledOrgFile());
     const emulator = await startEmulator(world, options);

@@ -4,9 +4,10 @@
  * network, DNS and firewalls that already exist. The same function builds the snapshot of a plan
  * on its own, by applying it to an empty snapshot.
  */
-import type { Cluster, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
-import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../model/coverage.js';
+import type { Cluster, CollectionKind, Entity, ManagedZone, Network, Router, Snapshot } from '../model/snapshot.js';
+import { COLLECTION_LABELS, projectsSeen, setCoverage, sortCoverage } from '../model/coverage.js';
 import { emptySnapshot } from '../model/snapshot.js';
+import { projectOf } from '../model/names.js';
 import { readPlanDelta, type PlanDelta, type PlannedEntity, type PlanOptions } from './terraform/collect.js';
 import { PART_PARENT, type Part } from './terraform/resources.js';
 
@@ -228,15 +229,46 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
   return snapshot;
 }
 
+/** The collections a plan's entities fill, by entity kind (record sets go with their zones). */
+const PLAN_COLLECTIONS: [Entity['kind'], CollectionKind[]][] = [
+  ['network', ['networks']],
+  ['subnetwork', ['subnetworks']],
+  ['route', ['routes']],
+  ['firewall', ['firewalls']],
+  ['router', ['routers']],
+  ['managedZone', ['managedZones', 'recordSets']],
+  ['cluster', ['clusters']],
+  ['policyBasedRoute', ['policyBasedRoutes']],
+];
+
+/**
+ * Coverage of what a plan describes, for `projects`: a collection is read where the plan manages
+ * resources of its kind in that project (its configuration is then taken as the whole of it), and
+ * not read where it manages none (they may exist outside Terraform). The VMs GKE creates are never
+ * in a plan: out of its scope.
+ */
+export function coverPlan(snapshot: Snapshot, delta: PlanDelta, projects: Iterable<string>): void {
+  const managed = new Set(delta.entities.map((p) => `${p.entity.project}\u0000${p.entity.kind}`));
+  // A plan that deletes a resource manages its kind there too.
+  for (const removal of delta.removals) if ('kind' in removal) managed.add(`${projectOf(removal.key) ?? ''}\u0000${removal.kind}`);
+  for (const project of projects) {
+    if (!snapshot.projects.some((p) => p.projectId === project)) snapshot.projects.push({ projectId: project, includedAs: 'scope' });
+    for (const [kind, collections] of PLAN_COLLECTIONS) {
+      if (managed.has(`${project}\u0000${kind}`)) setCoverage(snapshot, project, collections, 'read');
+      else setCoverage(snapshot, project, collections, 'not-read', `the plan manages no ${COLLECTION_LABELS[collections[0]]} in project ${project}`);
+    }
+    setCoverage(snapshot, project, ['instances'], 'out-of-scope', 'a plan does not hold the VMs GKE creates');
+    // Learned routes exist only once a Cloud Router's BGP sessions are up, which no plan can show.
+    setCoverage(snapshot, project, ['dynamicRoutes'], 'out-of-scope', 'a Terraform plan cannot hold the routes Cloud Routers learn over BGP (routers.getRouterStatus)');
+  }
+  snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
+  sortCoverage(snapshot.coverage);
+}
+
 /** The snapshot of a plan on its own: what will exist after apply, as far as the plan says. */
 export function planSnapshot(delta: PlanDelta): Snapshot {
   const snapshot = applyDelta(emptySnapshot({ kind: 'plan', id: delta.plan, projects: [] }), delta);
-  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
-  // Policy-based routes are resources a plan manages like routes; learned routes exist only once
-  // a Cloud Router's BGP sessions are up, which no plan can show.
-  coverReads(snapshot, projects, ['policyBasedRoutes']);
-  for (const project of projects) setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'a Terraform plan cannot hold the routes Cloud Routers learn over BGP (routers.getRouterStatus)');
-  sortCoverage(snapshot.coverage);
+  coverPlan(snapshot, delta, projectsSeen(snapshot));
   return snapshot;
 }
 
@@ -244,7 +276,14 @@ export function loadPlanSnapshot(planPath: string, options: PlanOptions = {}): S
   return planSnapshot(readPlanDelta(planPath, options));
 }
 
-/** Plan over live, for `check --plan --snapshot` and `audit --plan`. */
+/**
+ * Plan over live, for `check --plan --snapshot` and `audit --plan`: the live input's coverage
+ * stands for the projects it read; a project only the plan names is covered as the plan covers it.
+ */
 export function applyPlanToSnapshot(live: Snapshot, planPath: string, tfDir?: string): Snapshot {
-  return applyDelta(live, readPlanDelta(planPath, { tfDir }));
+  const delta = readPlanDelta(planPath, { tfDir });
+  const snapshot = applyDelta(live, delta);
+  const covered = new Set(live.coverage.map((e) => e.project));
+  if (live.scope.kind !== 'fixture') coverPlan(snapshot, delta, [...projectsSeen(snapshot)].filter((p) => !covered.has(p)));
+  return snapshot;
 }

@@ -14,10 +14,12 @@ import {
   aggregatedScope,
   assetJson,
   clusterJson,
+  instanceJson,
   firewallJson,
   managedZoneJson,
   networkJson,
   projectAssetJson,
+  recordSetAssetJson,
   recordSetJson,
   restJson,
   routeJson,
@@ -41,6 +43,11 @@ export interface EmulatorOptions {
   faultPath?: RegExp;
   /** Seed of the fault dice, so a faulty run can be replayed. */
   seed?: number;
+  /**
+   * Asset types `listAssets` refuses as unsupported (400 INVALID_ARGUMENT), as an environment
+   * that does not index them would (the collector then reads record sets through Cloud DNS).
+   */
+  unsupportedAssetTypes?: string[];
 }
 
 export interface RequestRecord {
@@ -123,27 +130,72 @@ function dice(seed: number): () => number {
   };
 }
 
-function encodeToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+/** A page token: where the next page starts, and (asset listings) which listing it continues. */
+function encodeToken(offset: number, listing?: string): string {
+  return Buffer.from(JSON.stringify(listing === undefined ? { o: offset } : { o: offset, l: listing })).toString('base64url');
 }
 
-function decodeToken(token: string | null): number {
+function decodeToken(token: string | null, listing?: string): number {
   if (!token) return 0;
+  let parsed: { o?: unknown; l?: unknown } | undefined;
   try {
-    const o = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isInteger(o) && o >= 0) return o;
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown; l?: unknown };
   } catch {
     // fall through to the error below
+  }
+  const o = parsed?.o;
+  if (typeof o === 'number' && Number.isInteger(o) && o >= 0) {
+    if (parsed?.l !== listing) throw new HttpError(400, 'INVALID_ARGUMENT', 'The page token does not belong to this request (its readTime, types or content differ).');
+    return o;
   }
   throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid page token "${token}".`);
 }
 
-function page<T>(items: T[], query: URLSearchParams, sizeParam: string, defaultSize: number, maxSize: number, cap: number | undefined): { items: T[]; next?: string } {
+/** The readTime an asset listing's page token continues (its listing key starts with it). */
+function readTimeInToken(token: string | null): string | undefined {
+  if (!token) return undefined;
+  try {
+    const l = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { l?: unknown }).l;
+    return typeof l === 'string' ? l.split('\u0000')[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How far back `readTime` may go (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list). */
+const READ_TIME_HISTORY_MS = 35 * 24 * 3600 * 1000;
+
+/**
+ * The moment a listing is of: `readTime` (RFC 3339, as the REST form of a Timestamp: `Z` or an
+ * offset), between 35 days ago and now, or now when absent; echoed in UTC. The emulated inventory does not change, so any moment
+ * lists the same assets; what is honoured is the window, the echo and the page tokens' binding.
+ */
+function readTimeOf(value: string | null | undefined): string {
+  if (!value) return new Date().toISOString();
+  const at = Date.parse(value);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(at)) {
+    throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid value at 'read_time' (type.googleapis.com/google.protobuf.Timestamp), "${value}"`);
+  }
+  const now = Date.now();
+  if (at > now) throw new HttpError(400, 'INVALID_ARGUMENT', `read_time ${value} is in the future.`);
+  if (at < now - READ_TIME_HISTORY_MS) throw new HttpError(400, 'INVALID_ARGUMENT', `read_time ${value} is more than 35 days ago.`);
+  return new Date(at).toISOString();
+}
+
+function page<T>(
+  items: T[],
+  query: URLSearchParams,
+  sizeParam: string,
+  defaultSize: number,
+  maxSize: number,
+  cap: number | undefined,
+  listing?: string,
+): { items: T[]; next?: string } {
   const requested = Number(query.get(sizeParam) ?? '') || defaultSize;
   const size = Math.max(1, Math.min(requested, maxSize, cap ?? Infinity));
-  const offset = decodeToken(query.get('pageToken'));
+  const offset = decodeToken(query.get('pageToken'), listing);
   const slice = items.slice(offset, offset + size);
-  return { items: slice, next: offset + size < items.length ? encodeToken(offset + size) : undefined };
+  return { items: slice, next: offset + size < items.length ? encodeToken(offset + size, listing) : undefined };
 }
 
 function ancestorsOf(world: World, project: WorldProject): string[] {
@@ -201,7 +253,7 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
   }
   for (const e of s.instances) {
     zones.add(e.zone);
-    aggregated(e, 'instances', restJson(e));
+    aggregated(e, 'instances', instanceJson(e, data(e.project).project.number));
   }
   for (const c of s.clusters as Cluster[]) data(c.project).clusters.push({ location: c.location, name: c.name, json: clusterJson(c) });
   for (const z of s.managedZones as ManagedZone[]) {
@@ -211,6 +263,12 @@ function indexWorld(world: World): { byId: Map<string, ProjectData>; byNumber: M
     if (e.kind === 'route' && e.learnedBy !== undefined) continue;
     const d = data(e.project);
     d.assets.push(assetJson(e, d.project.number, d.ancestors));
+  }
+  // Record sets are assets of their own, as Cloud Asset Inventory lists them; a zone whose record
+  // sets the snapshot does not know has none to list.
+  for (const z of s.managedZones as ManagedZone[]) {
+    const d = data(z.project);
+    for (const r of z.recordSets ?? []) d.assets.push(recordSetAssetJson(z, r, d.ancestors));
   }
   const byNumber = new Map([...byId.values()].map((d) => [d.project.number, d]));
   return { byId, byNumber, regions: [...regions].sort(), zones: [...zones].sort() };
@@ -268,8 +326,13 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     return { kind: `compute#${key.slice(0, -1)}AggregatedList`, items, ...(p.next ? { nextPageToken: p.next } : {}) };
   };
 
-  // The world does not change: an asset listing is built and serialized once per parent, types and content.
+  // The world does not change: an asset listing is built and serialized once per parent, types and
+  // content, from assets serialized once when the emulator starts (the first page of each of the
+  // collector's streams must not wait for the emulator to serialize an organization).
   const listings = new Map<string, string[]>();
+  const texts = new Map<Json, string>();
+  for (const d of index.byId.values()) for (const a of d.assets) texts.set(a, JSON.stringify(a));
+  const serialized = (a: Json): string => texts.get(a) ?? JSON.stringify(a);
 
   const assetsFor = (parent: string, query: URLSearchParams): RawJson => {
     const [kind, id] = parent.split('/');
@@ -282,10 +345,12 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     }
     const types = new Set(query.getAll('assetTypes').flatMap((t) => t.split(',')).filter(Boolean));
     for (const t of types) {
-      if (t !== PROJECT_ASSET_TYPE && !LISTED_ASSET_TYPES.includes(t) && !t.endsWith('.*')) {
+      if ((t !== PROJECT_ASSET_TYPE && !LISTED_ASSET_TYPES.includes(t) && !t.endsWith('.*')) || options.unsupportedAssetTypes?.includes(t)) {
         throw new HttpError(400, 'INVALID_ARGUMENT', `Invalid asset type: ${t}`);
       }
     }
+    // A later page keeps the moment of the first one: the time asked for, or the first page's "now".
+    const readTime = readTimeOf(query.get('readTime') ?? readTimeInToken(query.get('pageToken')));
     const wanted = (t: string) => types.size === 0 || types.has(t);
     const withResource = ['1', 'RESOURCE'].includes(query.get('contentType') ?? '');
     const key = `${parent}\u0000${[...types].sort().join(',')}\u0000${withResource}`;
@@ -296,12 +361,14 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
         if (wanted(PROJECT_ASSET_TYPE)) assets.push(projectAssetJson(d.project.id, d.project.number, d.ancestors));
         for (const a of d.assets) if (wanted(a.assetType as string)) assets.push(a);
       }
-      listing = (withResource ? assets : assets.map(({ resource: _resource, ...rest }) => rest)).map((a) => JSON.stringify(a));
+      listing = withResource ? assets.map(serialized) : assets.map(({ resource: _resource, ...rest }) => JSON.stringify(rest));
       listings.set(key, listing);
     }
-    const p = page(listing, query, 'pageSize', 100, 1000, options.pageSize);
+    // A page token continues the listing it came from: the same moment, the same types.
+    const listingKey = `${readTime}\u0000${key}`;
+    const p = page(listing, query, 'pageSize', 100, 1000, options.pageSize, listingKey);
     const next = p.next ? `,"nextPageToken":${JSON.stringify(p.next)}` : '';
-    return new RawJson(`{"readTime":${JSON.stringify(new Date().toISOString())},"assets":[${p.items.join(',')}]${next}}`);
+    return new RawJson(`{"readTime":${JSON.stringify(readTime)},"assets":[${p.items.join(',')}]${next}}`);
   };
 
   /** Routes one GET to its answer; throws HttpError for Google's error answers. */

@@ -222,9 +222,18 @@ export function policyBasedRouteJson(r: PolicyBasedRoute): Json {
   });
 }
 
-export function instanceJson(i: Instance): Json {
+/**
+ * A VM as compute `instances.aggregatedList` returns it. A GKE node carries `cluster-name`,
+ * `cluster-location`, `cluster-uid` and `created-by` (its instance group manager, named with the
+ * project *number*) in its metadata.
+ */
+export function instanceJson(i: Instance, projectNumber?: string): Json {
   const metadata: { key: string; value: string }[] = [];
   if (i.clusterName) metadata.push({ key: 'cluster-name', value: i.clusterName });
+  if (i.clusterLocation) metadata.push({ key: 'cluster-location', value: i.clusterLocation });
+  if (i.clusterUid) metadata.push({ key: 'cluster-uid', value: i.clusterUid });
+  const group = i.instanceGroup ? /\/(zones|regions)\/([^/]+)\/instanceGroupManagers\/([^/]+)$/.exec(i.instanceGroup) : null;
+  if (group) metadata.push({ key: 'created-by', value: `projects/${projectNumber ?? numericId(`project/${i.project}`).slice(0, 12)}/${group[1]}/${group[2]}/instanceGroupManagers/${group[3]}` });
   // A real node carries kubelet credentials in kube-env; the collector must never read it.
   if (i.clusterName) metadata.push({ key: 'kube-env', value: FAKE_SECRETS.kubeEnv });
   return compact({
@@ -274,7 +283,8 @@ export function clusterJson(c: Cluster): Json {
   const location = c.location;
   return compact({
     name: c.name,
-    id: clusterId(c),
+    id: c.uid ?? clusterId(c),
+    autopilot: c.autopilot ? { enabled: true } : undefined,
     location,
     zone: location,
     selfLink: `https://container.googleapis.com/v1/projects/${c.project}/locations/${location}/clusters/${c.name}`,
@@ -310,7 +320,7 @@ export function clusterJson(c: Cluster): Json {
           metadata: { 'disable-legacy-endpoints': 'true' },
         }),
         networkConfig: p.enablePrivateNodes !== undefined ? { enablePrivateNodes: p.enablePrivateNodes } : undefined,
-        instanceGroupUrls: p.instanceGroupUrls,
+        instanceGroupUrls: p.instanceGroupUrls?.map((u) => (u.startsWith('//') ? computeUrl(u) : u)),
         status: 'RUNNING',
       }),
     ),
@@ -402,6 +412,27 @@ export function assetJson(e: Entity, projectNumber: string, ancestors: string[])
       parent: `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
       data: restJson(e),
       location: locationOf(e),
+    },
+    ancestors,
+  };
+}
+
+/**
+ * A record set as `listAssets` returns a `dns.googleapis.com/ResourceRecordSet`: named after its
+ * zone (`…/managedZones/Z/rrsets/NAME/TYPE`), the zone as its parent (the resource it lives in),
+ * the Cloud DNS REST representation as data.
+ */
+export function recordSetAssetJson(zone: ManagedZone, r: RecordSet, ancestors: string[]): Json {
+  return {
+    name: `${zone.fullName}/rrsets/${r.name}/${r.type}`,
+    assetType: ASSET_TYPES.recordSet,
+    resource: {
+      version: 'v1',
+      discoveryDocumentUri: 'https://dns.googleapis.com/$discovery/rest',
+      discoveryName: 'ResourceRecordSet',
+      parent: zone.fullName,
+      data: recordSetJson(r),
+      location: 'global',
     },
     ancestors,
   };

@@ -2,6 +2,7 @@
  * From a snapshot and a policy to the AuditReport every report format renders: evaluation,
  * summary, and the gate verdict (exit code).
  */
+import { summarizeCoverage } from '../model/coverage.js';
 import type { ReadError, Snapshot } from '../model/snapshot.js';
 import { RULES } from '../rules/index.js';
 import { TOOL_NAME, TOOL_VERSION, ruleHelpUri } from '../version.js';
@@ -132,6 +133,10 @@ export function audit(snapshot: Snapshot, policy: Policy, options: AuditOptions)
       warnings: evaluation.warnings,
       category: options.category ?? defaultCategory(snapshot),
       readErrors: snapshot.readErrors,
+      coverage: summarizeCoverage(snapshot),
+      ...(evaluation.unmatchedExceptions.length
+        ? { unmatchedExceptions: evaluation.unmatchedExceptions.map(({ rule, resource, where }) => (where ? { rule, resource, where } : { rule, resource })) }
+        : {}),
     },
     results,
     clusters: topologyOf(snapshot, evaluation.index),

@@ -5,6 +5,7 @@
 import { hash } from 'node:crypto';
 import type { Entity, Snapshot } from '../model/snapshot.js';
 import { SnapshotIndex } from './snapshot-index.js';
+import { canonicalClusterName } from '../model/names.js';
 import type { Policy, PolicyException } from './policy.js';
 import type { Outcome, ResourceRef, Result, Rule, Severity, Waiver } from './types.js';
 
@@ -20,6 +21,16 @@ export interface Evaluation {
   enabled: { rule: Rule; severity: Severity }[];
   /** The index the rules ran on, for callers that need more lookups (reports' topology). */
   index: SnapshotIndex;
+  /** Exceptions that matched no result of this run (each also a warning). */
+  unmatchedExceptions: PolicyException[];
+}
+
+/**
+ * The key an exception and a result share: the rule and the resource, a cluster's `zones/` and
+ * `locations/` forms (and its self link) being one resource.
+ */
+function exceptionKey(rule: string, resource: string): string {
+  return `${rule}\u0000${canonicalClusterName(resource)}`;
 }
 
 export function resourceRef(entity: Entity): ResourceRef {
@@ -69,18 +80,27 @@ function compileTemplate(template: string): CompiledTemplate {
 // concatenations would keep one small object per piece alive instead.
 const pieces: string[] = [];
 
-export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+/**
+ * Fills a template: `{{subject}}` from `subject` unless the data names its own, every other
+ * placeholder from the data, and a placeholder without a value stays as written.
+ */
+function fill(template: string, subject: string | undefined, data: Record<string, string | number> | undefined): string {
   const { parts, wholes } = compileTemplate(template);
   if (parts.length === 1) return template;
   pieces.length = 0;
   pieces.push(parts[0]);
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i];
-    pieces.push(key in data ? String(data[key]) : wholes[(i - 1) / 2], parts[i + 1]);
+    const value = data !== undefined && key in data ? String(data[key]) : key === 'subject' && subject !== undefined ? subject : wholes[(i - 1) / 2];
+    pieces.push(value, parts[i + 1]);
   }
   const message = pieces.join('');
   pieces.length = 0;
   return message;
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return fill(template, undefined, data);
 }
 
 function isoDate(d: Date): string {
@@ -108,24 +128,26 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
   // however long the policy's list is.
   const byTarget = new Map<string, PolicyException[]>();
   for (const ex of policy.exceptions) {
-    const key = `${ex.rule}\u0000${ex.resource}`;
+    const key = exceptionKey(ex.rule, ex.resource);
     const list = byTarget.get(key);
     if (list) list.push(ex);
     else byTarget.set(key, [ex]);
   }
   const order = new Map(policy.exceptions.map((ex, i) => [ex, i]));
   const exceptionsFor = (result: Result): PolicyException[] => {
-    const byName = byTarget.get(`${result.ruleId}\u0000${result.resource.fullName}`) ?? [];
+    const byName = byTarget.get(exceptionKey(result.ruleId, result.resource.fullName)) ?? [];
     const address = result.resource.address;
-    const byAddress = address !== undefined && address !== result.resource.fullName ? (byTarget.get(`${result.ruleId}\u0000${address}`) ?? []) : [];
+    const byAddress = address !== undefined && address !== result.resource.fullName ? (byTarget.get(exceptionKey(result.ruleId, address)) ?? []) : [];
     if (byAddress.length === 0) return byName;
     return [...byName, ...byAddress].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 
   const expiredSeen = new Set<string>();
+  const matched = new Set<PolicyException>();
   for (const result of results) {
     if (byTarget.size === 0) break;
     for (const ex of exceptionsFor(result)) {
+      matched.add(ex);
       if (ex.expires < today) {
         const key = `${ex.rule} ${ex.resource}`;
         if (!expiredSeen.has(key)) {
@@ -145,16 +167,102 @@ export function evaluate(snapshot: Snapshot, policy: Policy, rules: Rule[], opti
       }
     }
   }
-  return { results, warnings, enabled, index };
+  // An exception that matches nothing waives nothing: most often a typo in the resource name, or
+  // a resource since deleted; said once each, so the policy does not silently rot.
+  // A node that cannot be placed is said once here, not guessed onto a namesake cluster by every rule.
+  for (const { instance, reason } of index.unplacedNodes) {
+    warnings.push(`node VM ${instance.fullName} is not attributed to any cluster: ${reason}`);
+  }
+  const ran = new Set(enabled.map((e) => e.rule.meta.id));
+  const unmatchedExceptions = policy.exceptions.filter((ex) => !matched.has(ex));
+  for (const ex of unmatchedExceptions) {
+    const why = ran.has(ex.rule) ? 'no result of this run is on that resource' : `rule ${ex.rule} did not run`;
+    warnings.push(`exception for ${ex.rule} on ${ex.resource}${ex.where ? ` (${ex.where})` : ''} matches no resource: ${why}`);
+  }
+  return { results, warnings, enabled, index, unmatchedExceptions };
 }
 
 /**
  * Results of one evaluation share what they hold alike: one reference per entity (a cluster is the
  * subject of a result of nearly every rule), one `[fullName]` per cluster, one empty list. An
  * organization's audit keeps hundreds of thousands of results; every object they share is one the
- * garbage collector does not copy and mark. Results are read, never changed, after the evaluation.
+ * garbage collector does not copy and mark. Results are read, never changed, after the evaluation
+ * (a waiver is the one thing the evaluation itself adds).
  */
 const NONE: string[] = [];
+
+/**
+ * A Result as the engine makes it: what the rule found (its message template and data), with the
+ * message text and the fingerprint made the first time anything reads them and kept from then on.
+ * A text report reads the message of its findings only; a gate with no baseline reads no
+ * fingerprint at all. Both are own, enumerable properties (accessors shared by every result), in
+ * the place a plain result has them, so a result reads, spreads, compares and serializes exactly
+ * as one with both computed up front: every report stays byte for byte what it was.
+ */
+class EvaluatedResult implements Result {
+  // Declared, not defined: the constructor adds them in a plain result's key order, the two
+  // accessors among them; the optional ones are absent (not `undefined`) until set.
+  declare ruleId: string;
+  declare title: string;
+  declare status: Result['status'];
+  declare severity: Severity;
+  declare messageId: string;
+  declare message: string;
+  declare resource: ResourceRef;
+  declare related: string[];
+  declare clusters: string[];
+  declare fingerprint: string;
+  declare readErrors?: Result['readErrors'];
+  declare waiver?: Waiver;
+  #template: string;
+  #data: Record<string, string | number> | undefined;
+  #message: string | undefined = undefined;
+  #fingerprint: string | undefined = undefined;
+
+  static readonly #messageProperty: PropertyDescriptor = {
+    get(this: EvaluatedResult): string {
+      if (this.#message === undefined) {
+        this.#message = fill(this.#template, displayName(this.resource), this.#data);
+        // The text is all a report needs from now on.
+        this.#data = undefined;
+      }
+      return this.#message;
+    },
+    set(this: EvaluatedResult, text: string) {
+      this.#message = text;
+      this.#data = undefined;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  static readonly #fingerprintProperty: PropertyDescriptor = {
+    get(this: EvaluatedResult): string {
+      return (this.#fingerprint ??= fingerprintOf(this.ruleId, this.resource));
+    },
+    set(this: EvaluatedResult, fingerprint: string) {
+      this.#fingerprint = fingerprint;
+    },
+    enumerable: true,
+    configurable: true,
+  };
+
+  constructor(rule: Rule, severity: Severity, o: Outcome, template: string, resource: ResourceRef, clusters: string[]) {
+    this.#template = template;
+    this.#data = o.data;
+    this.ruleId = rule.meta.id;
+    this.title = rule.meta.title;
+    this.status = o.status;
+    this.severity = severity;
+    this.messageId = o.messageId;
+    Object.defineProperty(this, 'message', EvaluatedResult.#messageProperty);
+    this.resource = resource;
+    this.related = o.related ?? NONE;
+    this.clusters = clusters;
+    Object.defineProperty(this, 'fingerprint', EvaluatedResult.#fingerprintProperty);
+    if (o.readErrors?.length) this.readErrors = o.readErrors;
+  }
+}
 
 function toResult(index: SnapshotIndex, rule: Rule, severity: Severity, o: Outcome): Result {
   const template = rule.meta.messages[o.messageId];
@@ -162,18 +270,5 @@ function toResult(index: SnapshotIndex, rule: Rule, severity: Severity, o: Outco
   const subject = o.subject;
   const resource = index.memoOn(subject, 'resourceRef', () => resourceRef(subject));
   const clusters = o.clusters?.map((c) => c.fullName) ?? (subject.kind === 'cluster' ? index.memoOn(subject, 'ownCluster', () => [subject.fullName]) : NONE);
-  const result: Result = {
-    ruleId: rule.meta.id,
-    title: rule.meta.title,
-    status: o.status,
-    severity,
-    messageId: o.messageId,
-    message: formatMessage(template, { subject: displayName(resource), ...o.data }),
-    resource,
-    related: o.related ?? NONE,
-    clusters,
-    fingerprint: fingerprintOf(rule.meta.id, resource),
-  };
-  if (o.readErrors?.length) result.readErrors = o.readErrors;
-  return result;
+  return new EvaluatedResult(rule, severity, o, template, resource, clusters);
 }

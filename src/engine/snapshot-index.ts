@@ -59,6 +59,62 @@ function groupByEach<T>(items: T[], keys: (t: T) => string[]): Map<string, T[]> 
   return map;
 }
 
+/**
+ * Places each GKE node VM on its cluster by what GKE writes on it, strongest first: metadata
+ * `cluster-uid` (the cluster's `id`), the managed instance group of a node pool
+ * (`instanceGroupUrls` against metadata `created-by`), then `cluster-name` with `cluster-location`
+ * (metadata, or the `goog-k8s-cluster-name` / `goog-k8s-cluster-location` labels). The name alone
+ * places a node only when one cluster of its project has that name and a location that holds the
+ * node's zone; otherwise the node is left unplaced rather than given to a namesake.
+ */
+export function placeNodes(snapshot: Pick<Snapshot, 'clusters' | 'instances'>): { placed: [Instance, Cluster][]; unplaced: { instance: Instance; reason: string }[] } {
+  const byUid = new Map<string, Cluster>();
+  const byGroup = new Map<string, Cluster>();
+  const byName = new Map<string, Cluster[]>();
+  for (const c of snapshot.clusters) {
+    if (c.uid) byUid.set(c.uid, c);
+    for (const pool of c.nodePools) for (const url of pool.instanceGroupUrls ?? []) {
+      const group = instanceGroupKey(url);
+      if (group) byGroup.set(group, c);
+    }
+    const key = `${c.project}/${c.name}`;
+    const list = byName.get(key);
+    if (list) list.push(c);
+    else byName.set(key, [c]);
+  }
+  const placed: [Instance, Cluster][] = [];
+  const unplaced: { instance: Instance; reason: string }[] = [];
+  for (const inst of snapshot.instances) {
+    if (!inst.clusterName && !inst.clusterUid && !inst.instanceGroup) continue;
+    const byId = (inst.clusterUid && byUid.get(inst.clusterUid)) || (inst.instanceGroup && byGroup.get(instanceGroupKey(inst.instanceGroup) ?? ''));
+    if (byId) {
+      placed.push([inst, byId]);
+      continue;
+    }
+    const namesakes = inst.clusterName ? (byName.get(`${inst.project}/${inst.clusterName}`) ?? []) : [];
+    const candidates = inst.clusterLocation
+      ? namesakes.filter((c) => c.location === inst.clusterLocation)
+      : namesakes.filter((c) => c.location === inst.zone || c.location === regionOf(inst.zone));
+    if (candidates.length === 1 && (inst.clusterLocation || namesakes.length === 1)) {
+      placed.push([inst, candidates[0]]);
+      continue;
+    }
+    if (candidates.length === 0 && namesakes.length === 0) continue; // a node of a cluster outside the snapshot
+    const reason =
+      candidates.length === 0
+        ? `no cluster ${inst.clusterName} of project ${inst.project} is in ${inst.clusterLocation ?? inst.zone}`
+        : `clusters ${candidates.map((c) => c.fullName).join(' and ')} both match its name and zone, and it carries no cluster-uid, cluster-location or node-pool instance group that tells them apart`;
+    unplaced.push({ instance: inst, reason });
+  }
+  return { placed, unplaced };
+}
+
+/** An instance group manager as `projects/P/zones/Z/instanceGroupManagers/N` (URL and full-name forms agree). */
+function instanceGroupKey(ref: string): string | undefined {
+  const m = /projects\/([^/]+)\/(zones|regions)\/([^/]+)\/(?:instanceGroupManagers|instanceGroups)\/([^/]+)$/.exec(ref);
+  return m ? `projects/${m[1]}/${m[2]}/${m[3]}/instanceGroupManagers/${m[4]}` : undefined;
+}
+
 /** Stands for a memoized `undefined`, so a lookup is one `get`, not `has` then `get`. */
 const UNDEFINED = Symbol('undefined');
 
@@ -77,6 +133,8 @@ export class SnapshotIndex {
   private readonly zonesByDnsName: Map<string, ManagedZone[]>;
   private readonly clustersByNetwork: Map<string, Cluster[]>;
   private readonly instancesByCluster: Map<string, Instance[]>;
+  /** GKE nodes no cluster of the snapshot can be told to own, with why (reported once by the engine). */
+  readonly unplacedNodes: { instance: Instance; reason: string }[];
   private readonly projects: Map<string, ProjectInfo>;
   /** Coverage by project, then by collection. */
   private readonly coverage: Map<string, Map<CollectionKind, CoverageEntry>>;
@@ -115,22 +173,14 @@ export class SnapshotIndex {
     }
     this.zonesByDnsName = groupBy(snapshot.managedZones, (z) => fqdn(z.dnsName));
     this.clustersByNetwork = groupBy(snapshot.clusters, (c) => c.network);
-    // Instances are joined to clusters by project + metadata `cluster-name`; two clusters of the
-    // same name in one project (different locations) are told apart by the instance's region.
-    const clusterKeys = groupBy(snapshot.clusters, (c) => `${c.project}/${c.name}`);
     this.instancesByCluster = new Map();
-    for (const inst of snapshot.instances) {
-      if (!inst.clusterName) continue;
-      const candidates = clusterKeys.get(`${inst.project}/${inst.clusterName}`) ?? [];
-      const cluster =
-        candidates.length === 1
-          ? candidates[0]
-          : candidates.find((c) => regionOf(c.location) === regionOf(inst.zone) || c.location === inst.zone);
-      if (!cluster) continue;
+    const placement = placeNodes(snapshot);
+    for (const [inst, cluster] of placement.placed) {
       const list = this.instancesByCluster.get(cluster.fullName);
       if (list) list.push(inst);
       else this.instancesByCluster.set(cluster.fullName, [inst]);
     }
+    this.unplacedNodes = placement.unplaced;
     this.projects = new Map(snapshot.projects.map((p) => [p.projectId, p]));
     this.coverage = new Map();
     for (const entry of snapshot.coverage) {

@@ -1,5 +1,6 @@
 import type { Cluster, Entity, EntityKind, ReadError, SnapshotScope } from '../model/snapshot.js';
 import type { SnapshotIndex } from './snapshot-index.js';
+import type { CoverageSummary } from '../model/coverage.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -124,6 +125,10 @@ export interface RunInfo {
   category?: string;
   /** Every read error the collection recorded, for the "not evaluated" part of reports. */
   readErrors: ReadError[];
+  /** What the input covered, per project: the collections read and those not read (with why). */
+  coverage?: CoverageSummary[];
+  /** Policy exceptions that matched no result (`--strict-exceptions` makes them an error). */
+  unmatchedExceptions?: { rule: string; resource: string; where?: string }[];
 }
 
 export interface Verdict {

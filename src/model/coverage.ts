@@ -131,3 +131,59 @@ export function coverSeenProjects(snapshot: Snapshot, collections: readonly Coll
   sortCoverage(snapshot.coverage);
   return projects;
 }
+
+/** A collection that was not read, in words: `the routes of project p (not in the input)`. */
+export function coverageGapText(entry: CoverageEntry): string {
+  const what = `the ${COLLECTION_LABELS[entry.collection]} of project ${entry.project}`;
+  if (entry.state === 'out-of-scope') return `${what} (out of the input's scope${entry.reason ? `: ${entry.reason}` : ''})`;
+  return `${what} (${entry.reason ?? 'not read'})`;
+}
+
+/** Several gaps in words, for one "not evaluated" message. */
+export function coverageGapsText(entries: readonly CoverageEntry[]): string {
+  return entries.map(coverageGapText).join('; ');
+}
+
+/** Marks `collections` of `project` not read for one reason (an export without an asset type, a plan that manages none). */
+export function markNotRead(snapshot: Snapshot, project: string, collections: readonly CollectionKind[], reason: string): void {
+  setCoverage(snapshot, project, collections, 'not-read', reason);
+}
+
+/** Coverage per project: how many collections read, and the ones not read, for reports and `collect`. */
+export interface CoverageSummary {
+  project: string;
+  includedAs?: string;
+  read: CollectionKind[];
+  notRead: CoverageEntry[];
+}
+
+/** Summarizes the snapshot's coverage per project, in COLLECTION_KINDS order (pairs with no entry are left out). */
+export function summarizeCoverage(snapshot: Pick<Snapshot, 'coverage' | 'projects'>): CoverageSummary[] {
+  const byProject = new Map<string, CoverageSummary>();
+  const includedAs = new Map(snapshot.projects.map((p) => [p.projectId, p.includedAs]));
+  for (const entry of sortCoverage([...snapshot.coverage])) {
+    let summary = byProject.get(entry.project);
+    if (!summary) {
+      summary = { project: entry.project, read: [], notRead: [] };
+      const as = includedAs.get(entry.project);
+      if (as) summary.includedAs = as;
+      byProject.set(entry.project, summary);
+    }
+    if (entry.state === 'read') summary.read.push(entry.collection);
+    else summary.notRead.push(entry);
+  }
+  return [...byProject.values()];
+}
+
+/**
+ * One line, for text output: `coverage: 3 projects (1 Shared VPC host); not read: p: routes,
+ * firewall rules; q: DNS managed zones` (reasons are in the reports' tables).
+ */
+export function coverageLine(summaries: readonly CoverageSummary[]): string {
+  const hosts = summaries.filter((s) => s.includedAs === 'shared-vpc-host').length;
+  const projects = `${summaries.length} project${summaries.length === 1 ? '' : 's'}${hosts ? ` (${hosts} Shared VPC host${hosts === 1 ? '' : 's'})` : ''}`;
+  const gaps = summaries.filter((s) => s.notRead.some((e) => e.state === 'not-read'));
+  if (gaps.length === 0) return `coverage: ${projects}, every collection read`;
+  const text = gaps.map((s) => `${s.project}: ${s.notRead.filter((e) => e.state === 'not-read').map((e) => COLLECTION_LABELS[e.collection]).join(', ')}`);
+  return `coverage: ${projects}; not read: ${text.join('; ')}`;
+}

@@ -23,6 +23,15 @@ export const VIPS: Record<'restricted' | 'private', Vip> = {
   },
 };
 
+/**
+ * Where Google Cloud health-check probes come from (https://cloud.google.com/load-balancing/docs/firewall-rules,
+ * https://cloud.google.com/load-balancing/docs/health-check-concepts#ip-ranges): health checks of
+ * backend-service-based load balancers (Ingress, internal and backend-service external passthrough
+ * LoadBalancer Services, container-native NEGs) probe from HEALTH_CHECK_RANGES; the legacy health
+ * checks of target-pool-based external passthrough Network Load Balancers (older LoadBalancer
+ * Services) from 35.191.0.0/16 and LEGACY_HEALTH_CHECK_RANGES.
+ */
 export const HEALTH_CHECK_RANGES = ['35.191.0.0/16', '130.211.0.0/22'];
+export const LEGACY_HEALTH_CHECK_RANGES = ['209.85.152.0/22', '209.85.204.0/22'];
 
 export const DEFAULT_INTERNET_GATEWAY = 'default-internet-gateway';

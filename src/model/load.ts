@@ -3,6 +3,7 @@
  * a version 1 snapshot is validated against its own schema (schemas/snapshot-v1.schema.json) and
  * upgraded (src/model/upgrade.ts).
  */
+import { canonicalClusterName } from './names.js';
 import { Ajv } from 'ajv';
 import { InputError, jsonPath, readInputText } from '../errors.js';
 import { loadJsonSchema } from '../schemas.js';
@@ -94,7 +95,19 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
     const allowed = err.keyword === 'enum' ? ` (${(err.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
     throw new InputError(file, `does not match the snapshot schema: ${err.message ?? 'invalid'}${extra}${allowed}`, jsonPath(err.instancePath));
   }
-  return version === 1 ? upgradeV1(data as Record<string, unknown>) : (data as Snapshot);
+  return canonicalClusterNames(version === 1 ? upgradeV1(data as Record<string, unknown>) : (data as Snapshot));
+}
+
+/**
+ * A snapshot written by hand or by an older tool may name a zonal cluster `…/zones/Z/clusters/N`;
+ * it is the same cluster as `…/locations/Z/clusters/N`, the form every collector writes, so the
+ * cluster and every reference to it are read in that one form.
+ */
+function canonicalClusterNames(snapshot: Snapshot): Snapshot {
+  for (const cluster of snapshot.clusters) cluster.fullName = canonicalClusterName(cluster.fullName);
+  for (const zone of snapshot.managedZones) if (zone.privateVisibilityClusters) zone.privateVisibilityClusters = zone.privateVisibilityClusters.map(canonicalClusterName);
+  for (const policy of snapshot.responsePolicies ?? []) policy.gkeClusters = policy.gkeClusters.map(canonicalClusterName);
+  return snapshot;
 }
 
 export function loadSnapshot(file: string): Snapshot {

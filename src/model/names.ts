@@ -65,6 +65,17 @@ export function toFullName(
   return undefined;
 }
 
+/**
+ * A cluster's name in one form: GKE and Cloud Asset Inventory write a zonal cluster both as
+ * `projects/P/zones/Z/clusters/N` (v1 zonal API, older assets) and `projects/P/locations/Z/clusters/N`;
+ * they are one resource, so every key uses `locations/`. Self links and `projects/...` paths
+ * become full names. Other names are returned unchanged.
+ */
+export function canonicalClusterName(ref: string): string {
+  const full = ref.startsWith('//') ? ref : /clusters\//.test(ref) ? (toFullName(ref, { service: 'container' }) ?? ref) : ref;
+  return full.replace(/^(\/\/container\.googleapis\.com\/projects\/[^/]+\/)zones\/([^/]+\/clusters\/)/, '$1locations/$2');
+}
+
 /** The project id inside a full name or self link, if any. */
 export function projectOf(ref: string): string | undefined {
   return /\/projects\/([^/]+)/.exec(ref)?.[1] ?? /^projects\/([^/]+)/.exec(ref)?.[1];

@@ -129,6 +129,28 @@ function portRanges(permission: FirewallPermission): [number, number][] {
   return ranges;
 }
 
+/**
+ * Ports that stand for every port of `low`–`high` under `rules` for `protocol`: each returned port
+ * starts a stretch (up to the next one, or `high`) over which no rule's port list changes, so every
+ * port of the stretch gets the same decision as its first. Lets a port range (the NodePort range)
+ * be judged exactly with one question per stretch instead of one per port.
+ */
+export function portStretches(rules: readonly Firewall[], protocol: string, low: number, high: number): [number, number][] {
+  const key = protocolKey(protocol);
+  const starts = new Set<number>([low]);
+  for (const rule of rules) {
+    for (const permission of [...rule.allowed, ...rule.denied]) {
+      if (protocolKey(permission.IPProtocol) !== key) continue;
+      for (const [from, to] of portRanges(permission)) {
+        if (from > low && from <= high) starts.add(from);
+        if (to + 1 > low && to + 1 <= high) starts.add(to + 1);
+      }
+    }
+  }
+  const sorted = [...starts].sort((a, b) => a - b);
+  return sorted.map((start, i) => [start, i + 1 < sorted.length ? sorted[i + 1] - 1 : high]);
+}
+
 /** Whether the rule is enforced at the instance: no targets means every instance of the network. */
 export function firewallTargets(rule: Firewall, target: FirewallIdentity): boolean {
   if (rule.targetTags.length === 0 && rule.targetServiceAccounts.length === 0) return true;

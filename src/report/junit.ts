@@ -96,7 +96,8 @@ function suiteXml(suite: Suite, index: number, run: RunInfo): string {
     '    </properties>',
     ...suite.results.map(testcase),
     `    <system-out>${xmlText(help)}</system-out>`,
-    '    <system-err></system-err>',
+    // The run's warnings (an expired or unmatched exception) go with the first suite, once.
+    `    <system-err>${index === 0 && run.warnings.length ? xmlText(run.warnings.map((w) => `warning: ${w}`).join('\n')) : ''}</system-err>`,
     '  </testsuite>',
   ].join('\n');
 }

@@ -3,6 +3,7 @@
  * summary table, then the failing, not-evaluated and waived results, most severe first. Past the
  * budget the tables stop and say how many rows were left out, so the summary is never rejected.
  */
+import { COLLECTION_LABELS } from '../model/coverage.js';
 import { displayName } from '../engine/engine.js';
 import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result } from '../engine/types.js';
 import type { ReportOptions } from './index.js';
@@ -121,6 +122,22 @@ export function renderMarkdown(report: AuditReport, options: ReportOptions & { l
     out.always('', `### Could not read (${run.readErrors.length})`, '');
     for (const e of run.readErrors) out.row(`- ${cell(`${e.collection} of project ${e.project}${e.resource ? ` (${e.resource})` : ''}: ${e.status ? `HTTP ${e.status} ` : ''}${e.message}`)}`);
   } else if (run.readErrors.length) out.omitted += run.readErrors.length;
+
+  // Only the projects with gaps get a row: an organization has hundreds of projects read in full.
+  const coverage = run.coverage ?? [];
+  const gaps = coverage.filter((s) => s.notRead.length > 0);
+  if (coverage.length && out.omitted === 0) {
+    const whole = coverage.length - gaps.length;
+    out.always('', `### Coverage (${coverage.length} project(s), ${whole} read in full)`);
+    if (gaps.length) {
+      out.always('', '| Project | Not read (why) | Read |', '| --- | --- | --- |');
+      for (const s of gaps) {
+        const project = `${code(s.project)}${s.includedAs === 'shared-vpc-host' ? ' (Shared VPC host)' : ''}`;
+        const notRead = s.notRead.map((e) => `${COLLECTION_LABELS[e.collection]} (${e.state === 'out-of-scope' ? 'out of scope' : 'not read'}${e.reason ? `: ${e.reason}` : ''})`);
+        out.row(`| ${project} | ${cell(notRead.join('; '))} | ${cell(s.read.map((k) => COLLECTION_LABELS[k]).join(', ') || 'nothing')} |`);
+      }
+    }
+  } else if (gaps.length) out.omitted += gaps.length;
 
   if (out.omitted > 0) {
     out.always('', `_${out.omitted} more row(s) left out to stay under GitHub's 1 MiB step-summary limit; the SARIF and JSON reports have them all._`);

@@ -172,6 +172,12 @@ export function mergeJsonReports(shards: { file: string; report: JsonReport }[],
       (e) => JSON.stringify(e),
     ),
   };
+  // Shards cover disjoint projects; a followed Shared VPC host may appear in several: kept once.
+  const coverage = uniqueBy(
+    reports.flatMap((r) => r.run.coverage ?? []),
+    (c) => c.project,
+  );
+  if (coverage.length) run.coverage = coverage.sort((a, b) => (a.project < b.project ? -1 : a.project > b.project ? 1 : 0));
   if (categories.length === 1 && categories[0] !== '') run.category = categories[0];
   return {
     $schema: first.$schema,

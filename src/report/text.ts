@@ -2,6 +2,7 @@
  * Terminal report: results grouped by cluster (network-wide results by network), the most severe
  * first; passes are counted, not listed. Colours only when asked (the CLI asks on a TTY).
  */
+import { coverageLine } from '../model/coverage.js';
 import pc from 'picocolors';
 import { displayName } from '../engine/engine.js';
 import { SEVERITY_RANK, type AuditReport, type Result } from '../engine/types.js';
@@ -79,6 +80,7 @@ export function renderText(report: AuditReport, options: ReportOptions = {}): st
     c.bold('Summary: ') +
       `${failed} failed${bySev.length ? ` (${bySev.join(', ')})` : ''}, ${summary.byStatus.pass} passed, ${summary.byStatus['not-applicable']} not applicable, ${summary.byStatus['not-evaluated']} not evaluated, ${summary.waived} waived`,
   );
+  if (run.coverage?.length) lines.push(c.dim(coverageLine(run.coverage)));
   const gate = `Gate (--fail-on ${run.failOn}): `;
   if (verdict.exitCode === 1) lines.push(c.red(c.bold(`${gate}FAILED — ${verdict.gateFailures} finding(s) at or above ${run.failOn}`)));
   else if (verdict.exitCode === 3) {

@@ -13,6 +13,22 @@ function effectiveConfig(cluster: Cluster): { config?: AuthorizedNetworksConfig;
   return { config: cluster.masterAuthorizedNetworksConfig, field: LEGACY };
 }
 
+/**
+ * Whether the list also guards the private endpoint: `privateEndpointEnforcementEnabled` defaults
+ * to false, and then any internal address that reaches the endpoint (the VPC, peered and on-prem
+ * networks; every region with global access) may try to authenticate
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks). Empty when enforced
+ * or when the cluster has no private endpoint.
+ */
+function privateEnforcementNote(cluster: Cluster, config: AuthorizedNetworksConfig): string {
+  const ip = cluster.controlPlaneEndpointsConfig?.ipEndpointsConfig;
+  const privateEndpoint = ip?.privateEndpoint ?? cluster.privateClusterConfig?.privateEndpoint;
+  if (!privateEndpoint || config.privateEndpointEnforcementEnabled === true) return '';
+  const global = ip?.globalAccess ?? cluster.privateClusterConfig?.masterGlobalAccessConfig?.enabled;
+  const who = global === true ? 'any internal address of the VPC, its peers and on-prem, from every region (global access is on),' : 'any internal address of the VPC in its region, its peers and on-prem';
+  return ` The list is not enforced on the private endpoint ${privateEndpoint} (privateEndpointEnforcementEnabled: ${config.privateEndpointEnforcementEnabled ?? 'unset'}): ${who} can reach it.`;
+}
+
 interface Problem {
   messageId: string;
   data: Record<string, string>;
@@ -39,11 +55,11 @@ export const authorizedNetworks: Rule = {
     },
     messages: {
       disabled: 'Cluster {{subject}} does not enable master authorized networks ({{field}}).',
-      openBlock: 'Cluster {{subject}}: authorized network block {{block}} opens the control plane to every address ({{field}}){{more}}.',
-      gcpPublicCidrs: 'Cluster {{subject}}: {{field}}.gcpPublicCidrsAccessEnabled is true, so every Google Cloud public IP is authorized{{more}}.',
-      missingRange: 'Cluster {{subject}}: the authorized networks ({{blocks}}) do not cover on-prem range(s) {{missing}}{{more}}.',
+      openBlock: 'Cluster {{subject}}: authorized network block {{block}} opens the control plane to every address ({{field}}){{more}}.{{enforcement}}',
+      gcpPublicCidrs: 'Cluster {{subject}}: {{field}}.gcpPublicCidrsAccessEnabled is true, so every Google Cloud public IP is authorized{{more}}.{{enforcement}}',
+      missingRange: 'Cluster {{subject}}: the authorized networks ({{blocks}}) do not cover on-prem range(s) {{missing}}{{more}}.{{enforcement}}',
       invalidBlock: 'Cluster {{subject}}: authorized network block {{block}} is not a valid CIDR ({{field}}).',
-      covered: 'Cluster {{subject}}: master authorized networks ({{field}}) cover the on-prem ranges {{ranges}}, with no block open to every address.',
+      covered: 'Cluster {{subject}}: master authorized networks ({{field}}) cover the on-prem ranges {{ranges}}, with no block open to every address.{{enforcement}}',
       unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
     },
   },
@@ -68,6 +84,7 @@ export const authorizedNetworks: Rule = {
         continue;
       }
 
+      const enforcement = privateEnforcementNote(cluster, config);
       const problems: Problem[] = [];
       for (const block of blocks.filter((b) => prefixLength(b) === 0)) {
         problems.push({ messageId: 'openBlock', data: { block, field }, short: `${block} is authorized` });
@@ -92,12 +109,12 @@ export const authorizedNetworks: Rule = {
       }
 
       if (problems.length === 0) {
-        report({ status: 'pass', subject: cluster, messageId: 'covered', data: { field, ranges: listText(params.onPremRanges) || '(none in the policy)' } });
+        report({ status: 'pass', subject: cluster, messageId: 'covered', data: { field, ranges: listText(params.onPremRanges) || '(none in the policy)', enforcement } });
         continue;
       }
       const [first, ...rest] = problems;
       const more = rest.length > 0 ? `; also ${listText(rest.map((p) => p.short))}` : '';
-      report({ status: 'fail', subject: cluster, messageId: first.messageId, data: { ...first.data, more } });
+      report({ status: 'fail', subject: cluster, messageId: first.messageId, data: { ...first.data, more, enforcement } });
     }
   },
 };

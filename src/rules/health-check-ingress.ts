@@ -1,13 +1,107 @@
+import type { SnapshotIndex, NodeIdentity } from '../engine/snapshot-index.js';
 import type { Rule } from '../engine/types.js';
-import { HEALTH_CHECK_RANGES } from '../model/facts.js';
-import type { Firewall } from '../model/snapshot.js';
+import { HEALTH_CHECK_RANGES, LEGACY_HEALTH_CHECK_RANGES } from '../model/facts.js';
+import type { Cluster, Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, type Packet } from '../network/firewall.js';
+import { describeDecider, firewallAction, portStretches, type FirewallSegment } from '../network/firewall.js';
 import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
 
-/** The port of the health-check firewall rule GKE creates for load balancers (kube-proxy's healthz). */
-const PROBE: Packet = { protocol: 'tcp', port: 10256 };
+/**
+ * What GKE's load balancers probe on a node, per class of port
+ * (https://cloud.google.com/kubernetes-engine/docs/concepts/firewall-rules,
+ * https://cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters):
+ * kube-proxy's health port 10256 (LoadBalancer Services with externalTrafficPolicy Cluster, from
+ * every range including the legacy target-pool checks), the NodePort range (Ingress backends on
+ * instance groups and the healthCheckNodePort of externalTrafficPolicy Local, likewise), and, for
+ * container-native load balancing (NEGs, the default for Ingress on VPC-native clusters), each
+ * pod's own serving port, from the non-legacy ranges only.
+ */
+interface PortClass {
+  id: 'kube-proxy' | 'nodeports' | 'pods';
+  label: string;
+  low: number;
+  high: number;
+  ranges: string[];
+}
+
+const ALL_PROBE_RANGES = [...HEALTH_CHECK_RANGES, ...LEGACY_HEALTH_CHECK_RANGES];
+const KUBE_PROXY: PortClass = { id: 'kube-proxy', label: 'kube-proxy health port tcp:10256', low: 10256, high: 10256, ranges: ALL_PROBE_RANGES };
+const NODE_PORTS: PortClass = { id: 'nodeports', label: 'NodePort range tcp:30000-32767', low: 30000, high: 32767, ranges: ALL_PROBE_RANGES };
+/** The serving port of a pod is not in the snapshot: every TCP port is asked, and the open ones named. */
+const POD_PORTS: PortClass = { id: 'pods', label: 'pod serving ports (container-native load balancing)', low: 1, high: 65535, ranges: HEALTH_CHECK_RANGES };
+
+/** A cluster uses container-native load balancing for its Ingresses when it is VPC-native (Autopilot always is). */
+function usesNegs(cluster: Cluster): boolean {
+  return cluster.autopilot === true || cluster.ipAllocationPolicy?.useIpAliases === true;
+}
+
+function portsText(low: number, high: number): string {
+  return low === high ? `tcp:${low}` : `tcp:${low}-${high}`;
+}
+
+/** One blocked stretch: which probes, which ports, which node, decided by which rule. */
+interface Blocked {
+  portClass: PortClass;
+  ports: [number, number];
+  range: string;
+  node: string;
+  /** The deciding deny rule, or undefined for the implied deny. */
+  deny?: Firewall;
+  decider: string;
+  /** An allow the deny shadows (it would have let the probes in). */
+  shadowedAllow?: Firewall;
+}
+
+function judgeClass(index: SnapshotIndex, cluster: Cluster, identities: NodeIdentity[], portClass: PortClass, allows: Map<string, Firewall>): { blocked: Blocked[]; open: [number, number][] } {
+  const blocked: Blocked[] = [];
+  const open: [number, number][] = [];
+  for (const identity of identities) {
+    const selection = firewallsAt(index, cluster, identity, 'INGRESS');
+    for (const [low, high] of portStretches(selection.rules, 'tcp', portClass.low, portClass.high)) {
+      const packet = { protocol: 'tcp', port: low };
+      const segments: FirewallSegment[] = decisionsAt(index, selection, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
+      const denied = segments.filter((s) => s.action === 'deny');
+      if (denied.length === 0) {
+        if (!open.some(([a, b]) => a === low && b === high)) open.push([low, high]);
+        for (const s of segments) if (s.rule) allows.set(s.rule.fullName, s.rule);
+      }
+      for (const s of denied) {
+        const shadowedAllow = s.overridden.find((r) => firewallAction(r, packet) === 'allow');
+        blocked.push({ portClass, ports: [low, high], range: formatRange(s.range), node: nodeText(identity), deny: s.rule, decider: describeDecider(s, 'INGRESS'), shadowedAllow });
+      }
+    }
+  }
+  return { blocked, open };
+}
+
+/** `probes from R to P at N: denied by D, which shadows allow A` — the explicit rule is named whenever one decided. */
+function blockedText(b: Blocked): string {
+  const what = `${b.range} → ${b.portClass.id === 'pods' ? `pods on ${portsText(...b.ports)}` : portsText(...b.ports)} at ${b.node}`;
+  if (b.deny && b.shadowedAllow) return `${what}: ${b.decider} shadows allow ${b.shadowedAllow.name} (priority ${b.shadowedAllow.priority})`;
+  if (b.deny) return `${what}: denied by ${b.decider}`;
+  return `${what}: no ingress allow covers them (${b.decider})`;
+}
+
+/**
+ * The blocked stretches grouped by port class, ports and deciding rule (with the probe ranges and
+ * nodes each group covers), the first few of them, so a message stays readable.
+ */
+function summarize(blocked: Blocked[]): string {
+  const groups = new Map<string, { first: Blocked; ranges: Set<string>; nodes: Set<string> }>();
+  for (const b of blocked) {
+    const key = `${b.portClass.id}|${b.ports.join('-')}|${b.decider}|${b.shadowedAllow?.fullName ?? ''}`;
+    const group = groups.get(key) ?? { first: b, ranges: new Set<string>(), nodes: new Set<string>() };
+    group.ranges.add(b.range);
+    group.nodes.add(b.node);
+    groups.set(key, group);
+  }
+  const shown = [...groups.values()].slice(0, 6).map(({ first, ranges, nodes }) => {
+    const at = nodes.size === 1 ? [...nodes][0] : `${[...nodes][0]} and ${nodes.size - 1} more node(s)`;
+    return blockedText({ ...first, range: listText([...ranges]), node: at });
+  });
+  return `${shown.join('; ')}${groups.size > 6 ? ` (and ${groups.size - 6} more)` : ''}`;
+}
 
 export const healthCheckIngress: Rule = {
   meta: {
@@ -16,25 +110,23 @@ export const healthCheckIngress: Rule = {
     defaultSeverity: 'low',
     subject: 'cluster',
     description:
-      'For every node of the cluster, the effective ingress firewall decision for tcp:10256 from every address of Google\'s health-check ranges (35.191.0.0/16 and 130.211.0.0/22) is "allow": an enabled ingress allow that targets the node and that no deny of higher or equal precedence shadows.',
+      'For every node of the cluster, the effective ingress firewall decision for the probes GKE\'s load balancers send is "allow": kube-proxy\'s health port tcp:10256 and the NodePort range tcp:30000-32767 from every documented health-check range (35.191.0.0/16, 130.211.0.0/22, and the legacy network load balancer ranges 209.85.152.0/22 and 209.85.204.0/22), and, on a VPC-native cluster (container-native load balancing), some TCP port of the pods from 35.191.0.0/16 and 130.211.0.0/22. An allow counts when it is enabled, targets the node, and no deny of higher or equal precedence shadows it; each blocked stretch names the rule that decided it.',
     rationale:
       'The article notes the firewall rules GKE creates automatically (自動的に作成されるファイアウォールのルール), among them the one that lets Google\'s load-balancer health checks reach the nodes. When a deny-all ingress posture or a shadowing deny blocks the probe ranges, every load balancer in front of the cluster marks its backends unhealthy.',
     articleSection: '自動的に作成されるファイアウォールのルール',
     remediation: {
       gcloud:
-        'gcloud compute firewall-rules create allow-ingress-health-checks --network NETWORK \\\n  --direction INGRESS --action ALLOW --rules tcp \\\n  --source-ranges 35.191.0.0/16,130.211.0.0/22 --target-tags NODE_TAG --priority 1000',
+        'gcloud compute firewall-rules create allow-ingress-health-checks --network NETWORK \\\n  --direction INGRESS --action ALLOW --rules tcp \\\n  --source-ranges 35.191.0.0/16,130.211.0.0/22,209.85.152.0/22,209.85.204.0/22 --target-tags NODE_TAG --priority 1000',
       terraform:
-        'resource "google_compute_firewall" "allow_ingress_health_checks" {\n  name          = "allow-ingress-health-checks"\n  network       = google_compute_network.vpc.id\n  direction     = "INGRESS"\n  priority      = 1000\n  source_ranges = ["35.191.0.0/16", "130.211.0.0/22"]\n  target_tags   = [var.node_tag]\n  allow {\n    protocol = "tcp"\n  }\n}',
+        'resource "google_compute_firewall" "allow_ingress_health_checks" {\n  name          = "allow-ingress-health-checks"\n  network       = google_compute_network.vpc.id\n  direction     = "INGRESS"\n  priority      = 1000\n  source_ranges = ["35.191.0.0/16", "130.211.0.0/22", "209.85.152.0/22", "209.85.204.0/22"]\n  target_tags   = [var.node_tag]\n  allow {\n    protocol = "tcp"\n  }\n}',
     },
     messages: {
-      allowed: 'Cluster {{subject}}: health-check probes from {{ranges}} (tcp:10256) reach every node, allowed by {{rules}}.',
-      shadowed: 'Cluster {{subject}}: health-check probes from {{range}} (tcp:10256) cannot reach {{node}}: {{deny}} shadows allow {{allow}}.',
-      denied: 'Cluster {{subject}}: health-check probes from {{range}} (tcp:10256) cannot reach {{node}}: denied by {{deny}}, and no ingress allow above it covers them.',
+      allowed: 'Cluster {{subject}}: health-check probes reach every node on {{classes}}, allowed by {{rules}}.',
+      blocked: 'Cluster {{subject}}: health-check probes are blocked: {{blocked}}.',
       ...CLUSTER_NETWORK_MESSAGES,
     },
   },
   check({ index, report }) {
-    const question = firewallQuestion(PROBE, HEALTH_CHECK_RANGES);
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
@@ -43,34 +135,27 @@ export const healthCheckIngress: Rule = {
       }
       const { identities } = gathered.scope;
       const allows = new Map<string, Firewall>();
-      let failed = false;
-      for (const identity of identities) {
-        // Nodes the same rules select share one decision, across the clusters of the network.
-        const selection = firewallsAt(index, cluster, identity, 'INGRESS');
-        const segments = decisionsAt(index, selection, identity, 'INGRESS', question);
-        const denied = segments.find((s) => s.action === 'deny');
-        if (denied) {
-          const node = nodeText(identity);
-          const range = formatRange(denied.range);
-          const deny = describeDecider(denied, 'INGRESS');
-          const allow = denied.overridden.find((r) => firewallAction(r, PROBE) === 'allow');
-          const related = [denied.rule, allow].filter((r): r is Firewall => r !== undefined).map((r) => r.fullName);
-          if (allow) {
-            report({ status: 'fail', subject: cluster, messageId: 'shadowed', data: { node, range, deny, allow: `${allow.name} (priority ${allow.priority})` }, related });
-          } else {
-            report({ status: 'fail', subject: cluster, messageId: 'denied', data: { node, range, deny }, related });
-          }
-          failed = true;
-          break;
-        }
-        for (const s of segments) if (s.rule) allows.set(s.rule.fullName, s.rule);
+      const nodeProbes = [KUBE_PROXY, NODE_PORTS].flatMap((c) => judgeClass(index, cluster, identities, c, allows).blocked);
+      const related = (list: Blocked[]) => [...new Set(list.flatMap((b) => [b.deny, b.shadowedAllow]).filter((r): r is Firewall => r !== undefined).map((r) => r.fullName))];
+      if (nodeProbes.length > 0) {
+        report({ status: 'fail', subject: cluster, messageId: 'blocked', data: { blocked: summarize(nodeProbes) }, related: related(nodeProbes) });
+        continue;
       }
-      if (failed) continue;
+      const classes = [KUBE_PROXY.label, NODE_PORTS.label];
+      if (usesNegs(cluster)) {
+        // The pods' serving ports are not in the snapshot (they are in the Services), so the ports
+        // the probes reach are named for the reader to hold against them. Pods sit behind the same
+        // node firewall as the node ports judged above, so a pod reachable on no port at all would
+        // already have failed there.
+        const pods = judgeClass(index, cluster, identities, POD_PORTS, allows);
+        const everyPort = pods.open.length === 1 && pods.open[0][0] === 1 && pods.open[0][1] === 65535;
+        classes.push(everyPort ? 'every TCP port of the pods (container-native load balancing)' : `pods on ${pods.open.map(([a, b]) => portsText(a, b)).join(', ')} only (container-native load balancing: their serving ports must be among these)`);
+      }
       report({
         status: 'pass',
         subject: cluster,
         messageId: 'allowed',
-        data: { ranges: listText(HEALTH_CHECK_RANGES), rules: listText([...allows.values()].map((r) => `${r.name} (priority ${r.priority})`)) },
+        data: { classes: listText(classes), rules: listText([...allows.values()].map((r) => `${r.name} (priority ${r.priority})`)) },
         related: [...allows.keys()],
       });
     }

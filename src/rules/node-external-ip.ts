@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types.js';
 import type { Instance } from '../model/snapshot.js';
+import { coverageGapsText } from '../model/coverage.js';
 import { firstUnknown, listText } from './support.js';
 
 /** `nic0 natIP 34.84.1.2`, one per external access config (IPv4 and IPv6) of the instance. */
@@ -31,6 +32,7 @@ export const nodeExternalIp: Rule = {
       externalIp: 'Node {{subject}} of cluster {{cluster}} has an external address: {{access}}.',
       internalOnly: 'Node {{subject}} of cluster {{cluster}} has internal addresses only.',
       notRead: 'The instances of project {{project}} could not be read, so the node VMs of cluster {{subject}} were not checked.',
+      notCovered: 'The node VMs of cluster {{subject}} were not checked: {{missing}}.',
       unknown: 'Node {{subject}}: {{field}} is not known until apply.',
     },
   },
@@ -39,6 +41,13 @@ export const nodeExternalIp: Rule = {
       const readErrors = index.readErrorsFor(cluster.project, 'instances');
       if (readErrors.length > 0) {
         report({ status: 'not-evaluated', subject: cluster, messageId: 'notRead', data: { project: cluster.project }, readErrors });
+        continue;
+      }
+      // A plan holds no VMs by design (out of its scope; private-nodes judges the configuration);
+      // an export or a read that left the instances out is a gap worth saying.
+      const coverage = index.coverageOf(cluster.project, 'instances');
+      if (coverage.state === 'not-read') {
+        report({ status: 'not-evaluated', subject: cluster, messageId: 'notCovered', data: { missing: coverageGapsText([coverage]) } });
         continue;
       }
       // No instances is not evidence of anything: a Terraform plan or an asset export without VMs

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import type { Network } from '../model/snapshot.js';
 import { projectOf } from '../model/names.js';
-import { firstUnknown } from './support.js';
+import { coverageGaps, firstUnknown } from './support.js';
 
 /**
  * A peering's export flag as a Terraform plan may leave it: the collector records unknown paths by
@@ -36,6 +36,7 @@ export const peeringExportCustomRoutes: Rule = {
       missingPeering: 'Cluster {{subject}}: network {{network}} has no peering named {{peering}} (privateClusterConfig.peeringName), so the control plane has no route to on-prem.',
       psc: 'Cluster {{subject}} has no control-plane peering (privateClusterConfig.peeringName is not set): its control plane is reached through Private Service Connect at {{endpoint}}, which needs no route export.',
       noPeering: 'Cluster {{subject}} has no control-plane peering (privateClusterConfig.peeringName is not set) and no private endpoint, so there is no peering to export routes over.',
+      notCovered: 'Cluster {{subject}} cannot be judged without {{missing}}.',
       networkMissing: 'Cluster {{subject}}: its network {{network}} is not in the snapshot, so its peerings cannot be checked.',
       readError: 'Cluster {{subject}}: the networks of project {{project}} could not be read ({{error}}), so peering {{peering}} cannot be checked.',
       unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
@@ -60,6 +61,11 @@ export const peeringExportCustomRoutes: Rule = {
       if (errors.length > 0) {
         const error = errors.map((e) => `${e.status ? `HTTP ${e.status} ` : ''}${e.message}`).join('; ');
         report({ status: 'not-evaluated', subject: cluster, messageId: 'readError', data: { project, error, peering }, readErrors: errors });
+        continue;
+      }
+      const gaps = coverageGaps(index, [{ project, collections: ['networks'] }]);
+      if (gaps) {
+        report({ status: 'not-evaluated', subject: cluster, ...gaps });
         continue;
       }
       const network = index.network(cluster.network);

@@ -1,7 +1,7 @@
 import type { Rule } from '../engine/types.js';
 import { projectOf, shortName } from '../model/names.js';
 import type { Cluster, Subnetwork } from '../model/snapshot.js';
-import { firstUnknown, listText, readErrorText } from './support.js';
+import { coverageGaps, firstUnknown, listText, readErrorText } from './support.js';
 
 /**
  * The subnetwork a cluster names but the snapshot lacks, as a subject of its own, so the result
@@ -40,7 +40,8 @@ export const privateGoogleAccess: Rule = {
     messages: {
       enabled: 'Subnetwork {{subject}} (nodes of {{clusters}}) has Private Google Access enabled.',
       disabled: 'Subnetwork {{subject}} (nodes of {{clusters}}) does not have Private Google Access (privateIpGoogleAccess: {{value}}), so its private nodes cannot reach Google APIs.',
-      subnetworkMissing: 'Subnetwork {{subject}} (nodes of {{clusters}}) is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+      notCovered: 'Subnetwork {{subject}} (nodes of {{clusters}}) cannot be judged without {{missing}}.',
+      subnetworkMissing: 'Subnetwork {{subject}} (nodes of {{clusters}}) is not among the subnetworks read from its project (deleted, or a reference the input got wrong?).',
       readError: 'Subnetwork {{subject}} (nodes of {{clusters}}): the subnetworks of project {{project}} could not be read ({{error}}).',
       unknown: '{{target}}: {{field}} is not known until apply.',
     },
@@ -66,6 +67,11 @@ export const privateGoogleAccess: Rule = {
       if (errors.length > 0) {
         const subject = subnetwork ?? absentSubnetwork(fullName, clusters[0]);
         report({ status: 'not-evaluated', subject, clusters, related, messageId: 'readError', data: { clusters: names, project, error: readErrorText(errors) }, readErrors: errors });
+        continue;
+      }
+      const gaps = coverageGaps(index, [{ project, collections: ['subnetworks'] }]);
+      if (gaps) {
+        report({ status: 'not-evaluated', subject: subnetwork ?? absentSubnetwork(fullName, clusters[0]), clusters, related, messageId: gaps.messageId, data: { ...gaps.data, clusters: names } });
         continue;
       }
       if (!subnetwork) {

@@ -4,7 +4,7 @@ import type { BgpPeer, Cluster, ReadError, Router } from '../model/snapshot.js';
 import { projectOf, regionOf } from '../model/names.js';
 import { contains, coveredBy, isCidr, parseCidr, type Interval } from '../network/cidr.js';
 import { routerServesRegion } from '../network/routes.js';
-import { firstUnknown, listText } from './support.js';
+import { coverageGaps, firstUnknown, listText } from './support.js';
 
 /** Groups that make a router advertise the subnets of its own VPC. */
 const SUBNET_GROUPS = new Set(['ALL_SUBNETS', 'ALL_VPC_SUBNETS']);
@@ -114,6 +114,7 @@ export const routerAdvertisesControlPlane: Rule = {
       noTarget: 'Cluster {{subject}}: {{problem}}, so the range on-prem must reach cannot be checked.',
       noPrivateEndpoint:
         'Cluster {{subject}} has neither a control-plane peering nor a private endpoint address, so there is no private control plane for on-prem to reach (see private-endpoint).',
+      notCovered: 'Cluster {{subject}} cannot be judged without {{missing}}.',
       readError: 'Cluster {{subject}}: {{collection}} could not be read ({{error}}), so the advertisement to on-prem cannot be checked.',
       unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
     },
@@ -166,6 +167,11 @@ function judge(index: SnapshotIndex, cluster: Cluster): Outcome {
   if (routerErrors.length > 0) {
     return notEvaluated('readError', { collection: `the routers of project ${project}`, error: readErrorText(routerErrors) }, { readErrors: routerErrors });
   }
+
+  // Routers (and, for an endpoint in a subnet, the subnets they announce) of a project the input
+  // did not read are not evidence that there is none.
+  const gaps = coverageGaps(index, [{ project, collections: target.inSubnet ? ['routers', 'subnetworks'] : ['routers'] }]);
+  if (gaps) return notEvaluated(gaps.messageId, gaps.data as Record<string, string>);
 
   const region = regionOf(cluster.location);
   // Under GLOBAL dynamic routing a Cloud Router in any region advertises the whole network's

@@ -1,7 +1,8 @@
 /** Small helpers every rule shares; the network reasoning itself lives in src/network/. */
 import type { Entity } from '../model/snapshot.js';
 import type { SnapshotIndex } from '../engine/snapshot-index.js';
-import type { Cluster, CollectionKind, Firewall, Network, ReadError, Route, Subnetwork } from '../model/snapshot.js';
+import { coverageGapsText } from '../model/coverage.js';
+import type { Cluster, CollectionKind, CoverageEntry, Firewall, Network, ReadError, Route, Subnetwork } from '../model/snapshot.js';
 import type { NodeIdentity } from '../engine/snapshot-index.js';
 import type { Outcome } from '../engine/types.js';
 import { projectOf } from '../model/names.js';
@@ -31,8 +32,9 @@ export function listText(items: string[]): string {
 export const CLUSTER_NETWORK_MESSAGES = {
   unknown: 'Cluster {{subject}}: {{field}} is not known until apply.',
   readError: 'Cluster {{subject}}: the {{collection}} of project {{project}} could not be read ({{error}}).',
-  networkMissing: 'Cluster {{subject}}: its network {{network}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
-  subnetworkMissing: 'Cluster {{subject}}: its subnetwork {{subnetwork}} is not in the snapshot (a Shared VPC host project outside the audited scope?).',
+  notCovered: 'Cluster {{subject}} cannot be judged without {{missing}}.',
+  networkMissing: 'Cluster {{subject}}: its network {{network}} is not among the networks read from its project (deleted, or a reference the input got wrong?).',
+  subnetworkMissing: 'Cluster {{subject}}: its subnetwork {{subnetwork}} is not among the subnetworks read from its project (deleted, or a reference the input got wrong?).',
   noNodes: 'Cluster {{subject}} has no node pools or node instances in the snapshot, so no node can be checked.',
   unreadable: 'Cluster {{subject}}: {{field}} cannot be read as an address range or port.',
 } as const;
@@ -111,6 +113,12 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
     if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, 'subnetworks', subProject) };
   }
 
+  const gaps = coverageGaps(index, [
+    { project, collections: COLLECTIONS.filter((c) => needs[NEEDS_OF[c]]) },
+    ...(needs.subnetwork ? [{ project: projectOf(cluster.subnetwork) ?? project, collections: ['subnetworks'] as CollectionKind[] }] : []),
+  ]);
+  if (gaps) return { notEvaluated: gaps };
+
   const network = index.network(cluster.network);
   if (needs.network && !network) return { notEvaluated: { messageId: 'networkMissing', data: { network: cluster.network } } };
   const subnetwork = index.subnetwork(cluster.subnetwork);
@@ -141,6 +149,20 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
     if (problem) return { notEvaluated: copyNotEvaluated(problem) };
   }
   return { scope: { network, subnetwork, identities, routes, firewalls } };
+}
+
+/**
+ * The collections among `needs` the input did not read (an export without them, a plan that does
+ * not manage them, a Shared VPC host outside the input), as a not-evaluated outcome naming them
+ * (message id `notCovered`, data `missing`); undefined when all were read.
+ */
+export function coverageGaps(index: SnapshotIndex, needs: readonly { project: string; collections: readonly CollectionKind[] }[]): NotEvaluated | undefined {
+  const gaps: CoverageEntry[] = [];
+  for (const { project, collections } of needs) {
+    for (const gap of index.notRead(project, collections)) if (!gaps.some((g) => g.project === gap.project && g.collection === gap.collection)) gaps.push(gap);
+  }
+  if (gaps.length === 0) return undefined;
+  return { messageId: 'notCovered', data: { missing: coverageGapsText(gaps) } };
 }
 
 /** Each outcome owns its data: a memoized problem is shared by every cluster of the network. */
@@ -240,6 +262,7 @@ export const VIP_DNS_MESSAGES = {
   cnameLoop: 'Network {{subject}}: resolving {{name}} loops through the CNAMEs {{chain}} of zone {{zone}}, so it never resolves.',
   forwarded: 'Network {{subject}}: {{name}} is answered by forwarding zone {{zone}} (to {{targets}}); what those servers answer cannot be verified from the snapshot.',
   unresolved: 'Network {{subject}}: the answer for {{name}} is not known: {{reason}}.',
+  notCovered: 'Network {{subject}} cannot be judged without {{missing}}.',
   notRead: 'Network {{subject}}: the managed zones of project {{project}} could not be read ({{error}}), so the answer for {{domain}} is not known.',
   unknownZone: 'Network {{subject}}: {{field}} of zone {{zone}} is not known until apply.',
 } as const;
@@ -416,6 +439,14 @@ export function checkVipDomain({ index, params, report }: RuleContext, spec: Vip
       continue;
     }
 
+    // Zones of a project the input did not read (an export without DNS, a Shared VPC host outside
+    // it) may be the ones that answer: their absence proves nothing.
+    const gaps = coverageGaps(index, projects.map((project) => ({ project, collections: ['managedZones'] as CollectionKind[] })));
+    if (gaps) {
+      outcome({ status: 'not-evaluated', ...gaps });
+      continue;
+    }
+
     const undecided = undecidedZone(index, network, spec.domain);
     if (undecided) {
       outcome({ status: 'not-evaluated', messageId: 'unknownZone', related: [undecided.zone.fullName], data: { zone: entityText(undecided.zone), field: undecided.field } });
@@ -446,15 +477,25 @@ export interface ClusterRange {
   source?: string;
   /** Set when the policy names a secondary range the node subnet does not have. */
   missingName?: string;
+  /** Set when the named secondary range and the cluster's own CIDR block disagree (the block is used). */
+  disagreement?: string;
 }
 
 /**
- * The pod and service ranges of a VPC-native cluster: the node subnet's secondary ranges when the
- * cluster names them, else the explicit CIDR blocks it gives.
+ * The pod and service ranges of a VPC-native cluster. The cluster's own CIDR blocks
+ * (`clusterIpv4CidrBlock`, `servicesIpv4CidrBlock`) are what GKE reports it uses, so they win when
+ * the secondary range the cluster names says otherwise (a range renamed or recreated since) — and
+ * the disagreement is said; without a block, the named secondary range of the node subnet.
  */
 export function clusterRanges(cluster: Cluster, subnetwork: Subnetwork): { pods: ClusterRange; services: ClusterRange } {
   const policy = cluster.ipAllocationPolicy ?? {};
   const pick = (name: string | undefined, block: string | undefined, blockField: string): ClusterRange => {
+    if (name && block && isCidr(block)) {
+      const secondary = subnetwork.secondaryIpRanges.find((r) => r.rangeName === name);
+      if (secondary && secondary.ipCidrRange.trim() === block.trim()) return { cidr: secondary.ipCidrRange, source: `secondary range ${name}` };
+      const said = secondary ? `is ${secondary.ipCidrRange}` : `is not in subnetwork ${subnetwork.name}`;
+      return { cidr: block, source: blockField, disagreement: `the secondary range ${name} the cluster names ${said}, but its own ${blockField} is ${block}, which is judged` };
+    }
     if (name) {
       const secondary = subnetwork.secondaryIpRanges.find((r) => r.rangeName === name);
       return secondary ? { cidr: secondary.ipCidrRange, source: `secondary range ${name}` } : { missingName: name };

@@ -25,12 +25,12 @@ export const vpcNative: Rule = {
         'resource "google_container_cluster" "this" {\n  networking_mode = "VPC_NATIVE"\n  subnetwork      = google_compute_subnetwork.nodes.id\n  ip_allocation_policy {\n    cluster_secondary_range_name  = "pods"\n    services_secondary_range_name = "services"\n  }\n}',
     },
     messages: {
-      vpcNative: 'Cluster {{subject}} is VPC-native: nodes {{nodes}}, pods {{pods}}, services {{services}}; no overlap with each other or the on-prem ranges.',
+      vpcNative: 'Cluster {{subject}} is VPC-native{{autopilot}}: nodes {{nodes}}, pods {{pods}}, services {{services}}; no overlap with each other or the on-prem ranges.{{note}}',
       routesBased: 'Cluster {{subject}} is not VPC-native (ipAllocationPolicy.useIpAliases: {{value}}); it uses routes-based networking.',
       missingSecondary:
         'Cluster {{subject}}: the {{which}} secondary range {{name}} is not in subnetwork {{subnetwork}} (its secondary ranges: {{available}}).',
       rangeNotGiven: 'Cluster {{subject}}: its {{which}} range is neither a named secondary range nor a CIDR block in the snapshot.',
-      overlap: 'Cluster {{subject}}: {{overlaps}}.',
+      overlap: 'Cluster {{subject}}: {{overlaps}}.{{note}}',
       ...CLUSTER_NETWORK_MESSAGES,
     },
   },
@@ -41,7 +41,9 @@ export const vpcNative: Rule = {
         report({ status: 'not-evaluated', subject: cluster, messageId: 'unknown', data: { field: unknownAlias } });
         continue;
       }
-      const useIpAliases = cluster.ipAllocationPolicy?.useIpAliases;
+      // Autopilot clusters are always VPC-native, whatever an input leaves out of ipAllocationPolicy
+      // (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-overview).
+      const useIpAliases = cluster.autopilot === true || cluster.ipAllocationPolicy?.useIpAliases;
       if (useIpAliases !== true) {
         report({ status: 'fail', subject: cluster, messageId: 'routesBased', data: { value: useIpAliases === undefined ? 'unset' : String(useIpAliases) } });
         continue;
@@ -95,19 +97,21 @@ export const vpcNative: Rule = {
         report({ status: 'not-evaluated', subject: cluster, messageId: 'unreadable', data: { field: unreadable.label }, related });
         continue;
       }
+      const disagreements = [pods.disagreement, services.disagreement].filter((d): d is string => d !== undefined);
+      const note = disagreements.length ? ` Note: ${disagreements.join('; ')}.` : '';
       const clashes: string[] = [];
       own.forEach((a, i) => {
         for (const b of [...own.slice(i + 1), ...onPrem]) if (overlaps(a.cidr, b.cidr)) clashes.push(`${a.label} overlaps ${b.label}`);
       });
       if (clashes.length > 0) {
-        report({ status: 'fail', subject: cluster, messageId: 'overlap', data: { overlaps: clashes.join('; ') }, related });
+        report({ status: 'fail', subject: cluster, messageId: 'overlap', data: { overlaps: clashes.join('; '), note }, related });
         continue;
       }
       report({
         status: 'pass',
         subject: cluster,
         messageId: 'vpcNative',
-        data: { nodes: subnetwork.ipCidrRange, pods: pods.cidr!, services: services.cidr! },
+        data: { nodes: subnetwork.ipCidrRange, pods: pods.cidr!, services: services.cidr!, note, autopilot: cluster.autopilot ? ' (Autopilot: always)' : '' },
         related,
       });
     }

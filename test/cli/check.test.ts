@@ -123,3 +123,28 @@ describe('rules', () => {
     expect(runCli(['rules', 'show', 'nope']).code).toBe(2);
   });
 });
+
+describe('exceptions that match nothing, and asset exports said to be complete (issue 11)', () => {
+  it('warns of an exception matching no resource, and --strict-exceptions exits 2 writing no report', () => {
+    const dir = tmp();
+    const policy = path.join(dir, 'rules.yaml');
+    writeFileSync(
+      policy,
+      'exceptions:\n  - rule: vip-route\n    resource: //container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1/clusters/gamma\n    reason: typo\n    expires: 2099-01-01\n',
+    );
+    const lenient = runCli(['check', '--snapshot', 'examples/compliant.snapshot.json', '--config', policy]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toContain('warning: exception for vip-route on //container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1/clusters/gamma');
+    const out = path.join(dir, 'report.json');
+    const strict = runCli(['check', '--snapshot', 'examples/compliant.snapshot.json', '--config', policy, '--strict-exceptions', '--format', 'json', '--output', out]);
+    expect(strict.code).toBe(2);
+    expect(oneLine(strict.stderr)).toMatch(/rules\.yaml: line 2: exception for vip-route on .*clusters\/gamma matches no resource \(--strict-exceptions\)$/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses --assets-complete without --assets', () => {
+    const r = runCli(['check', '--snapshot', 'examples/compliant.snapshot.json', '--assets-complete']);
+    expect(r.code).toBe(2);
+    expect(oneLine(r.stderr)).toContain('--assets-complete only applies with --assets');
+  });
+});

@@ -92,6 +92,43 @@ describe('emulator (plain HTTP, Google wire format)', () => {
     expect((await get('/v1/organizations/1/assets')).status).toBe(404);
   });
 
+  it('lists DNS record sets as dns.googleapis.com/ResourceRecordSet assets, named and parented by their zone', async () => {
+    const { status, body } = await get('/v1/organizations/416203918475/assets?assetTypes=dns.googleapis.com/ResourceRecordSet&contentType=1&pageSize=1000');
+    expect(status).toBe(200);
+    const a = body.assets[0];
+    expect(a.assetType).toBe('dns.googleapis.com/ResourceRecordSet');
+    expect(a.name).toBe(`${a.resource.parent}/rrsets/${a.resource.data.name}/${a.resource.data.type}`);
+    expect(a.resource.parent).toMatch(/^\/\/dns\.googleapis\.com\/projects\/acme-[a-z-]+\/managedZones\/[^/]+$/);
+    expect(a.resource).toMatchObject({ version: 'v1', discoveryName: 'ResourceRecordSet', location: 'global', data: { kind: 'dns#resourceRecordSet', ttl: expect.any(Number) } });
+    expect(a.resource.data.rrdatas.length).toBeGreaterThan(0);
+    expect(a.ancestors.at(-1)).toBe('organizations/416203918475');
+  });
+
+  it('honours readTime: echoed, within 35 days and not ahead of now, and every page token bound to it', async () => {
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    const list = (q: string) => get(`/v1/organizations/416203918475/assets?assetTypes=compute.googleapis.com/Firewall&contentType=1&pageSize=1000${q}`);
+    const first = await list(`&readTime=${at}`);
+    expect(first.status).toBe(200);
+    expect(first.body.readTime).toBe(at);
+    // The emulator's own cap of 3 wins over the 1000 asked for.
+    expect(first.body.assets).toHaveLength(3);
+    const token = first.body.nextPageToken as string;
+    expect((await list(`&readTime=${at}&pageToken=${token}`)).body.readTime).toBe(at);
+    // A later page without readTime keeps the first page's moment; another moment cannot continue it.
+    expect((await list(`&pageToken=${token}`)).body.readTime).toBe(at);
+    const other = await list(`&readTime=${new Date(Date.now() - 7_200_000).toISOString()}&pageToken=${token}`);
+    expect(other.status).toBe(400);
+    expect(other.body.error.status).toBe('INVALID_ARGUMENT');
+    expect((await list(`&readTime=${new Date(Date.now() + 600_000).toISOString()}`)).status).toBe(400);
+    expect((await list(`&readTime=${new Date(Date.now() - 36 * 86_400_000).toISOString()}`)).status).toBe(400);
+    expect((await list('&readTime=yesterday')).status).toBe(400);
+    // An offset is the same moment (RFC 3339), echoed in UTC.
+    const offset = new Date(Date.now() - 86_400_000);
+    offset.setUTCMilliseconds(0);
+    const local = `${new Date(offset.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 19)}+05:30`;
+    expect((await list(`&readTime=${encodeURIComponent(local)}`)).body.readTime).toBe(offset.toISOString());
+  });
+
   it('serves routers.getRouterStatus with the routes the router learned, which routes.list never shows', async () => {
     const { status, body } = await get(`/compute/v1/projects/${P}/regions/asia-northeast1/routers/onprem-vpn-router/getRouterStatus`);
     expect(status).toBe(200);
@@ -170,9 +207,9 @@ describe('emulator data', () => {
     return file;
   };
 
-  it('reads the bundled organization: six projects in two folders, one refusing DNS', () => {
+  it('reads the bundled organization: its projects in two folders, one refusing DNS', () => {
     const world = loadWorld(bundledOrgFile());
-    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform', 'acme-shared-tools', 'acme-stg-platform']);
+    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-analytics', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform']);
     expect(world.projects.find((p) => p.id === 'acme-prod-payments')!.refuses).toEqual({ dns: { status: 403, reason: 'SERVICE_DISABLED' } });
   });
 

@@ -23,6 +23,8 @@ export interface ExpectedOutcome {
   /** fullName or Terraform address of the subject; required when the rule reports several. */
   subject?: string;
   messageIncludes?: string[];
+  /** Text the message must not hold (e.g. the implied deny, when an explicit rule decided). */
+  messageExcludes?: string[];
 }
 
 export interface RuleCase {
@@ -59,6 +61,7 @@ export function assertOutcomes(results: Result[], expected: ExpectedOutcome[]): 
     expect(i, `expected ${JSON.stringify(exp)} among:\n${summary.join('\n')}`).toBeGreaterThanOrEqual(0);
     const [found] = remaining.splice(i, 1);
     for (const text of exp.messageIncludes ?? []) expect(found.message).toContain(text);
+    for (const text of exp.messageExcludes ?? []) expect(found.message).not.toContain(text);
   }
 }
 

@@ -101,3 +101,17 @@ describe('snapshot loader', () => {
     expect(errorLine(() => loadSnapshot(missing))).toBe(`${missing}: cannot read the snapshot: ENOENT`);
   });
 });
+
+describe('cluster names in their zones/ form (issue 11)', () => {
+  it('loads a zonal cluster named …/zones/Z/clusters/N, and references to it, as the one …/locations/ resource', () => {
+    const s = compliantSnapshot();
+    const zonal = '//container.googleapis.com/projects/acme-prod-platform/zones/asia-northeast1-a/clusters/alpha';
+    s.clusters[0].location = 'asia-northeast1-a';
+    s.clusters[0].fullName = zonal;
+    s.managedZones[0].privateVisibilityClusters = [zonal];
+    const loaded = validateSnapshot(JSON.parse(JSON.stringify(s)), 'zonal.json');
+    const canonical = '//container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1-a/clusters/alpha';
+    expect(loaded.clusters[0].fullName).toBe(canonical);
+    expect(loaded.managedZones[0].privateVisibilityClusters).toEqual([canonical]);
+  });
+});

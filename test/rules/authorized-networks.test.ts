@@ -108,4 +108,31 @@ ruleTester(authorizedNetworks, [
     })(),
     expect: [{ status: 'not-evaluated', subject: BETA, messageId: 'unknown' }],
   },
+  // privateEndpointEnforcementEnabled and global access (issue 11).
+  {
+    name: 'says when the list is not enforced on the private endpoint (the default), and from where it can be reached',
+    snapshot: (() => {
+      const s = compliantSnapshot();
+      s.clusters[1].controlPlaneEndpointsConfig!.ipEndpointsConfig!.globalAccess = true;
+      s.clusters[1].controlPlaneEndpointsConfig!.ipEndpointsConfig!.authorizedNetworksConfig!.privateEndpointEnforcementEnabled = false;
+      return s;
+    })(),
+    expect: [
+      { status: 'pass', subject: ALPHA, messageIncludes: ['not enforced on the private endpoint 172.16.0.2 (privateEndpointEnforcementEnabled: unset)', 'in its region'] },
+      { status: 'pass', subject: BETA, messageIncludes: ['not enforced on the private endpoint 10.10.0.2 (privateEndpointEnforcementEnabled: false)', 'from every region (global access is on)'] },
+    ],
+  },
+  {
+    name: 'no note when the list is enforced on the private endpoint',
+    snapshot: (() => {
+      const s = compliantSnapshot();
+      s.clusters[0].masterAuthorizedNetworksConfig!.privateEndpointEnforcementEnabled = true;
+      s.clusters[1].controlPlaneEndpointsConfig!.ipEndpointsConfig!.authorizedNetworksConfig!.privateEndpointEnforcementEnabled = true;
+      return s;
+    })(),
+    expect: [
+      { status: 'pass', subject: ALPHA, messageExcludes: ['not enforced'] },
+      { status: 'pass', subject: BETA, messageExcludes: ['not enforced'] },
+    ],
+  },
 ]);

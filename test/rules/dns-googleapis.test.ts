@@ -128,10 +128,11 @@ describe('dns-googleapis subjects', () => {
     const results = runRule(dnsGoogleapis, s);
     expect(results.map((r) => [r.resource.fullName, r.resource.project, r.resource.kind, r.status, r.clusters.length])).toEqual([
       [VPC, 'acme-prod-platform', 'network', 'pass', 1],
-      [HOST_VPC, 'acme-host', 'network', 'fail', 1],
+      [HOST_VPC, 'acme-host', 'network', 'not-evaluated', 1],
     ]);
-    expect(results[1].messageId).toBe('noZone');
-    expect(results[1].message).toContain(`visible only to ${VPC}`);
+    // The host's zones are not in the input: no zone seen is no evidence (issue 11).
+    expect(results[1].messageId).toBe('notCovered');
+    expect(results[1].message).toContain('DNS managed zones of project acme-host (project acme-host is not in the input)');
     expect(results[0].clusters).toEqual(['//container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1/clusters/alpha']);
   });
 });

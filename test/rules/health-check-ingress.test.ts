@@ -40,8 +40,8 @@ ruleTester(healthCheckIngress, [
       hc(s).targetServiceAccounts = ['web@acme-prod-platform.iam.gserviceaccount.com'];
     }),
     expect: [
-      { status: 'fail', subject: ALPHA, messageId: 'denied', messageIncludes: ['implied ingress deny rule'] },
-      { status: 'fail', subject: BETA, messageId: 'denied' },
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['implied ingress deny rule'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
     ],
   },
   {
@@ -52,15 +52,15 @@ ruleTester(healthCheckIngress, [
     }),
     expect: [
       { status: 'pass', subject: ALPHA },
-      { status: 'fail', subject: BETA, messageId: 'denied', messageIncludes: ['node gke-beta-pool-1-'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked', messageIncludes: ['node gke-beta-pool-1-'] },
     ],
   },
   {
     name: 'a deny at the same priority wins the tie and shadows the allow',
     snapshot: withIngress({ name: 'deny-ingress-all', priority: 1000, sourceRanges: ['0.0.0.0/0'] }),
     expect: [
-      { status: 'fail', subject: ALPHA, messageId: 'shadowed', messageIncludes: ['deny-ingress-all (priority 1000)', 'allow-ingress-health-checks'] },
-      { status: 'fail', subject: BETA, messageId: 'shadowed' },
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['deny-ingress-all (priority 1000)', 'allow-ingress-health-checks'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
     ],
   },
   {
@@ -83,8 +83,8 @@ ruleTester(healthCheckIngress, [
     name: 'a deny of part of one probe range fails on that part',
     snapshot: withIngress({ name: 'deny-some-probes', priority: 10, sourceRanges: ['130.211.2.0/23'], denied: [{ IPProtocol: 'tcp', ports: ['10000-20000'] }] }),
     expect: [
-      { status: 'fail', subject: ALPHA, messageId: 'shadowed', messageIncludes: ['130.211.2.0/23', 'deny-some-probes'] },
-      { status: 'fail', subject: BETA, messageId: 'shadowed' },
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['130.211.2.0/23', 'deny-some-probes'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
     ],
   },
   {
@@ -112,7 +112,67 @@ ruleTester(healthCheckIngress, [
     }),
     expect: [
       { status: 'pass', subject: ALPHA },
-      { status: 'not-evaluated', subject: BETA, messageId: 'networkMissing' },
+      { status: 'not-evaluated', subject: BETA, messageId: 'notCovered', messageIncludes: ['VPC firewall rules of project acme-host'] },
+    ],
+  },
+  // Port classes GKE's load balancers probe (issue 11).
+  {
+    name: 'probes allowed on the NodePort range only: kube-proxy\'s tcp:10256 is blocked, by the implied deny since no rule decided',
+    snapshot: edit((s) => {
+      hc(s).allowed = [{ IPProtocol: 'tcp', ports: ['30000-32767'] }];
+    }),
+    expect: [
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['→ tcp:10256', 'no ingress allow covers them (the implied ingress deny rule'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
+    ],
+  },
+  {
+    name: 'probes allowed on tcp:10256 only: the NodePort range is blocked',
+    snapshot: edit((s) => {
+      hc(s).allowed = [{ IPProtocol: 'tcp', ports: ['10256'] }];
+    }),
+    expect: [
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['→ tcp:30000-32767'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
+    ],
+  },
+  {
+    name: 'an allow without the legacy network load balancer ranges blocks their probes',
+    snapshot: edit((s) => {
+      hc(s).sourceRanges = ['35.191.0.0/16', '130.211.0.0/22'];
+    }),
+    expect: [
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['209.85.152.0/22', '209.85.204.0/22'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
+    ],
+  },
+  {
+    name: 'a higher-priority deny of tcp:10256 is named as shadowing GKE\'s health-check allow, never the implied deny',
+    snapshot: withIngress({ name: 'deny-kube-proxy-health', priority: 900, sourceRanges: ['0.0.0.0/0'], denied: [{ IPProtocol: 'tcp', ports: ['10256'] }] }),
+    expect: [
+      { status: 'fail', subject: ALPHA, messageId: 'blocked', messageIncludes: ['deny-kube-proxy-health (priority 900) shadows allow allow-ingress-health-checks (priority 1000)', '→ tcp:10256'], messageExcludes: ['implied'] },
+      { status: 'fail', subject: BETA, messageId: 'blocked' },
+    ],
+  },
+  {
+    name: 'container-native load balancing: the pod ports the probes reach are named',
+    snapshot: edit((s) => {
+      hc(s).allowed = [{ IPProtocol: 'tcp', ports: ['10256', '30000-32767', '8080'] }];
+    }),
+    expect: [
+      { status: 'pass', subject: ALPHA, messageId: 'allowed', messageIncludes: ['pods on tcp:8080, tcp:10256, tcp:30000-32767'] },
+      { status: 'pass', subject: BETA, messageId: 'allowed' },
+    ],
+  },
+  {
+    name: 'a routes-based (not VPC-native) cluster has no container-native load balancing to judge',
+    snapshot: edit((s) => {
+      hc(s).allowed = [{ IPProtocol: 'tcp', ports: ['10256', '30000-32767'] }];
+      for (const c of s.clusters) c.ipAllocationPolicy = { useIpAliases: false };
+    }),
+    expect: [
+      { status: 'pass', subject: ALPHA, messageId: 'allowed', messageExcludes: ['pods'] },
+      { status: 'pass', subject: BETA, messageId: 'allowed' },
     ],
   },
 ]);

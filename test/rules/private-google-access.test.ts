@@ -42,7 +42,7 @@ ruleTester(privateGoogleAccess, [
       s.clusters[0].subnetwork = HOST_SUBNET;
     }),
     expect: [
-      { status: 'not-evaluated', subject: HOST_SUBNET, messageId: 'subnetworkMissing', messageIncludes: ['nodes of alpha'] },
+      { status: 'not-evaluated', subject: HOST_SUBNET, messageId: 'notCovered', messageIncludes: ['nodes of alpha', 'subnetworks of project acme-host'] },
       { status: 'pass', subject: SUBNET, messageIncludes: ['nodes of beta'] },
     ],
   },

@@ -160,7 +160,21 @@ ruleTester(vipRoute, [
       return s;
     })(),
     expect: [
-      { status: 'not-evaluated', subject: ALPHA, messageId: 'networkMissing', messageIncludes: ['projects/acme-host'] },
+      { status: 'not-evaluated', subject: ALPHA, messageId: 'notCovered', messageIncludes: ['routes of project acme-host (project acme-host is not in the input)'] },
+      { status: 'pass', subject: BETA },
+    ],
+  },
+  {
+    name: 'a Shared VPC host that was read but holds no such network: the network itself is named as missing',
+    snapshot: (() => {
+      const s = compliantSnapshot();
+      s.clusters[0].network = '//compute.googleapis.com/projects/acme-host/global/networks/shared';
+      s.projects.push({ projectId: 'acme-host', includedAs: 'shared-vpc-host' });
+      for (const collection of ['networks', 'subnetworks', 'routes', 'firewalls'] as const) s.coverage.push({ project: 'acme-host', collection, state: 'read' });
+      return s;
+    })(),
+    expect: [
+      { status: 'not-evaluated', subject: ALPHA, messageId: 'networkMissing', messageIncludes: ['projects/acme-host/global/networks/shared'] },
       { status: 'pass', subject: BETA },
     ],
   },

@@ -34,19 +34,26 @@ ruleTester(vpcNative, [
     ],
   },
   {
-    name: 'range names win over CIDR blocks: the subnet\'s secondary range is what is checked',
+    name: 'the cluster\'s own CIDR block wins over a named secondary range that disagrees, and the message says so',
     snapshot: edit((s) => {
       s.subnetworks[0].secondaryIpRanges[0].ipCidrRange = '10.10.8.0/21';
     }),
     expect: [
-      { status: 'fail', subject: ALPHA, messageId: 'overlap', messageIncludes: ['node range 10.10.0.0/20 (subnetwork gke-nodes) overlaps pod range 10.10.8.0/21 (secondary range pods)'] },
-      { status: 'fail', subject: BETA, messageId: 'overlap' },
+      {
+        status: 'pass',
+        subject: ALPHA,
+        messageId: 'vpcNative',
+        messageIncludes: ['pods 10.20.0.0/16', 'the secondary range pods the cluster names is 10.10.8.0/21, but its own clusterIpv4CidrBlock is 10.20.0.0/16, which is judged'],
+      },
+      // Beta gives no block: the named range is all there is, and it overlaps the nodes.
+      { status: 'fail', subject: BETA, messageId: 'overlap', messageIncludes: ['node range 10.10.0.0/20 (subnetwork gke-nodes) overlaps pod range 10.10.8.0/21 (secondary range pods)'] },
     ],
   },
   {
     name: 'services overlapping pods is a failure',
     snapshot: edit((s) => {
       s.subnetworks[0].secondaryIpRanges[1].ipCidrRange = '10.20.128.0/20';
+      s.clusters[0].ipAllocationPolicy!.servicesIpv4CidrBlock = '10.20.128.0/20';
     }),
     expect: [
       { status: 'fail', subject: ALPHA, messageId: 'overlap', messageIncludes: ['pod range 10.20.0.0/16 (secondary range pods) overlaps service range 10.20.128.0/20'] },
@@ -63,13 +70,35 @@ ruleTester(vpcNative, [
     ],
   },
   {
-    name: 'a pod range name the subnet lacks is a failure',
+    name: 'a pod range name the subnet lacks is a failure when the cluster gives no block of its own',
     snapshot: edit((s) => {
       s.clusters[0].ipAllocationPolicy!.clusterSecondaryRangeName = 'pods-v2';
+      delete s.clusters[0].ipAllocationPolicy!.clusterIpv4CidrBlock;
     }),
     expect: [
       { status: 'fail', subject: ALPHA, messageId: 'missingSecondary', messageIncludes: ['pod secondary range pods-v2', 'pods 10.20.0.0/16 and services 10.30.0.0/20'] },
       { status: 'pass', subject: BETA },
+    ],
+  },
+  {
+    name: 'a pod range name the subnet lacks, with the cluster\'s own block: the block is judged and the gap said',
+    snapshot: edit((s) => {
+      s.clusters[0].ipAllocationPolicy!.clusterSecondaryRangeName = 'pods-v2';
+    }),
+    expect: [
+      { status: 'pass', subject: ALPHA, messageId: 'vpcNative', messageIncludes: ['the secondary range pods-v2 the cluster names is not in subnetwork gke-nodes'] },
+      { status: 'pass', subject: BETA },
+    ],
+  },
+  {
+    name: 'an Autopilot cluster is VPC-native by what Autopilot guarantees, even with ipAllocationPolicy left out',
+    snapshot: edit((s) => {
+      s.clusters[1].autopilot = true;
+      s.clusters[1].ipAllocationPolicy = { clusterSecondaryRangeName: 'pods', servicesSecondaryRangeName: 'services' };
+    }),
+    expect: [
+      { status: 'pass', subject: ALPHA },
+      { status: 'pass', subject: BETA, messageId: 'vpcNative', messageIncludes: ['is VPC-native (Autopilot: always)'] },
     ],
   },
   {
@@ -117,6 +146,7 @@ ruleTester(vpcNative, [
     name: 'a malformed secondary range is not evaluated, never a crash',
     snapshot: edit((s) => {
       s.subnetworks[0].secondaryIpRanges[1].ipCidrRange = '10.30.0.0/40';
+      delete s.clusters[0].ipAllocationPolicy!.servicesIpv4CidrBlock;
     }),
     expect: [
       { status: 'not-evaluated', subject: ALPHA, messageId: 'unreadable', messageIncludes: ['service range 10.30.0.0/40'] },

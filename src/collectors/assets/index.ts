@@ -5,10 +5,10 @@
  * collector. An export often lacks DNS record sets; then zones keep them unread and a read error
  * per project says why, so the DNS rules report "not evaluated" instead of guessing.
  */
-import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverReads, coverSeenProjects, markNotRead, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import { InputError, readInputText } from '../../errors.js';
 import { parseJsonText } from '../../model/load.js';
-import type { Snapshot } from '../../model/snapshot.js';
+import type { CollectionKind, Snapshot } from '../../model/snapshot.js';
 import type { Json } from '../rest/normalize.js';
 import { ASSET_TYPES, entryFromAsset, SnapshotBuilder, type AssetRecord } from '../rest/assets.js';
 
@@ -58,15 +58,62 @@ export function parseAssetExport(text: string, file: string): AssetRecord[] {
   return records;
 }
 
-export function assetExportSnapshot(records: AssetRecord[], file: string): Snapshot {
+export interface AssetExportOptions {
+  /**
+   * The user says the export holds every asset type of every project in it (`--assets-complete`):
+   * an asset type absent from it means there is none, not that it was not exported.
+   */
+  complete?: boolean;
+}
+
+/**
+ * Marks each collection of each project of the export: read when the export holds at least one
+ * asset of its type (an export is made per type, for the whole parent), else not read, naming the
+ * asset type to export; with `complete`, read whatever it holds.
+ */
+function coverExport(snapshot: Snapshot, exported: Set<string>, complete: boolean): void {
+  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
+  coverReads(snapshot, projects, ['policyBasedRoutes']);
+  // Cloud Asset Inventory has no asset type for the routes Cloud Routers learn over BGP.
+  for (const project of projects) {
+    markNotRead(snapshot, project, ['dynamicRoutes'], 'Cloud Asset Inventory holds no routes learned by Cloud Routers (routers.getRouterStatus); use `collect` to read them');
+  }
+  sortCoverage(snapshot.coverage);
+  if (complete) return;
+  for (const [collection, assetType] of COLLECTION_ASSET_TYPES) {
+    if (exported.has(assetType)) continue;
+    const reason = `the asset export has no ${assetType} assets (export them with --asset-types, or pass --assets-complete if there are none)`;
+    for (const project of projects) {
+      // A project's record sets left unread already carry their read error; keep its wording.
+      if (collection === 'recordSets' && snapshot.readErrors.some((e) => e.project === project && e.collection === 'recordSets')) continue;
+      markNotRead(snapshot, project, [collection], reason);
+    }
+  }
+  sortCoverage(snapshot.coverage);
+}
+
+/** The asset type that holds each collection an export can carry (coverage is kept per collection). */
+const COLLECTION_ASSET_TYPES: [CollectionKind, string][] = [
+  ['networks', ASSET_TYPES.network],
+  ['subnetworks', ASSET_TYPES.subnetwork],
+  ['routes', ASSET_TYPES.route],
+  ['firewalls', ASSET_TYPES.firewall],
+  ['routers', ASSET_TYPES.router],
+  ['managedZones', ASSET_TYPES.managedZone],
+  ['recordSets', ASSET_TYPES.recordSet],
+  ['clusters', ASSET_TYPES.cluster],
+  ['instances', ASSET_TYPES.instance],
+  ['policyBasedRoutes', ASSET_TYPES.policyBasedRoute],
+];
+
+export function assetExportSnapshot(records: AssetRecord[], file: string, options: AssetExportOptions = {}): Snapshot {
   const builder = new SnapshotBuilder({ kind: 'assets', id: file, projects: [] });
-  let recordSets = false;
-  let policyRoutes = false;
+  const exported = new Set<string>();
   for (const asset of records) {
-    if (asset.assetType === ASSET_TYPES.recordSet) recordSets = true;
-    if (asset.assetType === ASSET_TYPES.policyBasedRoute) policyRoutes = true;
+    exported.add(asset.assetType);
     builder.addEntry(entryFromAsset(asset, { source: 'asset-export' }));
   }
+  const recordSets = exported.has(ASSET_TYPES.recordSet) || options.complete === true;
   const snapshot = builder.build({ recordSetsKnown: recordSets });
   if (!recordSets) {
     const projects = new Set(snapshot.managedZones.filter((z) => z.visibility === 'private').map((z) => z.project));
@@ -80,20 +127,10 @@ export function assetExportSnapshot(records: AssetRecord[], file: string): Snaps
       });
     }
   }
-  const projects = coverSeenProjects(snapshot, V1_COLLECTIONS);
-  // As for record sets: an export without a single policy-based route cannot tell "none" from
-  // "not exported" (an export limited by --asset-types).
-  if (policyRoutes) coverReads(snapshot, projects, ['policyBasedRoutes']);
-  for (const project of projects) {
-    if (!policyRoutes) {
-      setCoverage(snapshot, project, ['policyBasedRoutes'], 'not-read', `the asset export has no ${ASSET_TYPES.policyBasedRoute} assets (export them with --asset-types=${ASSET_TYPES.policyBasedRoute}, or use \`collect\`)`);
-    }
-    setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'Cloud Asset Inventory holds no routes learned by Cloud Routers (routers.getRouterStatus); use `collect` to read them');
-  }
-  sortCoverage(snapshot.coverage);
+  coverExport(snapshot, exported, options.complete === true);
   return snapshot;
 }
 
-export function readAssetExport(file: string): Snapshot {
-  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file);
+export function readAssetExport(file: string, options: AssetExportOptions = {}): Snapshot {
+  return assetExportSnapshot(parseAssetExport(readInputText(file, 'asset export'), file), file, options);
 }

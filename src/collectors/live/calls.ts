@@ -19,12 +19,15 @@ export interface CallPolicy {
   timeoutMs: number;
   /** Retries after the first attempt, for 429, 5xx-unavailable and timeouts. */
   retries: number;
-  /** Calls in flight at once, per API. */
-  concurrency: number;
+  /** Calls in flight at once, for every API alike (`--concurrency`); undefined: each API's own default (API_LIMITS). */
+  concurrency?: number;
   /** First backoff ceiling; doubles per retry up to maxBackoffMs. */
   backoffMs: number;
   maxBackoffMs: number;
-  /** Requests started per second, per API (retries included); undefined: no limit. */
+  /**
+   * Requests started per second, per API (retries included), evenly spaced (`--max-rps`);
+   * undefined: each API's default quota pacing (API_LIMITS), if it has one.
+   */
   maxRps?: number;
   /**
    * Retries allowed per API over the whole run; once spent, a retryable failure fails at once.
@@ -34,7 +37,38 @@ export interface CallPolicy {
   retryBudget?: number;
 }
 
-export const DEFAULT_CALL_POLICY: CallPolicy = { timeoutMs: 30_000, retries: 5, concurrency: 16, backoffMs: 250, maxBackoffMs: 10_000 };
+export const DEFAULT_CALL_POLICY: CallPolicy = { timeoutMs: 30_000, retries: 5, backoffMs: 250, maxBackoffMs: 10_000 };
+
+/** What an API's published default quota allows one caller, and the defaults taken from it. */
+export interface ApiLimit {
+  /** Calls in flight at once when `--concurrency` is not given. */
+  concurrency: number;
+  /** The default per-minute request quota the collector paces itself against; undefined: not published. */
+  quotaPerMinute?: number;
+  /** Where the quota is stated. */
+  source: string;
+}
+
+/**
+ * Per-API defaults, from each API's default quota (a project may have more; `--concurrency` and
+ * `--max-rps` override). A quota is counted per minute, so the pacing is a bucket that holds one
+ * minute of it: a run that needs fewer calls than that runs at full speed, a larger one starts its
+ * calls at the quota's own rate instead of collecting 429s (or compute's 403 rateLimitExceeded,
+ * which is not retryable). Concurrency is what reaches that rate even at a slow one-second answer
+ * (Little's law: in flight = rate × latency); for the asset API, whose pages are dependent chains,
+ * it is one slot per stream (see SCOPE_STREAMS), with room for the types still to come.
+ */
+export const API_LIMITS: Record<LiveApi, ApiLimit> = {
+  // ListAssets: 100 per minute per consumer project (and 800 per minute per organization).
+  asset: { concurrency: 24, quotaPerMinute: 100, source: 'https://cloud.google.com/asset-inventory/docs/quota' },
+  // Read and list requests: 1,500 per minute per project (ReadRequestsPerMinutePerProject).
+  compute: { concurrency: 25, quotaPerMinute: 1_500, source: 'https://cloud.google.com/compute/docs/api-rate-limits' },
+  // Kubernetes Engine API: 3,000 requests per minute per project.
+  container: { concurrency: 50, quotaPerMinute: 3_000, source: 'https://cloud.google.com/kubernetes-engine/quotas' },
+  // "Read limit for a minute for a region": named on the quotas page, its default value only shown in
+  // the console; no pacing is assumed, and the retry budget bounds what 429s it answers.
+  dns: { concurrency: 16, source: 'https://cloud.google.com/dns/quotas' },
+};
 export const RETRY_BUDGET_FLOOR = 100;
 export const RETRY_BUDGET_SHARE = 0.1;
 
@@ -125,6 +159,36 @@ export class RateLimiter {
   }
 }
 
+/**
+ * A per-minute quota as a bucket: it holds `perMinute` requests and refills at `perMinute / 60`
+ * a second. Requests start at once while the bucket has some; after that, in order, at the
+ * refill rate. A run that fits in one minute of quota is never slowed down.
+ */
+export class QuotaBucket {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    readonly perMinute: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(perMinute > 0)) throw new RangeError(`a quota must be positive, got ${perMinute}`);
+    this.tokens = perMinute;
+    this.last = this.now();
+  }
+
+  /** Resolves when the caller may start its request. */
+  take(): Promise<void> {
+    const now = this.now();
+    const perMs = this.perMinute / 60_000;
+    this.tokens = Math.min(this.perMinute, this.tokens + (now - this.last) * perMs);
+    this.last = now;
+    // Spent into debt: the debt is the queue, each caller waits for its own token.
+    this.tokens -= 1;
+    return this.tokens >= 0 ? Promise.resolve() : sleep(-this.tokens / perMs);
+  }
+}
+
 /** Counts of one API over the run. */
 export interface ApiStats {
   /** HTTP attempts (first attempts and retries). */
@@ -149,7 +213,7 @@ class ApiLane {
 
   constructor(
     readonly limit: LimitFunction,
-    readonly rate: RateLimiter | undefined,
+    readonly rate: RateLimiter | QuotaBucket | undefined,
   ) {}
 }
 
@@ -164,7 +228,13 @@ export class Caller {
   private lane(api: LiveApi): ApiLane {
     let lane = this.lanes.get(api);
     if (!lane) {
-      lane = new ApiLane(pLimit(this.policy.concurrency), this.policy.maxRps ? new RateLimiter(this.policy.maxRps) : undefined);
+      const limits = API_LIMITS[api];
+      const rate = this.policy.maxRps
+        ? new RateLimiter(this.policy.maxRps)
+        : limits.quotaPerMinute
+          ? new QuotaBucket(limits.quotaPerMinute)
+          : undefined;
+      lane = new ApiLane(pLimit(this.policy.concurrency ?? limits.concurrency), rate);
       this.lanes.set(api, lane);
     }
     return lane;

@@ -2,8 +2,7 @@
  * The four official clients (compute, container, asset, dns), pointed at Google, at a private API
  * endpoint, or at the local emulator. They are imported lazily and only those a scope needs: about
  * a second of import cost that `check` must never pay, and that an organization read through Cloud
- * Asset Inventory (asset + dns) should not pay for container, nor for compute unless a router with
- * BGP peers must be asked what it learned (loadCompute). Every request the gax
+ * Asset Inventory (asset + dns) should not pay for compute and container. Every request the gax
  * clients make carries an abort timeout, set in the fetch of the auth object they share; the dns
  * client gets its timeout through an interceptor (see /work/shared/GCP-CLIENTS.md for why).
  */
@@ -65,9 +64,9 @@ export interface LiveClients {
   /** One dns client per project (the client is bound to a project). */
   dns(project: string): DnsClient;
   /**
-   * Imports the compute client for a scope that did not load it (an organization read through
-   * Cloud Asset Inventory still asks Cloud Routers for the routes they learned: routers.getRouterStatus
-   * has no asset type). Only called when a router with BGP peers is in the scope.
+   * Imports the compute client for a scope that did not load it: an organization read through
+   * Cloud Asset Inventory still asks its VPN routers what they learned (routers.getRouterStatus has
+   * no asset type). Called only when a router with BGP peers is in the scope.
    */
   loadCompute(): Promise<void>;
   close(): Promise<void>;
@@ -76,37 +75,43 @@ export interface LiveClients {
 export interface ClientSettings {
   endpoints: Partial<Record<LiveService, URL>>;
   timeoutMs: number;
-  /**
-   * Projects read one by one (compute, container, dns); otherwise an organization or folder read
-   * through Cloud Asset Inventory (asset, dns). Only the clients of that path are imported.
-   */
-  perProject: boolean;
+  /** The services the scope calls (servicesFor); only their clients are imported. */
+  services: readonly LiveService[];
 }
 
 /**
- * Imports the client modules a scope needs (see ClientSettings.perProject). createClients calls it;
- * a caller that wants the import cost paid ahead of time (a benchmark's clock) may call it first.
+ * The services a scope calls: projects named one by one, compute, container and dns; an
+ * organization or folder, asset and dns (record sets zone by zone where the asset API would not
+ * list them); read `fresh`, all four.
  */
-export function loadClientModules(perProject: boolean) {
+export function servicesFor(scope: { kind: string }, fresh: boolean): LiveService[] {
+  // Projects list their policy-based routes through the asset API (Network Connectivity has no Node client).
+  if (scope.kind === 'projects') return ['compute', 'container', 'dns', 'asset'];
+  return fresh ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
+}
+
+/**
+ * Imports the client modules of the services named. createClients calls it; a caller that wants
+ * the import cost paid ahead of time (a benchmark's clock) may call it first.
+ */
+export function loadClientModules(services: readonly LiveService[]) {
+  const uses = (s: LiveService) => services.includes(s);
   return Promise.all([
-    perProject ? import('@google-cloud/compute') : undefined,
-    perProject ? import('@google-cloud/container') : undefined,
-    import('@google-cloud/asset'),
-    import('@google-cloud/dns'),
+    uses('compute') ? import('@google-cloud/compute') : undefined,
+    uses('container') ? import('@google-cloud/container') : undefined,
+    uses('asset') ? import('@google-cloud/asset') : undefined,
+    uses('dns') ? import('@google-cloud/dns') : undefined,
   ]);
 }
 
 export async function createClients(settings: ClientSettings): Promise<LiveClients> {
-  const { endpoints, timeoutMs, perProject } = settings;
-  const modules = await loadClientModules(perProject);
+  const { endpoints, timeoutMs, services } = settings;
+  const modules = await loadClientModules(services);
   let compute = modules[0];
   const [, container, asset, dnsModule] = modules;
   // Only the services this scope calls: an organization read against a loopback asset and dns
-  // endpoint must not build Google credentials (they would probe the metadata server). Projects
-  // read their policy-based routes through the asset API; an organization may ask compute for
-  // router status.
-  const used: LiveService[] = perProject ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns', 'compute'];
-  const needsCredentials = used.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
+  // endpoint must not build Google credentials (they would probe the metadata server).
+  const needsCredentials = services.some((s) => !endpoints[s] || !isLoopback(endpoints[s]!.hostname));
 
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
@@ -123,10 +128,11 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     const options = { scopes: [READ_ONLY_SCOPE], fallback: true };
     googleAuth = compute ? new compute.NetworksClient(options).auth : (new asset!.v1.AssetServiceClient(options).auth as unknown as GoogleAuth);
   }
-  const authenticated: AuthShim | undefined = googleAuth && {
-    getRequestHeaders: (url?: string) => googleAuth.getRequestHeaders(url),
-    fetch: (url, init) => googleAuth.fetch(url, withTimeout(init, timeoutMs)),
-  };
+  const shim = (auth: GoogleAuth): AuthShim => ({
+    getRequestHeaders: (url?: string) => auth.getRequestHeaders(url),
+    fetch: (url, init) => auth.fetch(url, withTimeout(init, timeoutMs)),
+  });
+  let authenticated: AuthShim | undefined = googleAuth && shim(googleAuth);
 
   const loopback = (service: LiveService) => {
     const url = endpoints[service];
@@ -146,6 +152,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   const dns = (project: string): DnsClient => {
     let client = dnsClients.get(project);
     if (!client) {
+      if (!dnsModule) throw new Error('the dns client was not loaded: createClients was not told the scope calls dns');
       client = new dnsModule.DNS({
         projectId: project,
         ...(loopback('dns') ? { authClient: anonymous as never } : { authClient: googleAuth as never, scopes: [READ_ONLY_SCOPE] }),
@@ -164,7 +171,7 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: () => unknown, make: () => T) => (): T => {
     let client = built.get(name) as T | undefined;
     if (!client) {
-      if (!loaded()) throw new Error(`the ${name} client was not loaded: createClients was told the scope is ${perProject ? 'projects' : 'an organization or folder'}`);
+      if (!loaded()) throw new Error(`the ${name} client was not loaded: createClients was told the scope calls ${services.join(', ')}`);
       built.set(name, (client = make()));
     }
     return client;
@@ -192,6 +199,11 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     dns,
     loadCompute: async () => {
       compute ??= await import('@google-cloud/compute');
+      // Credentials only if compute goes somewhere other than a loopback endpoint.
+      if (!loopback('compute') && !authenticated) {
+        googleAuth = new compute.NetworksClient({ scopes: [READ_ONLY_SCOPE], fallback: true }).auth;
+        authenticated = shim(googleAuth);
+      }
     },
     close: async () => {
       await Promise.all([...built.values()].map((c) => c.close().catch(() => undefined)));

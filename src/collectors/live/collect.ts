@@ -1,17 +1,18 @@
 /**
  * The live collector: a Snapshot of projects, a folder or an organization, read through the
- * official clients. An organization or folder is read through Cloud Asset Inventory (one paged
- * stream for the whole scope) plus the DNS record sets of the zones that matter; projects named one
- * by one are read through the per-service clients, all their collections at once. With a shard,
- * only the shard's projects are kept: an organization is still listed once (that is how its
- * projects are discovered), but the assets of other shards' projects are dropped before they are
- * normalized and their zones' record sets are never read. Whatever could not be read becomes a
+ * official clients. An organization or folder is read through Cloud Asset Inventory: one paged
+ * stream per asset type (SCOPE_STREAMS), DNS record sets included, all pinned to one `readTime`;
+ * record sets are read zone by zone through Cloud DNS only where the asset API would not list them.
+ * Projects named one by one (and an organization read `fresh`) are read through the per-service
+ * clients, all their collections at once. With a shard, only the shard's projects are kept: an
+ * organization is still listed (that is how its projects are discovered), but the assets of other
+ * shards' projects are dropped before they are normalized. Whatever could not be read becomes a
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
- * scope that cannot be listed at all stops the collection.
+ * scope whose projects cannot be listed stops the collection.
  */
-import { coverReads, coverSeenProjects, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import { coverReads, coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
 import type { CollectionKind, Entity, ManagedZone, Origin, ReadError, Router, Snapshot } from '../../model/snapshot.js';
-import { ASSET_TYPES, SnapshotBuilder, entryFromAsset } from '../rest/assets.js';
+import { ASSET_TYPES, SnapshotBuilder, assetKindOf, entryFromAsset } from '../rest/assets.js';
 import {
   isGkeNode,
   normalizeCluster,
@@ -30,8 +31,8 @@ import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { projectOf } from '../../model/names.js';
 import { formatShard, inShard, type Shard } from '../../shard.js';
 import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type CallHooks, type CallPolicy, type LiveApi } from './calls.js';
-import { createClients, type LiveClients, type LiveService } from './clients.js';
-import { assetParent, PROJECT_ASSET_TYPE, SCOPE_ASSET_TYPES, zoneMatters, type LiveScope } from './scope.js';
+import { createClients, servicesFor, type LiveClients, type LiveService } from './clients.js';
+import { assetParent, PROJECT_ASSET_TYPE, SCOPE_STREAMS, zoneMatters, type AssetStream, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
 
 export interface CollectProgress {
@@ -52,8 +53,22 @@ export interface LiveOptions {
   progress?: CollectProgress;
   /** Only the projects of this shard (`--shard i/n`). */
   shard?: Shard;
+  /**
+   * Project scope: also read the network collections of the Shared VPC host project of a cluster
+   * whose network lives outside the scope (default true; `--no-follow-host` turns it off).
+   */
+  followHost?: boolean;
   /** For tests: jitter source, call observer. */
   hooks?: CallHooks;
+  /** The moment an organization or folder is read at (every asset stream's `readTime`); default READ_TIME_LAG_MS before now. */
+  readTime?: Date;
+  /**
+   * An organization or folder read per service (compute, container, dns) project by project, as it
+   * is now, rather than as the asset inventory last saw it; only the project list comes from it.
+   */
+  fresh?: boolean;
+  /** One line about a fallback the collection took (the CLI writes it on stderr). */
+  notice?: (line: string) => void;
 }
 
 export interface LiveStats {
@@ -84,6 +99,14 @@ export class ScopeError extends Error {
 const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
 const API: Omit<Origin, 'selfLink'> = { source: 'api' };
 const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
+/** The largest page `listAssets` returns (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list). */
+const MAX_ASSET_PAGE = 1000;
+/**
+ * How far before the local clock an organization is read by default. The inventory is eventually
+ * consistent, minutes behind the services, so a minute costs no freshness, and a `readTime` ahead
+ * of Google's clock (a skewed local one) would be refused.
+ */
+export const READ_TIME_LAG_MS = 60_000;
 
 type Normalizer = (json: Json, project: string, base: Omit<Origin, 'selfLink'>) => Entity;
 type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | null, unknown]>;
@@ -91,6 +114,8 @@ type PagedList = (request: Json, options: Json) => Promise<[unknown[], Json | nu
 class Collection {
   readonly builder: SnapshotBuilder;
   readonly readErrors: ReadError[] = [];
+  /** Collections each call read whole, per project: the live coverage (failures are in readErrors). */
+  readonly reads: { project: string; collection: CollectionKind }[] = [];
 
   constructor(
     readonly clients: LiveClients,
@@ -105,6 +130,15 @@ class Collection {
 
   private readonly shardOf = new Map<string, boolean>();
 
+  /**
+   * Whether the zones' record sets came from the asset API (each zone that matters then has its
+   * list, empty or not) or were read zone by zone (a zone whose read failed keeps none).
+   */
+  recordSetsFromAssets = true;
+
+  /** Says a fallback was taken (stderr in the CLI). */
+  notice?: (line: string) => void;
+
   /** Whether a project is this run's (always, without a shard); hashed once per project. */
   mine(project: string): boolean {
     if (!this.shard) return true;
@@ -117,6 +151,7 @@ class Collection {
   async read(project: string, collection: CollectionKind, reader: () => Promise<Entity[]>): Promise<void> {
     try {
       for (const e of await reader()) this.builder.add(e);
+      this.reads.push({ project, collection });
     } catch (e) {
       this.fail(project, collection, e);
     }
@@ -242,6 +277,8 @@ class Collection {
       return zones;
     });
     await Promise.all(zones.filter(zoneMatters).map((z) => this.recordSets(z)));
+    // Record sets are read per zone; a zone that failed carries its own read error.
+    if (this.reads.some((r) => r.project === project && r.collection === 'managedZones')) this.reads.push({ project, collection: 'recordSets' });
   }
 
   /**
@@ -254,7 +291,7 @@ class Collection {
       const assets = this.clients.assets;
       const list = assets.listAssets.bind(assets) as unknown as PagedList;
       const entities: Entity[] = [];
-      let request: Json | null = { parent: `projects/${project}`, assetTypes: [ASSET_TYPES.policyBasedRoute], contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, 1000) };
+      let request: Json | null = { parent: `projects/${project}`, assetTypes: [ASSET_TYPES.policyBasedRoute], contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, MAX_ASSET_PAGE) };
       while (request) {
         const req: Json = request;
         const [page, next] = await this.caller.run('asset', `asset listAssets projects/${project} policy-based routes`, () => list(req, ONE_PAGE));
@@ -270,14 +307,15 @@ class Collection {
   }
 
   /**
-   * The routes the project's Cloud Routers learned over BGP (routers.getRouterStatus
+   * The routes a project's Cloud Routers learned over BGP (routers.getRouterStatus
    * `result.bestRoutesForRouter`), one call per router with BGP peers: a router without any learns
-   * nothing. A failed call leaves the project's learned routes unread.
+   * nothing. Read only once the routers were; a failed call leaves the project's learned routes unread.
    */
   async learnedRoutesOf(project: string, routers: Router[]): Promise<void> {
+    if (this.readErrors.some((e) => e.project === project && e.collection === 'routers' && e.resource === undefined)) return;
     const learning = routers.filter((r) => r.bgpPeers.length > 0);
-    if (learning.length === 0) return;
     await this.read(project, 'dynamicRoutes', async () => {
+      if (learning.length === 0) return [];
       // Built and initialized outside the timed calls: constructing a compute client takes a while.
       const client = this.clients.routers;
       await client.initialize();
@@ -295,92 +333,198 @@ class Collection {
     });
   }
 
-  async project(project: string): Promise<void> {
+  /** Learned routes of the project's routers, once they were listed. */
+  private learnedRoutesAfterRouters(project: string): Promise<void> {
+    return this.learnedRoutesOf(project, this.builder.current.routers.filter((r) => r.project === project));
+  }
+
+  /**
+   * A Shared VPC host project: only the collections its service projects' clusters need (the
+   * network, its subnets, routes, firewall rules, Cloud Routers and the DNS zones that may be
+   * visible to it), list calls only. Its clusters and VMs belong to other service projects.
+   */
+  async hostProject(project: string): Promise<void> {
+    await Promise.all(this.networkReads(project));
+    await this.learnedRoutesAfterRouters(project);
+  }
+
+  /** The reads of a project's network collections, started at once. */
+  private networkReads(project: string): Promise<void>[] {
     const c = this.clients;
     const list = (client: { list: unknown }): PagedList => (r, o) => (client.list as PagedList).call(client, r, o);
-    await Promise.all([
+    return [
       this.computeList(project, 'networks', list(c.networks), normalizeNetwork),
       this.computeList(project, 'routes', list(c.routes), normalizeRoute),
       this.computeList(project, 'firewalls', list(c.firewalls), normalizeFirewall),
       this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
       this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
-      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
-      this.aggregated(project, 'instances', c.instances as never, normalizeInstance, isGkeNode),
-      this.clustersOf(project),
       this.zonesOf(project),
       this.policyBasedRoutesOf(project),
+    ];
+  }
+
+  async project(project: string): Promise<void> {
+    await Promise.all([
+      ...this.networkReads(project),
+      // Only GKE nodes: an organization has far more VMs than nodes, and the rules look at nodes.
+      this.aggregated(project, 'instances', this.clients.instances as never, normalizeInstance, isGkeNode),
+      this.clustersOf(project),
     ]);
-    await this.learnedRoutesOf(project, this.builder.current.routers.filter((r) => r.project === project));
+    await this.learnedRoutesAfterRouters(project);
     this.progress?.projectDone();
   }
 
   /**
-   * An organization or folder: one asset stream. The record sets of a zone that matters are read as
-   * soon as its page arrives, alongside the next pages, so they add at most one round trip. With a
-   * shard, another shard's asset is dropped on its project id, before anything else is done with it.
+   * An organization or folder through Cloud Asset Inventory: every stream of SCOPE_STREAMS at once,
+   * each a chain of pages asked for as soon as the previous one arrives, all at one `readTime`, so
+   * the snapshot is one moment of the inventory and the wall time is the longest chain, not the sum.
+   * With a shard, another shard's asset is dropped on its project id before anything else is done
+   * with it. With `fresh`, only the projects are listed this way and each is read per service.
    */
-  async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>): Promise<void> {
+  async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>, readTime: Date, fresh: boolean): Promise<void> {
     const parent = assetParent(scope);
+    const streams = fresh ? SCOPE_STREAMS.filter((s) => s.name === 'projects') : SCOPE_STREAMS;
+    const settled = await Promise.allSettled(streams.map((s) => this.stream(parent, s, readTime, projects)));
+    const failed = new Map<AssetStream, CallFailure>();
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') failed.set(streams[i], classify(outcome.reason));
+    });
+    // Without the project list nothing can be placed or said to be complete.
+    const projectsFailure = [...failed].find(([s]) => s.name === 'projects')?.[1];
+    if (projectsFailure) throw new ScopeError(parent, projectsFailure);
+    const mine = [...projects].sort();
+    for (const [stream, failure] of failed) {
+      if (stream.assetTypes.includes(ASSET_TYPES.recordSet)) {
+        await this.recordSetsPerZone(parent, failure);
+        continue;
+      }
+      for (const type of stream.assetTypes) {
+        const collection = assetKindOf(type)?.collection;
+        if (!collection) continue;
+        for (const project of mine) this.fail(project, collection, new CallFailure(failure.status, `${type} could not be listed under ${parent}: ${failure.message}`, failure.reason));
+      }
+    }
+    if (fresh) {
+      this.recordSetsFromAssets = false;
+      await Promise.all(mine.map((p) => this.project(p)));
+    } else {
+      // Learned routes have no asset type: the routers with BGP peers are asked for their status.
+      if (this.builder.current.routers.some((r) => r.bgpPeers.length > 0)) await this.clients.loadCompute();
+      await Promise.all(mine.map((p) => this.learnedRoutesAfterRouters(p)));
+      for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
+    }
+  }
+
+  /** Where the asset API would not list record sets: each zone that matters read through Cloud DNS. */
+  private async recordSetsPerZone(parent: string, failure: CallFailure): Promise<void> {
+    this.recordSetsFromAssets = false;
+    this.builder.dropRecordSets();
+    const zones = this.builder.current.managedZones.filter(zoneMatters);
+    this.notice?.(
+      `Cloud Asset Inventory did not list ${ASSET_TYPES.recordSet} under ${parent} (${failure.status || 'timeout'}${failure.reason ? ` ${failure.reason}` : ''}: ${failure.message}); ` +
+        `reading the record sets of ${zones.length} zone(s) that matter one by one through the Cloud DNS API instead`,
+    );
+    await Promise.all(zones.map((z) => this.recordSets(z)));
+  }
+
+  /** One stream: its pages one after the other, the next asked for before this one is converted. */
+  private async stream(parent: string, stream: AssetStream, readTime: Date, projects: Set<string>): Promise<void> {
     const assets = this.clients.assets;
     const list = assets.listAssets.bind(assets) as unknown as PagedList;
-    const reads: Promise<void>[] = [];
-    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent}`, () => list(request, ONE_PAGE));
+    const fetchPage = (request: Json) => this.caller.run('asset', `asset listAssets ${parent} ${stream.name}`, () => list(request, ONE_PAGE));
     let pending: ReturnType<typeof fetchPage> | undefined = fetchPage({
       parent,
-      assetTypes: SCOPE_ASSET_TYPES,
+      assetTypes: stream.assetTypes,
       contentType: 'RESOURCE',
-      pageSize: Math.min(this.pageSize, 1000),
+      pageSize: Math.min(this.pageSize, MAX_ASSET_PAGE),
+      readTime: { seconds: Math.floor(readTime.getTime() / 1000), nanos: (readTime.getTime() % 1000) * 1e6 },
     });
     while (pending) {
-      let page: unknown[];
-      let next: Json | null;
-      try {
-        [page, next] = await pending;
-      } catch (e) {
-        await Promise.all(reads);
-        throw new ScopeError(parent, classify(e));
-      }
-      // The next page is asked for before this one is read: the pages are the critical path.
+      const [page, next]: [unknown[], Json | null, unknown] = await pending;
+      // The page that follows is what the chain waits for: ask for it first. (The client's next
+      // request repeats the first one's readTime, types and size, with the page token.)
       pending = next && next.pageToken ? fetchPage(next) : undefined;
       // A failed next page is reported when it is awaited; until then it must not count as unhandled.
       pending?.catch(() => undefined);
       const before = projects.size;
-      for (const raw of (page ?? []) as Json[]) {
-        const resource = (raw.resource ?? {}) as Json;
-        if (raw.assetType === PROJECT_ASSET_TYPE) {
-          const projectId = plainData(resource.data)?.projectId;
-          if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
-          continue;
-        }
-        // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
-        const project = projectOf(String(raw.name));
-        if (project !== undefined && !this.mine(project)) continue;
-        const data = plainData(resource.data);
-        const entry = entryFromAsset(
-          {
-            name: String(raw.name),
-            assetType: String(raw.assetType),
-            resource: { data, location: resource.location as string | undefined, parent: resource.parent as string | undefined },
-            ancestors: raw.ancestors as string[] | undefined,
-          },
-          ASSET,
-        );
-        this.builder.addEntry(entry);
-        if (entry.kind !== 'entity') continue;
-        projects.add(entry.entity.project);
-        if (entry.entity.kind === 'managedZone' && zoneMatters(entry.entity)) reads.push(this.recordSets(entry.entity));
-      }
+      for (const raw of (page ?? []) as Json[]) this.asset(raw, projects);
       this.progress?.addProjects(projects.size - before);
     }
-    await Promise.all(reads);
-    // Learned routes have no asset type: the routers with BGP peers are asked for their status.
-    const routers = this.builder.current.routers;
-    if (routers.some((r) => r.bgpPeers.length > 0)) await this.clients.loadCompute();
-    const byProject = new Map<string, Router[]>();
-    for (const r of routers) byProject.set(r.project, [...(byProject.get(r.project) ?? []), r]);
-    await Promise.all([...byProject].map(([project, list]) => this.learnedRoutesOf(project, list)));
-    for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
   }
+
+  private asset(raw: Json, projects: Set<string>): void {
+    const resource = (raw.resource ?? {}) as Json;
+    if (raw.assetType === PROJECT_ASSET_TYPE) {
+      const projectId = plainData(resource.data)?.projectId;
+      if (typeof projectId === 'string' && this.mine(projectId)) projects.add(projectId);
+      return;
+    }
+    // Dropped on its name, before its Struct is converted: another shard's asset costs nothing more.
+    const project = projectOf(String(raw.name));
+    if (project !== undefined && !this.mine(project)) return;
+    const entry = entryFromAsset(
+      {
+        name: String(raw.name),
+        assetType: String(raw.assetType),
+        resource: { data: plainData(resource.data), location: resource.location as string | undefined, parent: resource.parent as string | undefined },
+        ancestors: raw.ancestors as string[] | undefined,
+      },
+      ASSET,
+    );
+    this.builder.addEntry(entry);
+    if (entry.kind === 'entity') projects.add(entry.entity.project);
+  }
+}
+
+/**
+ * The Shared VPC host projects the scope's clusters need: a cluster whose network (or node
+ * subnetwork) lives in a project outside the scope. Keyed by host, with the service projects.
+ */
+export function hostProjects(snapshot: Snapshot, scope: Set<string>): Map<string, Set<string>> {
+  const hosts = new Map<string, Set<string>>();
+  for (const cluster of snapshot.clusters) {
+    for (const ref of [cluster.network, cluster.subnetwork]) {
+      const host = projectOf(ref);
+      if (!host || scope.has(host) || !scope.has(cluster.project)) continue;
+      const services = hosts.get(host) ?? new Set<string>();
+      services.add(cluster.project);
+      hosts.set(host, services);
+    }
+  }
+  return hosts;
+}
+
+/**
+ * Project scope coverage, per call: each project's collections are read where their call read them
+ * whole, not read (with the read error) where it failed. A followed host is listed as a Shared VPC
+ * host, and its service projects name it.
+ */
+function coverProjectReads(snapshot: Snapshot, reads: { project: string; collection: CollectionKind }[], hosts: Map<string, Set<string>>): void {
+  const projects = [...snapshot.scope.projects, ...hosts.keys()];
+  for (const projectId of snapshot.scope.projects) snapshot.projects.push({ projectId, includedAs: 'scope' });
+  for (const [projectId, services] of hosts) {
+    snapshot.projects.push({ projectId, includedAs: 'shared-vpc-host' });
+    for (const service of services) {
+      const info = snapshot.projects.find((p) => p.projectId === service);
+      // One service project has one host; a cluster on a second one is an oddity not to guess at.
+      if (info && info.sharedVpcHost === undefined) info.sharedVpcHost = projectId;
+    }
+  }
+  snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
+  for (const { project, collection } of reads) setCoverage(snapshot, project, [collection], 'read');
+  for (const error of snapshot.readErrors) {
+    if (error.resource === undefined) setCoverage(snapshot, error.project, [error.collection], 'not-read', describeReadError(error));
+  }
+  for (const project of projects) {
+    if (!snapshot.scope.projects.includes(project)) {
+      setCoverage(snapshot, project, ['clusters', 'instances'], 'out-of-scope', 'a Shared VPC host is read for its network only');
+    }
+    // Record sets are read zone by zone once the zones are listed; without the zones there were none to read.
+    if (!snapshot.coverage.some((e) => e.project === project && e.collection === 'recordSets')) {
+      setCoverage(snapshot, project, ['recordSets'], 'not-read', 'the DNS managed zones of the project were not read');
+    }
+  }
+  sortCoverage(snapshot.coverage);
 }
 
 export async function collectLive(options: LiveOptions): Promise<{ snapshot: Snapshot; stats: LiveStats }> {
@@ -400,20 +544,31 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
   });
   const scope = options.scope;
   const shard = options.shard;
-  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, perProject: scope.kind === 'projects' });
+  const clients = await createClients({ endpoints: options.endpoints ?? {}, timeoutMs: policy.timeoutMs, services: servicesFor(scope, options.fresh ?? false) });
   const snapshotScope: Snapshot['scope'] =
     scope.kind === 'projects'
       ? { kind: 'projects', projects: [...new Set(scope.projects)].filter((p) => !shard || inShard(p, shard)).sort() }
       : { kind: scope.kind, id: scope.id, projects: [] };
   if (shard) snapshotScope.shard = formatShard(shard);
   const run = new Collection(clients, caller, options.pageSize ?? 1000, progress, snapshotScope, shard);
+  run.notice = options.notice;
   const projects = new Set<string>();
+  let followed = new Map<string, Set<string>>();
   try {
     if (scope.kind === 'projects') {
       progress?.addProjects(snapshotScope.projects.length);
       await Promise.all(snapshotScope.projects.map((p) => run.project(p)));
+      if (options.followHost !== false) {
+        const hosts = hostProjects(run.builder.current, new Set(snapshotScope.projects));
+        progress?.addProjects(hosts.size);
+        await Promise.all([...hosts.keys()].map(async (host) => {
+          await run.hostProject(host);
+          progress?.projectDone();
+        }));
+        followed = hosts;
+      }
     } else {
-      await run.assetScope(scope, projects);
+      await run.assetScope(scope, projects, options.readTime ?? new Date(Date.now() - READ_TIME_LAG_MS), options.fresh ?? false);
     }
   } catch (e) {
     if (e instanceof ScopeError) e.apis = caller.stats();
@@ -422,21 +577,30 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     progress?.stop();
     await clients.close();
   }
-  const snapshot = run.builder.build({ recordSetsKnown: false });
-  snapshot.scope.projects = [...new Set([...snapshot.scope.projects, ...projects])].sort();
+  const asked = [...snapshotScope.projects];
+  // From the asset API every zone that matters has its record sets (none is an answer too); read zone
+  // by zone, a zone keeps what its own read gave. Other zones' record sets are not kept either way.
+  const snapshot = run.builder.build({ recordSetsKnown: scope.kind !== 'projects' && run.recordSetsFromAssets ? zoneMatters : false });
+  // A followed Shared VPC host is not part of the scope asked for: snapshot.projects lists it.
+  snapshot.scope.projects = scope.kind === 'projects' ? asked : [...new Set([...snapshot.scope.projects, ...projects])].sort();
   snapshot.generator = { name: TOOL_NAME, version: TOOL_VERSION };
   snapshot.readErrors = run.readErrors.sort((a, b) =>
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
-  const seen = coverSeenProjects(snapshot, V1_COLLECTIONS);
-  coverReads(snapshot, seen, ['policyBasedRoutes', 'dynamicRoutes']);
-  // Routers that could not be listed were not asked what they learned.
-  for (const project of seen) {
-    if (run.readErrors.some((e) => e.project === project && e.collection === 'routers' && e.resource === undefined)) {
-      setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', 'the Cloud Routers could not be read');
+  if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
+  else {
+    const seen = coverSeenProjects(snapshot, V1_COLLECTIONS);
+    // Streamed like the others (a failed stream left a read error per project); learned routes are
+    // read where the routers were.
+    coverReads(snapshot, seen, ['policyBasedRoutes']);
+    const learned = new Set(run.reads.filter((r) => r.collection === 'dynamicRoutes').map((r) => r.project));
+    for (const project of seen) {
+      const error = snapshot.readErrors.find((e) => e.project === project && e.collection === 'dynamicRoutes' && e.resource === undefined);
+      if (learned.has(project)) setCoverage(snapshot, project, ['dynamicRoutes'], 'read');
+      else setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', error ? describeReadError(error) : 'the Cloud Routers of the project were not read');
     }
+    sortCoverage(snapshot.coverage);
   }
-  sortCoverage(snapshot.coverage);
   return {
     snapshot,
     stats: {

@@ -316,10 +316,24 @@ function accessConfigs(v: unknown): AccessConfig[] {
   return arr(v).map((a) => compact({ name: str(a.name), type: str(a.type), natIP: str(a.natIP) ?? str(a.externalIpv6) }));
 }
 
-/** Only the metadata key the rules need; the rest (kube-env, ssh keys) is never read. */
-function clusterNameFromMetadata(metadata: unknown): string | undefined {
+/** Only the metadata keys that place a node (never kube-env or ssh keys): one key's value. */
+function metadataValue(metadata: unknown, key: 'cluster-name' | 'cluster-uid' | 'cluster-location' | 'created-by'): string | undefined {
   const items = arr(obj(metadata)?.items);
-  return str(items.find((i) => i.key === 'cluster-name')?.value);
+  return str(items.find((i) => i.key === key)?.value);
+}
+
+function clusterNameFromMetadata(metadata: unknown): string | undefined {
+  return metadataValue(metadata, 'cluster-name');
+}
+
+/**
+ * The managed instance group a VM belongs to, as a full name in the VM's project: metadata
+ * `created-by` is `projects/NUMBER/zones/Z/instanceGroupManagers/NAME` (a project number, so the
+ * VM's own project id is used; a MIG's VMs live in its project).
+ */
+function instanceGroupOf(createdBy: string | undefined, project: string): string | undefined {
+  const m = createdBy ? /(zones|regions)\/([^/]+)\/instanceGroupManagers\/([^/]+)$/.exec(createdBy) : null;
+  return m ? `//compute.googleapis.com/projects/${project}/${m[1]}/${m[2]}/instanceGroupManagers/${m[3]}` : undefined;
 }
 
 export function normalizeInstance(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Instance {
@@ -343,6 +357,9 @@ export function normalizeInstance(json: Json, project: string, base: Omit<Origin
       .filter((e): e is string => !!e),
     labels,
     clusterName: clusterNameFromMetadata(json.metadata) ?? labels['goog-k8s-cluster-name'],
+    clusterLocation: metadataValue(json.metadata, 'cluster-location') ?? labels['goog-k8s-cluster-location'],
+    clusterUid: metadataValue(json.metadata, 'cluster-uid'),
+    instanceGroup: instanceGroupOf(metadataValue(json.metadata, 'created-by'), p),
     nodePool: labels['goog-k8s-node-pool-name'],
     networkInterfaces: arr(json.networkInterfaces).map((ni) =>
       compact({
@@ -416,6 +433,12 @@ export function normalizeCluster(json: Json, project: string, base: Omit<Origin,
     subnetwork,
     nodePools: arr(json.nodePools).map(nodePool),
   };
+  if (id) cluster.uid = id;
+  // Autopilot: GKE manages the nodes and fixes their settings (https://cloud.google.com/kubernetes-engine/docs/resources/autopilot-standard-feature-comparison).
+  if (bool(obj(json.autopilot)?.enabled) === true) {
+    cluster.autopilot = true;
+    for (const pool of cluster.nodePools) pool.autopilot = true;
+  }
   // GKE tags every node `gke-<cluster>-<first 8 hex of the cluster id>-node`.
   if (id && /^[0-9a-f]{8}/.test(id)) cluster.nodeTag = `gke-${name}-${id.slice(0, 8)}-node`;
   if (ipa) {

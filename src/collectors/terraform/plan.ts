@@ -1,5 +1,7 @@
 /**
- * The JSON that `terraform show -json PLANFILE` prints (format_version 1.x): the parts this tool
+ * The JSON that `terraform show -json PLANFILE` prints (format_version 0.1 from Terraform 0.12–0.14,
+ * 0.2 from 0.15–1.0, 1.x since 1.1; the parts read here are the same in all three, 0.1 only lacking
+ * the sensitivity maps, which are then empty): the parts this tool
  * reads, and the checks that turn anything else (a state file, another format, a truncated file)
  * into one clear InputError before any snapshot is built.
  */
@@ -104,8 +106,8 @@ export function validatePlan(data: unknown, file: string): PlanJson {
   if (typeof version !== 'string') {
     throw new InputError(file, 'is not a Terraform plan: it has no format_version (expected the output of `terraform show -json PLANFILE`)', '$');
   }
-  if (!/^1\.\d+$/.test(version)) {
-    throw new InputError(file, `unsupported plan format_version "${version}" (this version reads 1.x)`, '$.format_version');
+  if (!/^(0\.[12]|1\.\d+)$/.test(version)) {
+    throw new InputError(file, `unsupported plan format_version "${version}" (this version reads 0.1, 0.2 and 1.x)`, '$.format_version');
   }
   if (data.planned_values === undefined) {
     const what = data.values !== undefined ? 'a Terraform state (`terraform show -json` without a plan file)' : 'not a Terraform plan';

@@ -387,6 +387,12 @@ export function mapCluster(c: MapContext): MappedCluster {
     cluster.ipAllocationPolicy = { useIpAliases: true };
   }
 
+  // Autopilot clusters are always VPC-native (https://cloud.google.com/kubernetes-engine/docs/concepts/autopilot-overview).
+  if (v.bool(['enable_autopilot'], 'autopilot') === true) {
+    cluster.autopilot = true;
+    cluster.ipAllocationPolicy = { ...cluster.ipAllocationPolicy, useIpAliases: true };
+  }
+
   let peeringPending = false;
   if (v.blocks(['private_cluster_config'], 'privateClusterConfig') > 0) {
     const at = ['private_cluster_config', 0];

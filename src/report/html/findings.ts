@@ -2,6 +2,7 @@
  * The findings table (a plain table that filters when the script runs), the waived findings, what
  * could not be evaluated and why, and the rules that ran.
  */
+import { COLLECTION_LABELS } from '../../model/coverage.js';
 import { displayName } from '../../engine/engine.js';
 import { SEVERITIES, SEVERITY_RANK, type AuditReport, type Result, type RunInfo, type Severity } from '../../engine/types.js';
 import type { ReadError } from '../../model/snapshot.js';
@@ -190,7 +191,24 @@ ${
           html`<tr><td><code>${e.project}</code></td><td>${e.collection}</td><td class="wrap mono small">${e.resource ?? '—'}</td><td>${e.status ? `HTTP ${e.status}` : 'no response'}${e.reason ? html` <span class="muted">${e.reason}</span>` : ''}</td><td class="wrap">${e.message}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">Everything in scope was read.</p>`
-}</section>`;
+}${coverageTable(report)}</section>`;
+}
+
+/** What the input covered, per project: read, not read and why (issue 11). */
+function coverageTable(report: AuditReport): SafeHtml | string {
+  const coverage = report.run.coverage ?? [];
+  if (coverage.length === 0) return '';
+  return html`<h3 id="coverage">Coverage (${coverage.length} project${coverage.length === 1 ? '' : 's'})</h3>
+<table><thead><tr><th>Project</th><th>Read</th><th>Not read</th></tr></thead><tbody>${coverage.map(
+    (s) =>
+      html`<tr><td><code>${s.project}</code>${s.includedAs === 'shared-vpc-host' ? html` <span class="muted small">Shared VPC host</span>` : ''}</td><td class="wrap small">${
+        s.read.map((k) => COLLECTION_LABELS[k]).join(', ') || '—'
+      }</td><td class="wrap small">${
+        s.notRead.length
+          ? html`<ul class="related">${s.notRead.map((e) => html`<li>${COLLECTION_LABELS[e.collection]} (${e.state === 'out-of-scope' ? 'out of scope' : 'not read'}${e.reason ? `: ${e.reason}` : ''})</li>`)}</ul>`
+          : '—'
+      }</td></tr>`,
+  )}</tbody></table>`;
 }
 
 export function rulesSection(report: AuditReport): SafeHtml {

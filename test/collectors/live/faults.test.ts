@@ -3,7 +3,7 @@ import { compliantSnapshot } from '../../helpers/fixtures.js';
 import { worldFromSnapshot } from '../../../src/emulator/world.js';
 import { audit } from '../../../src/engine/audit.js';
 import { defaultPolicy } from '../../../src/engine/policy.js';
-import { Caller, CallFailure, classify, formatApiStats, RateLimiter } from '../../../src/collectors/live/calls.js';
+import { API_LIMITS, Caller, CallFailure, classify, formatApiStats, QuotaBucket, RateLimiter } from '../../../src/collectors/live/calls.js';
 import { collectFrom, comparable, guardLoopbackOnly } from './harness.js';
 
 const P = 'acme-prod-platform';
@@ -167,9 +167,8 @@ describe('per-API limits', () => {
     await held;
   });
 
-  it('spaces request starts 1000/rps ms apart on a rate limiter', async () => {
-    let now = 0;
-    const limiter = new RateLimiter(4, () => now);
+  /** Runs `body` with every timer's delay recorded in `waits` (and each timer fired at once). */
+  async function recordingTimers(body: (waits: number[]) => Promise<void>): Promise<void> {
     const waits: number[] = [];
     const real = globalThis.setTimeout;
     globalThis.setTimeout = ((fn: () => void, ms: number) => {
@@ -177,14 +176,65 @@ describe('per-API limits', () => {
       return real(fn, 0);
     }) as typeof setTimeout;
     try {
-      await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
-      now = 1000;
-      await limiter.take();
+      await body(waits);
     } finally {
       globalThis.setTimeout = real;
     }
-    // First at once, then 250 and 500 ms later; after an idle second, at once again.
-    expect(waits).toEqual([250, 500]);
+  }
+
+  it('spaces request starts 1000/rps ms apart on a rate limiter', async () => {
+    let now = 0;
+    const limiter = new RateLimiter(4, () => now);
+    await recordingTimers(async (waits) => {
+      await Promise.all([limiter.take(), limiter.take(), limiter.take()]);
+      now = 1000;
+      await limiter.take();
+      // First at once, then 250 and 500 ms later; after an idle second, at once again.
+      expect(waits).toEqual([250, 500]);
+    });
     expect(() => new RateLimiter(0)).toThrow(RangeError);
+  });
+
+  it('paces an API at its per-minute quota only once a minute\'s worth is spent (QuotaBucket)', async () => {
+    let now = 0;
+    const bucket = new QuotaBucket(60, () => now); // one a second
+    await recordingTimers(async (waits) => {
+      // A minute's quota starts at once; the next three wait for the refill, one second apart.
+      await Promise.all(Array.from({ length: 63 }, () => bucket.take()));
+      expect(waits.map(Math.round)).toEqual([1000, 2000, 3000]);
+      // Ten idle seconds refill ten (less the three owed): seven start at once, the eighth waits.
+      now = 10_000;
+      waits.length = 0;
+      await Promise.all(Array.from({ length: 8 }, () => bucket.take()));
+      expect(waits.map(Math.round)).toEqual([1000]);
+    });
+    expect(() => new QuotaBucket(0)).toThrow(RangeError);
+  });
+
+  it('takes each API\'s concurrency from its quota unless --concurrency is given', async () => {
+    const inFlight = async (caller: Caller, api: 'compute' | 'asset') => {
+      let now = 0;
+      let peak = 0;
+      const release: (() => void)[] = [];
+      const calls = Array.from({ length: 60 }, () =>
+        caller.run(api, 'x', () => {
+          peak = Math.max(peak, ++now);
+          return new Promise<void>((r) => release.push(() => (now--, r())));
+        }),
+      );
+      // Let every call that may start do so, then count them.
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+      const seen = peak;
+      while (release.length) {
+        release.shift()!();
+        await new Promise((r) => setImmediate(r));
+      }
+      await Promise.all(calls);
+      return seen;
+    };
+    const policy = { timeoutMs: 1_000, retries: 0, backoffMs: 0, maxBackoffMs: 0 };
+    expect(await inFlight(new Caller(policy), 'compute')).toBe(API_LIMITS.compute.concurrency);
+    expect(await inFlight(new Caller(policy), 'asset')).toBe(API_LIMITS.asset.concurrency);
+    expect(await inFlight(new Caller({ ...policy, concurrency: 3 }), 'compute')).toBe(3);
   });
 });

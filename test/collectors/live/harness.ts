@@ -78,6 +78,9 @@ export function comparable(snapshot: Snapshot, projects?: string[]): Record<stri
     out[list] = (snapshot[list] as Entity[])
       .filter((e) => !projects || projects.includes(e.project))
       .map((e) => (e.kind === 'route' && e.nextHopNetwork ? { ...e, nextHopNetwork: toFullName(e.nextHopNetwork) } : e))
+      // The emulator serves an `id` for every cluster (GKE always has one; its node tag is derived
+      // from it), which the collector reads back as `uid`: the examples only give it where it matters.
+      .map((e) => (e.kind === 'cluster' ? { ...e, uid: undefined } : e))
       .map(canon)
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   }

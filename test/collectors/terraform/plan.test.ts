@@ -256,7 +256,7 @@ describe('terraform plan collector: bad input is one clear error', () => {
 
   it('rejects another format version', () => {
     const e = errorOf(() => readPlanFile(path.join(FIXTURES, 'bad/format-2.json')));
-    expect(e.toLine()).toBe(`${path.join(FIXTURES, 'bad/format-2.json')}: $.format_version: unsupported plan format_version "2.0" (this version reads 1.x)`);
+    expect(e.toLine()).toBe(`${path.join(FIXTURES, 'bad/format-2.json')}: $.format_version: unsupported plan format_version "2.0" (this version reads 0.1, 0.2 and 1.x)`);
   });
 
   it('rejects a state file and JSON that is no plan at all', () => {

@@ -48,6 +48,30 @@ describe('plan verdicts', () => {
     expect(Object.keys(plan)).toHaveLength(25);
   });
 
+  it('read plans of Terraform 0.12-1.0 (format_version 0.1 and 0.2) with the same verdicts as 1.x', () => {
+    const current = verdicts(loadPlanSnapshot(path.join(FIXTURES, 'full-root/plan.json')));
+    for (const format of ['0.2', '0.1']) {
+      const older = loadPlanSnapshot(path.join(FIXTURES, `full-root/plan-format-${format}.json`));
+      expect(verdicts(older), format).toEqual(current);
+    }
+  });
+
+  it('a plan covers what it manages: a plan that only adds a cluster leaves the network rules not evaluated, naming what it does not manage', () => {
+    const snapshot = loadPlanSnapshot(path.join(FIXTURES, 'add-cluster/plan.json'));
+    const project = snapshot.clusters[0].project;
+    expect(snapshot.coverage.find((e) => e.collection === 'clusters')).toMatchObject({ project, state: 'read' });
+    expect(snapshot.coverage.find((e) => e.collection === 'routes')).toMatchObject({ project, state: 'not-read', reason: `the plan manages no routes in project ${project}` });
+    expect(snapshot.coverage.find((e) => e.collection === 'instances')).toMatchObject({ state: 'out-of-scope' });
+    const all = results(snapshot);
+    expect(all.filter((r) => r.status === 'fail')).toEqual([]);
+    const vip = all.find((r) => r.ruleId === 'vip-route')!;
+    expect(vip.status).toBe('not-evaluated');
+    expect(vip.message).toContain(`the plan manages no routes in project ${project}`);
+    const dns = all.find((r) => r.ruleId === 'dns-googleapis')!;
+    expect(dns.status).toBe('not-evaluated');
+    expect(dns.message).toContain(`the plan manages no DNS managed zones in project ${project}`);
+  });
+
   it('judge the setup split into modules the same way, through module inputs and outputs', () => {
     const all = results(loadPlanSnapshot(path.join(FIXTURES, 'modules/plan.json')));
     // Only what no plan can hold: the routes the VPN router learns.
