@@ -288,7 +288,9 @@ class Collection {
    */
   async policyBasedRoutesOf(project: string): Promise<void> {
     await this.read(project, 'policyBasedRoutes', async () => {
+      // Built and initialized outside the timed calls, as the compute clients are.
       const assets = this.clients.assets;
+      await assets.initialize();
       const list = assets.listAssets.bind(assets) as unknown as PagedList;
       const entities: Entity[] = [];
       let request: Json | null = { parent: `projects/${project}`, assetTypes: [ASSET_TYPES.policyBasedRoute], contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, MAX_ASSET_PAGE) };

@@ -73,7 +73,7 @@ describe('asset export collector', () => {
     for (const rule of ['dns-googleapis', 'dns-gcr', 'dns-pkg-dev']) expect(v[`${rule} ${network}`]).toBe('not-evaluated');
     // Neither learned routes nor (without a single such asset) policy-based routes were read: vip-route says so.
     expect(v[`vip-route ${network.replace('compute', 'container').replace('global/networks/vpc-private', 'locations/asia-northeast1/clusters/alpha')}`]).toBe('not-evaluated');
-    expect(snapshot.coverage.find((c) => c.collection === 'policyBasedRoutes')).toMatchObject({ state: 'not-read', reason: expect.stringContaining('--asset-types=networkconnectivity.googleapis.com/PolicyBasedRoute') });
+    expect(snapshot.coverage.find((c) => c.collection === 'policyBasedRoutes')).toMatchObject({ state: 'not-read', reason: expect.stringContaining('has no networkconnectivity.googleapis.com/PolicyBasedRoute assets') });
   });
 
   it('names the line of a bad NDJSON line', () => {

@@ -93,9 +93,9 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/did not list dns\.googleapis\.com\/ResourceRecordSet under organizations\/416203918475 \(400: Invalid asset type.*Cloud DNS API instead/);
     const dnsCalls = fallback.emulator.requests.filter((r) => r.service === 'dns');
-    // 4 projects and the Shared VPC host with the three zones each, except staging, which has no
+    // 5 projects and the Shared VPC host with the three zones each, except staging, which has no
     // pkg.dev zone (the payments project's calls are made and refused).
-    expect(dnsCalls).toHaveLength(14);
+    expect(dnsCalls).toHaveLength(17);
     expect(dnsCalls.every((r) => r.path.endsWith('/rrsets'))).toBe(true);
     for (const r of dnsCalls) expect(r.apiClient).toMatch(officialClientHeader('dns'));
     // Where the DNS API itself is disabled, the zones are kept and their record sets are unread (403).
@@ -120,7 +120,10 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
   it('reads each project per service with fresh, the project list alone from the inventory', async () => {
     const fresh = await collectFrom(world, { kind: 'organization', id: ORG }, {}, { fresh: true });
     const assetCalls = fresh.emulator.requests.filter((r) => r.service === 'asset');
-    expect(assetCalls.map((r) => new URLSearchParams(r.query).get('assetTypes'))).toEqual(['cloudresourcemanager.googleapis.com/Project']);
+    // The project list, then each project's policy-based routes (no per-service client reads them).
+    const types = assetCalls.map((r) => new URLSearchParams(r.query).get('assetTypes'));
+    expect(types[0]).toBe('cloudresourcemanager.googleapis.com/Project');
+    expect(new Set(types.slice(1))).toEqual(new Set(['networkconnectivity.googleapis.com/PolicyBasedRoute']));
     expect(fresh.emulator.requests.some((r) => r.service === 'compute')).toBe(true);
     expect(fresh.snapshot.scope.projects).toEqual(ALL);
     expect(fresh.snapshot.clusters[0].origin.source).toBe('api');

@@ -31,7 +31,7 @@ describe('Shared VPC: a service project audited alone, live through the official
       { projectId: SERVICE, includedAs: 'scope', sharedVpcHost: HOST },
     ]);
     const hostCoverage = snapshot.coverage.filter((e) => e.project === HOST);
-    expect(hostCoverage.filter((e) => e.state === 'read').map((e) => e.collection)).toEqual(['networks', 'subnetworks', 'routes', 'firewalls', 'routers', 'managedZones', 'recordSets']);
+    expect(hostCoverage.filter((e) => e.state === 'read').map((e) => e.collection)).toEqual(['networks', 'subnetworks', 'routes', 'dynamicRoutes', 'policyBasedRoutes', 'firewalls', 'routers', 'managedZones', 'recordSets']);
     expect(hostCoverage.filter((e) => e.state === 'out-of-scope').map((e) => e.collection)).toEqual(['clusters', 'instances']);
     // The host's clusters and VMs are not read: only what the service project's clusters need.
     const hostPaths = run.emulator.requests.filter((r) => r.path.includes(`/projects/${HOST}/`)).map((r) => r.path);
