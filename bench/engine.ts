@@ -40,6 +40,7 @@ import type {
   Subnetwork,
 } from '../src/model/snapshot.js';
 import { emptySnapshot } from '../src/model/snapshot.js';
+import { COLLECTION_KINDS, coverSeenProjects } from '../src/model/coverage.js';
 import { median } from './stats.js';
 
 /** The engine's entry points, from the build the CLI runs. */
@@ -411,6 +412,9 @@ export function generateSnapshot(projects: number): Snapshot {
   s.firewallPolicies.push(organizationPolicy());
   for (let j = 0; j < projects; j++) addProject(s, j);
   s.scope.projects = s.networks.map((n) => n.project);
+  // Everything of every project was read, as a live collection would say: rules that check
+  // coverage judge instead of stopping at "not read".
+  coverSeenProjects(s, COLLECTION_KINDS);
   return s;
 }
 

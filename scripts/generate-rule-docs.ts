@@ -37,6 +37,8 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
     'not applicable where DNS sends the Google API names to a PSC endpoint of the network (global forwarding rule with `target` `vpc-sc` or `all-apis`)',
     'route `destRange` covering the VIP, `nextHopGateway` the default internet gateway, on the cluster\'s network',
     'the effective route for the VIP from the nodes (longest prefix, then lowest `priority`, honouring `tags`)',
+    'policy-based routes first (Network Connectivity `filter.ipProtocol` / `srcRange` / `destRange`, `virtualMachine.tags`, `interconnectAttachment`, `priority`, `nextHopIlbIp`, `nextHopOtherRoutes: DEFAULT_ROUTING`) [`google_network_connectivity_policy_based_route`]',
+    'routes learned by Cloud Routers (routers.getRouterStatus `bestRoutesForRouter`), in the nodes\' region or, under `routingConfig.routingMode: GLOBAL` [`routing_mode`], every region',
   ],
   'vip-egress-firewall': [
     'egress firewall rules of the network: `direction: EGRESS`, `destinationRanges`, `allowed` / `denied`, `priority`, `targetTags` / `targetServiceAccounts`, `disabled`',
@@ -67,7 +69,7 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
     'on the cluster\'s network, the peering of that name: `exportCustomRoutes: true` [`google_compute_network_peering_routes_config.export_custom_routes`]',
   ],
   'router-advertises-control-plane': [
-    'Cloud Routers on the cluster\'s network in its region with `bgpPeers` (the VPN to on-prem)',
+    'Cloud Routers on the cluster\'s network with `bgpPeers` (the VPN to on-prem): in its region, or in any region when the network\'s `routingConfig.routingMode` is `GLOBAL` [`routing_mode`]',
     'per peer, its own `advertiseMode: CUSTOM` advertisement, else the router\'s `bgp.advertiseMode`, `bgp.advertisedGroups`, `bgp.advertisedIpRanges[].range` [`bgp.advertised_ip_ranges`]',
     'covering `privateClusterConfig.masterIpv4CidrBlock` (peering clusters) or the private endpoint address (`controlPlaneEndpointsConfig.ipEndpointsConfig.privateEndpoint`, Private Service Connect clusters)',
   ],
@@ -77,6 +79,12 @@ export const FIELDS_CHECKED: Record<string, string[]> = {
     'project `projectNumber` (Cloud Resource Manager) to match `projects/NUMBER`',
   ],
   'health-check-ingress': ['an ingress allow from `35.191.0.0/16` and `130.211.0.0/22` that applies to the nodes'],
+  'internet-egress': [
+    'the effective route for internet destinations (outside private, VIP, on-prem and proxy ranges): policy-based routes, then the route table with learned routes, to the default internet gateway',
+    'the egress firewall rules enforced at the nodes, for tcp:80 and tcp:443',
+    'node `networkInterfaces[].accessConfigs` (or the pool\'s private-nodes setting when the VMs are not in the input)',
+    'Cloud NAT on the routers of the node subnet\'s region: `nats[].sourceSubnetworkIpRangesToNat`, `subnetworks[].sourceIpRangesToNat`, `secondaryIpRangeNames`, `type: PRIVATE` excluded [`google_compute_router_nat`]',
+  ],
 };
 
 const SUBJECTS: Record<SubjectKind, { text: string; example: string }> = {

@@ -35,7 +35,9 @@ function merge(live: Entity, planned: PlannedEntity): Entity {
       return { ...next, peerings: (live as Network).peerings.map((p) => ({ ...p })) };
     case 'router': {
       const old = live as Router;
-      return { ...next, bgpPeers: [...old.bgpPeers], interfaces: [...old.interfaces] };
+      const router: Router = { ...next, bgpPeers: [...old.bgpPeers], interfaces: [...old.interfaces] };
+      if (old.nats) router.nats = old.nats.map((n) => ({ ...n }));
+      return router;
     }
     case 'managedZone': {
       const old = live as ManagedZone;
@@ -161,6 +163,13 @@ function attach(snapshot: Snapshot, part: Part): void {
       if (part.unknown.length) addUnknown(perimeter, path);
       break;
     }
+    case 'nat': {
+      const router = parent as Router;
+      router.nats ??= [];
+      const at = upsertByName(router.nats, { ...part.item });
+      for (const f of part.unknown) addUnknown(router, f ? `${path}.${at}.${f}` : path);
+      break;
+    }
     case 'peering': {
       const network = parent as Network;
       const existing = network.peerings.find((p) => p.name === part.item.name);
@@ -206,6 +215,7 @@ export function applyDelta(base: Snapshot, delta: PlanDelta): Snapshot {
       const status = (parent as ServicePerimeter).status!;
       status.resources = status.resources.filter((r) => r !== removal.name);
     }
+    if (removal.part === 'nat' && (parent as Router).nats) (parent as Router).nats = (parent as Router).nats!.filter((n) => n.name !== removal.name);
     if (removal.part === 'recordSet' && (parent as ManagedZone).recordSets) {
       const zone = parent as ManagedZone;
       zone.recordSets = zone.recordSets!.filter((r) => !(r.name === removal.name && r.type === removal.type));
@@ -260,6 +270,7 @@ const PLAN_COLLECTIONS: [Entity['kind'], CollectionKind[]][] = [
   ['router', ['routers']],
   ['managedZone', ['managedZones', 'recordSets']],
   ['cluster', ['clusters']],
+  ['policyBasedRoute', ['policyBasedRoutes']],
 ];
 
 /**
@@ -285,6 +296,8 @@ export function coverPlan(snapshot: Snapshot, delta: PlanDelta, projects: Iterab
     if (managed.has(`${project}\u0000firewall`) || managed.has(`${project}\u0000firewallPolicy`)) setCoverage(snapshot, project, ['firewallPolicies'], 'read');
     else setCoverage(snapshot, project, ['firewallPolicies'], 'not-read', `the plan manages no firewall rules or firewall policies in project ${project}`);
     coverPlanApiPath(snapshot, managed, project);
+    // Learned routes exist only once a Cloud Router's BGP sessions are up, which no plan can show.
+    setCoverage(snapshot, project, ['dynamicRoutes'], 'out-of-scope', 'a Terraform plan cannot hold the routes Cloud Routers learn over BGP (routers.getRouterStatus)');
   }
   snapshot.projects.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : 0));
   sortCoverage(snapshot.coverage);

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Cluster, FirewallPolicy, Instance, ManagedZone, Router, Subnetwork } from '../model/snapshot.js';
+import type { Cluster, FirewallPolicy, Instance, ManagedZone, Route, Router, Subnetwork } from '../model/snapshot.js';
 import { ASSET_TYPES, LISTED_ASSET_TYPES } from '../collectors/rest/assets.js';
 import { PROJECT_ASSET_TYPE } from '../collectors/live/scope.js';
 import {
@@ -28,6 +28,7 @@ import {
   recordSetJson,
   restJson,
   routeJson,
+  routerStatusJson,
   type Json,
 } from './wire.js';
 import { entitiesOf, type Refusal, type Service, type World, type WorldProject } from './world.js';
@@ -92,6 +93,8 @@ interface ProjectData {
   globalAddresses: Json[];
   globalForwardingRules: Json[];
   assets: Json[];
+  /** routers.getRouterStatus answers by `region/router`. */
+  routerStatus: Map<string, Json>;
 }
 
 /** Content types of `listAssets` as the REST fallback sends them (enum name or number). */
@@ -249,6 +252,7 @@ function indexWorld(world: World): WorldIndex {
       globalAddresses: [],
       globalForwardingRules: [],
       assets: [],
+      routerStatus: new Map(),
     });
   }
   const regions = new Set(DEFAULT_REGIONS);
@@ -256,7 +260,16 @@ function indexWorld(world: World): WorldIndex {
   const s = world.snapshot;
   const data = (p: string) => byId.get(p)!;
   for (const n of s.networks) data(n.project).networks.push(networkJson(n));
-  for (const r of s.routes) data(r.project).routes.push(routeJson(r));
+  // A learned route is no route resource: routes.list and the asset API never show it; the router
+  // that learned it does, in its status.
+  const learned = s.routes.filter((r) => r.learnedBy !== undefined);
+  for (const r of s.routes) if (r.learnedBy === undefined) data(r.project).routes.push(routeJson(r));
+  const global = new Set(s.networks.filter((n) => n.routingMode === 'GLOBAL').map((n) => n.fullName));
+  for (const router of s.routers) {
+    const own = learned.filter((r) => r.learnedBy === router.fullName);
+    const inRegion: Route[] = learned.filter((r) => r.network === router.network && (r.region === router.region || global.has(router.network)));
+    data(router.project).routerStatus.set(`${router.region}/${router.name}`, routerStatusJson(router, own, inRegion));
+  }
   for (const f of s.firewalls) data(f.project).firewalls.push(firewallJson(f));
   const aggregated = (e: Subnetwork | Router | Instance, key: 'subnetworks' | 'routers' | 'instances', json: Json) =>
     data(e.project).aggregated[key].push([aggregatedScope(e), json]);
@@ -287,6 +300,8 @@ function indexWorld(world: World): WorldIndex {
   for (const a of s.addresses) if (a.region === undefined) data(a.project).globalAddresses.push(addressJson(a));
   for (const f of s.forwardingRules) if (f.region === undefined) data(f.project).globalForwardingRules.push(forwardingRuleJson(f, s.addresses));
   for (const e of entitiesOf(s)) {
+    // Learned routes are served by getRouterStatus, never listed.
+    if (e.kind === 'route' && e.learnedBy !== undefined) continue;
     // Perimeters belong to an access policy, not a project: listed with content type ACCESS_POLICY.
     if (e.kind === 'servicePerimeter') continue;
     if (e.kind === 'firewallPolicy' && e.policyType === 'hierarchical') {
@@ -472,6 +487,11 @@ export async function startEmulator(world: World, options: EmulatorOptions = {})
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/global\/(routes|firewalls)$/.exec(pathname))) {
       const d = projectData(m[1], 'compute');
       return m[2] === 'routes' ? listBody(d.routes, query, 'compute#routeList') : listBody(d.firewalls, query, 'compute#firewallList');
+    }
+    if ((m = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/routers\/([^/]+)\/getRouterStatus$/.exec(pathname))) {
+      const status = projectData(m[1], 'compute').routerStatus.get(`${m[2]}/${m[3]}`);
+      if (!status) throw notFound(`projects/${m[1]}/regions/${m[2]}/routers/${m[3]}`);
+      return status;
     }
     if ((m = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(subnetworks|routers|instances)$/.exec(pathname))) {
       return aggregatedBody(projectData(m[1], 'compute'), m[2] as 'subnetworks' | 'routers' | 'instances', query);

@@ -22,6 +22,7 @@ import type {
   Instance,
   ManagedZone,
   Network,
+  PolicyBasedRoute,
   RecordSet,
   Route,
   Router,
@@ -76,7 +77,7 @@ export function networkJson(n: Network): Json {
     name: n.name,
     selfLink: computeUrl(n.fullName),
     autoCreateSubnetworks: n.autoCreateSubnetworks,
-    routingConfig: { routingMode: 'REGIONAL' },
+    routingConfig: { routingMode: n.routingMode ?? 'REGIONAL' },
     networkFirewallPolicyEnforcementOrder: n.networkFirewallPolicyEnforcementOrder,
     peerings: n.peerings.map((p) =>
       compact({
@@ -165,6 +166,70 @@ export function routerJson(r: Router): Json {
     bgp: r.bgp ? compact({ ...r.bgp }) : undefined,
     bgpPeers: r.bgpPeers.length ? r.bgpPeers.map((p) => compact({ ...p })) : undefined,
     interfaces: r.interfaces.length ? r.interfaces.map((i) => compact({ ...i })) : undefined,
+    nats: r.nats?.length
+      ? r.nats.map((n) =>
+          compact({
+            name: n.name,
+            type: n.type,
+            sourceSubnetworkIpRangesToNat: n.sourceSubnetworkIpRangesToNat,
+            subnetworks: n.subnetworks.length
+              ? n.subnetworks.map((sub) => compact({ name: computeUrl(sub.name), sourceIpRangesToNat: sub.sourceIpRangesToNat, secondaryIpRangeNames: sub.secondaryIpRangeNames }))
+              : undefined,
+            natIpAllocateOption: n.natIpAllocateOption ?? 'AUTO_ONLY',
+            enableEndpointIndependentMapping: false,
+            logConfig: { enable: false, filter: 'ALL' },
+          }),
+        )
+      : undefined,
+  });
+}
+
+/** A route a Cloud Router learned, as routers.getRouterStatus lists it in `bestRoutesForRouter`. */
+export function learnedRouteJson(r: Route): Json {
+  return compact({
+    kind: 'compute#route',
+    creationTimestamp: '2026-11-01T00:00:00.000-07:00',
+    network: computeUrl(r.network),
+    destRange: r.destRange,
+    priority: r.priority,
+    nextHopIp: r.nextHopIp,
+    nextHopVpnTunnel: r.nextHopVpnTunnel,
+    routeType: 'BGP',
+    routeStatus: 'ACTIVE',
+    asPaths: [{ pathSegmentType: 'AS_SEQUENCE', asLists: [65001] }],
+  });
+}
+
+/** The answer of routers.getRouterStatus (compute REST `RouterStatusResponse`). */
+export function routerStatusJson(router: Router, learned: Route[], bestInRegion: Route[]): Json {
+  return {
+    kind: 'compute#routerStatusResponse',
+    result: compact({
+      network: computeUrl(router.network),
+      bestRoutes: bestInRegion.length ? bestInRegion.map(learnedRouteJson) : undefined,
+      bestRoutesForRouter: learned.length ? learned.map(learnedRouteJson) : undefined,
+      bgpPeerStatus: router.bgpPeers.map((p) => compact({ name: p.name, peerIpAddress: p.peerIpAddress, status: p.enable === 'FALSE' ? 'DOWN' : 'UP', state: p.enable === 'FALSE' ? 'Idle' : 'Established', numLearnedRoutes: learned.length })),
+    }),
+  };
+}
+
+/**
+ * A policy-based route as the Network Connectivity API writes it (and Cloud Asset Inventory's
+ * `resource.data` carries it): cloud.google.com/network-connectivity/docs/reference/networkconnectivity/rest/v1/projects.locations.global.policyBasedRoutes.
+ */
+export function policyBasedRouteJson(r: PolicyBasedRoute): Json {
+  return compact({
+    name: `projects/${r.project}/locations/global/policyBasedRoutes/${r.name}`,
+    createTime: '2026-11-01T00:00:00Z',
+    network: relativeName(r.network),
+    filter: compact({ ipProtocol: r.filter.ipProtocol, srcRange: r.filter.srcRange, destRange: r.filter.destRange, protocolVersion: r.filter.protocolVersion ?? 'IPV4' }),
+    priority: r.priority,
+    virtualMachine: r.virtualMachineTags ? { tags: r.virtualMachineTags } : undefined,
+    interconnectAttachment: r.interconnectAttachmentRegion ? { region: r.interconnectAttachmentRegion } : undefined,
+    nextHopIlbIp: r.nextHopIlbIp,
+    nextHopOtherRoutes: r.nextHopOtherRoutes,
+    selfLink: `https://networkconnectivity.googleapis.com/v1/projects/${r.project}/locations/global/policyBasedRoutes/${r.name}`,
+    kind: 'networkconnectivity#policyBasedRoute',
   });
 }
 
@@ -421,7 +486,7 @@ export function restJson(e: Entity): Json {
     case 'responsePolicy': return responsePolicyJson(e);
     case 'dnsPolicy': return dnsPolicyJson(e);
     case 'servicePerimeter': return servicePerimeterJson(e);
-    default: throw new Error(`the emulator does not serve ${e.kind} resources yet`);
+    case 'policyBasedRoute': return policyBasedRouteJson(e);
   }
 }
 
@@ -439,6 +504,7 @@ const ASSET_TYPE_OF: Partial<Record<Entity['kind'], string>> = {
   responsePolicy: ASSET_TYPES.responsePolicy,
   dnsPolicy: ASSET_TYPES.dnsPolicy,
   servicePerimeter: ASSET_TYPES.servicePerimeter,
+  policyBasedRoute: ASSET_TYPES.policyBasedRoute,
 };
 
 /** The asset type Cloud Asset Inventory lists an entity under (undefined: not served yet). */
@@ -494,14 +560,14 @@ function locationOf(e: Entity): string {
 
 /** An asset as `listAssets` with content type RESOURCE returns it. */
 export function assetJson(e: Entity, projectNumber: string, ancestors: string[], data: Json = restJson(e)): Json {
-  const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' || e.kind === 'responsePolicy' || e.kind === 'dnsPolicy' ? 'dns' : 'compute';
+  const api = e.kind === 'cluster' ? 'container' : e.kind === 'managedZone' || e.kind === 'responsePolicy' || e.kind === 'dnsPolicy' ? 'dns' : e.kind === 'policyBasedRoute' ? 'networkconnectivity' : 'compute';
   return {
     name: e.fullName,
     assetType: assetTypeOf(e),
     resource: {
       version: 'v1',
       discoveryDocumentUri: `https://${api}.googleapis.com/$discovery/rest`,
-      discoveryName: e.kind === 'managedZone' ? 'ManagedZone' : e.kind[0].toUpperCase() + e.kind.slice(1),
+      discoveryName: e.kind === 'managedZone' ? 'ManagedZone' : e.kind === 'policyBasedRoute' ? 'PolicyBasedRoute' : e.kind[0].toUpperCase() + e.kind.slice(1),
       parent: e.kind === 'firewallPolicy' && e.policyType === 'hierarchical' ? `//cloudresourcemanager.googleapis.com/${e.project}` : `//cloudresourcemanager.googleapis.com/projects/${projectNumber}`,
       data,
       location: locationOf(e),

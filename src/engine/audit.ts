@@ -9,6 +9,7 @@ import { TOOL_NAME, TOOL_VERSION, ruleHelpUri } from '../version.js';
 import { evaluate } from './engine.js';
 import { SnapshotIndex } from './snapshot-index.js';
 import { regionOf } from '../model/names.js';
+import { routerServesRegion } from '../network/routes.js';
 import type { Policy } from './policy.js';
 import {
   SEVERITIES,
@@ -124,9 +125,10 @@ export function topologyOf(snapshot: Snapshot, index = new SnapshotIndex(snapsho
       network: c.network,
       subnetwork: c.subnetwork,
       controlPlaneConnection: connection,
+      // Under GLOBAL dynamic routing a VPN router in any region serves the cluster.
       routers: index
-        .routersOf(c.network, regionOf(c.location))
-        .filter((r) => r.bgpPeers.length > 0)
+        .routersOf(c.network)
+        .filter((r) => r.bgpPeers.length > 0 && routerServesRegion(r.region, regionOf(c.location), index.network(c.network)?.routingMode))
         .map((r) => r.fullName),
       nodeCount: index.instancesOf(c).length,
     };

@@ -17,6 +17,7 @@ import { peeringExportCustomRoutes } from './peering-export-custom-routes.js';
 import { routerAdvertisesControlPlane } from './router-advertises-control-plane.js';
 import { healthCheckIngress } from './health-check-ingress.js';
 import { vpcScPerimeter } from './vpc-sc-perimeter.js';
+import { internetEgressRule } from './internet-egress.js';
 
 export const RULES: readonly Rule[] = [
   privateNodes,
@@ -36,6 +37,7 @@ export const RULES: readonly Rule[] = [
   peeringExportCustomRoutes,
   routerAdvertisesControlPlane,
   healthCheckIngress,
+  internetEgressRule,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -3,6 +3,7 @@ import type { Outcome, Rule } from '../engine/types.js';
 import type { BgpPeer, Cluster, ReadError, Router } from '../model/snapshot.js';
 import { projectOf, regionOf } from '../model/names.js';
 import { contains, coveredBy, isCidr, parseCidr, type Interval } from '../network/cidr.js';
+import { routerServesRegion } from '../network/routes.js';
 import { coverageGaps, firstUnknown, listText } from './support.js';
 import { nameParts, networkFix } from './fix.js';
 
@@ -94,7 +95,7 @@ export const routerAdvertisesControlPlane: Rule = {
     defaultSeverity: 'high',
     subject: 'cluster',
     description:
-      'Every BGP peer of the Cloud Routers on the cluster\'s network and region (the VPN to on-prem) advertises the control plane: for a peering-based private cluster, `privateClusterConfig.masterIpv4CidrBlock` is covered by an advertised custom range (`bgp.advertisedIpRanges`, or the peer\'s own when its `advertiseMode` is CUSTOM); for a Private Service Connect cluster, the private endpoint address is covered by an advertised range or sits in a subnet the session advertises (`ALL_SUBNETS`, or DEFAULT mode). Disabled peers are ignored.',
+      'Every BGP peer of the Cloud Routers on the cluster\'s network that serve its region (the VPN to on-prem) — the routers of the cluster\'s region when the network\'s `routingConfig.routingMode` is REGIONAL (the default), the routers of every region when it is GLOBAL — advertises the control plane: for a peering-based private cluster, `privateClusterConfig.masterIpv4CidrBlock` is covered by an advertised custom range (`bgp.advertisedIpRanges`, or the peer\'s own when its `advertiseMode` is CUSTOM); for a Private Service Connect cluster, the private endpoint address is covered by an advertised range or sits in a subnet the session advertises (`ALL_SUBNETS`, or DEFAULT mode). Disabled peers are ignored.',
     rationale:
       'The article (クラウドルーターの修正) edits the Cloud Router used for the VPN to on-prem, chooses "create custom routes" and adds the IP range given to the master: the control plane lives in Google\'s peered network, not in a subnet, so the router\'s default advertisement (the subnets) never tells on-prem how to reach it and kubectl from on-prem times out.',
     articleSection: 'クラウドルーターの修正',
@@ -108,7 +109,9 @@ export const routerAdvertisesControlPlane: Rule = {
       advertised: 'Cluster {{subject}}: {{target}} is advertised to on-prem by {{peers}}.',
       notAdvertised: 'Cluster {{subject}}: {{target}} is not advertised to on-prem by {{missing}}.',
       noRouter:
-        'Cluster {{subject}}: no Cloud Router with an enabled BGP peer on network {{network}} in region {{region}}, so on-prem does not learn a route to {{target}}.',
+        'Cluster {{subject}}: no Cloud Router with an enabled BGP peer on network {{network}} {{where}}, so on-prem does not learn a route to {{target}}.',
+      modeNotKnown:
+        'Cluster {{subject}}: no Cloud Router with an enabled BGP peer on network {{network}} in region {{region}}; routers in {{others}} would serve it if the network\'s dynamic routing mode is GLOBAL, but {{why}}.',
       noTarget: 'Cluster {{subject}}: {{problem}}, so the range on-prem must reach cannot be checked.',
       noPrivateEndpoint:
         'Cluster {{subject}} has neither a control-plane peering nor a private endpoint address, so there is no private control plane for on-prem to reach (see private-endpoint).',
@@ -184,7 +187,18 @@ function judge(index: SnapshotIndex, cluster: Cluster): Outcome {
   if (gaps) return notEvaluated(gaps.messageId, gaps.data as Record<string, string>);
 
   const region = regionOf(cluster.location);
-  const routers = index.routersOf(cluster.network, region);
+  // Under GLOBAL dynamic routing a Cloud Router in any region advertises the whole network's
+  // subnets and its custom ranges for every region, and what it learns applies everywhere
+  // (cloud.google.com/network-connectivity/docs/router/how-to/configuring-routing-mode).
+  const network = index.network(cluster.network);
+  const mode = network?.routingMode;
+  const routers = index.routersOf(cluster.network).filter((r) => routerServesRegion(r.region, region, mode));
+  const elsewhere = index.routersOf(cluster.network).filter((r) => r.region !== region && activePeers(r).length > 0);
+  const modeUnsure = !network ? `network ${cluster.network} is not in the snapshot` : index.isUnknown(network, 'routingMode') ? 'routingMode is not known until apply' : undefined;
+  if (modeUnsure && elsewhere.length > 0 && !routers.some((r) => activePeers(r).length > 0)) {
+    const others = [...new Set(elsewhere.map((r) => r.region))].join(', ');
+    return notEvaluated('modeNotKnown', { network: cluster.network, region, others, why: modeUnsure }, { related: elsewhere.map((r) => r.fullName) });
+  }
   const subnetRanges = advertisableSubnetRanges(index, cluster.network);
   const subnetErrors = index.readErrorsFor(project, 'subnetworks');
 
@@ -214,7 +228,8 @@ function judge(index: SnapshotIndex, cluster: Cluster): Outcome {
     }
   }
   const related = routers.map((r) => r.fullName);
-  const data = { target: target.what, network: cluster.network, region };
+  const where = mode === 'GLOBAL' ? 'in any region (the network\'s dynamic routing mode is GLOBAL)' : `in region ${region}`;
+  const data = { target: target.what, network: cluster.network, region, where };
   if (missing.length > 0) {
     return { status: 'fail', subject: cluster, messageId: 'notAdvertised', data: { ...data, missing: listText(missing) }, related };
   }

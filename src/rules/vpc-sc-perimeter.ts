@@ -4,6 +4,7 @@ import { projectOf } from '../model/names.js';
 import type { ServicePerimeter } from '../model/snapshot.js';
 import { PERIMETER_SERVICES, perimeterStanding } from '../network/perimeters.js';
 import { listText } from './support.js';
+import { terraformPlace } from './fix.js';
 
 type Finding = Pick<Outcome, 'status' | 'messageId' | 'data' | 'related'>;
 
@@ -103,5 +104,14 @@ export const vpcScPerimeter: Rule = {
         related: perimeters.map((p) => p.fullName),
       });
     }
+  },
+  fix(target) {
+    const services = PERIMETER_SERVICES.join(',');
+    const place = terraformPlace(target.resource);
+    const project = target.resource.project;
+    if (place) {
+      return `next to ${place} add a google_access_context_manager_service_perimeter_resource putting project ${project} (by its number) in an enforced perimeter whose status restricted_services include ${services}`;
+    }
+    return `gcloud access-context-manager perimeters update PERIMETER --policy ACCESS_POLICY --add-resources projects/$(gcloud projects describe ${project} --format=value\\(projectNumber\\)) --add-restricted-services ${services}`;
   },
 };

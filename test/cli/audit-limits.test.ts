@@ -39,8 +39,8 @@ describe('audit --max-rps', () => {
       const r = await cli(['audit', ...projects, ...endpointArgs(emu.url), '--max-rps', '4', '--format', 'json', '--output', path.join(tmp(), 'r.json')]);
       expect(r.code, r.stderr).toBe(1);
       const compute = emu.requests.filter((x) => x.service === 'compute').length;
-      // 3 projects × (8 compute lists (6 + global addresses and forwarding rules) + the effective firewall policies, global and regional): unlimited, they would all go out at once.
-      expect(compute).toBe(30);
+      // 3 projects × (8 compute lists (6 + global addresses and forwarding rules) + the effective firewall policies, global and regional, + the VPN router's status): unlimited, they would all go out at once.
+      expect(compute).toBe(33);
       // 4 per second: n calls of one API start at least (n - 1) / 4 s apart from first to last. The
       // span is measured where they arrive, so a loaded machine can only bunch arrivals (a peak per
       // second window is noise there) or delay the first: a one-second margin for that.
@@ -48,7 +48,7 @@ describe('audit --max-rps', () => {
         const times = emu.requests.filter((x) => x.service === service).map((x) => x.at);
         expect(Math.max(...times) - Math.min(...times), service).toBeGreaterThanOrEqual(((times.length - 1) / 4) * 1000 - 1000);
       }
-      expect(r.stderr).toMatch(/^api calls: compute 30 call\(s\) \(0 retried, 0 failed\); container 3 call\(s\) \(0 retried, 0 failed\); dns \d+ call\(s\)/m);
+      expect(r.stderr).toMatch(/^api calls: compute 33 call\(s\) \(0 retried, 0 failed\); container 3 call\(s\) \(0 retried, 0 failed\); dns \d+ call\(s\)/m);
     } finally {
       await emu.close();
     }
@@ -69,13 +69,14 @@ describe('audit --retry-budget', () => {
       const r = await cli(['audit', '--project', 'acme-prod-platform', ...endpointArgs(emu.url), '--retry-budget', '0', '--format', 'json', '--output', out]);
       expect(r.code).toBe(3);
       const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
-      // Every call of the project (8 compute lists, clusters, zones, one asset listing), each refused
-      // once and not retried; the asset listing leaves the project record, both DNS policy kinds and
-      // the perimeters unread (its organization is not known).
-      expect(emu.requests).toHaveLength(11);
+      // Every call of the project (8 compute lists, clusters, zones, two asset listings), each refused
+      // once and not retried; the asset listings leave the project record, both DNS policy kinds, the
+      // policy-based routes and the perimeters unread (its organization is not known); the routers
+      // were not read, so no router is asked for its status.
+      expect(emu.requests).toHaveLength(12);
       expect(emu.requests.every((x) => x.status === 429)).toBe(true);
       // Every call, and the firewall policies that were not asked for once the networks failed.
-      expect(report.run.readErrors).toHaveLength(15);
+      expect(report.run.readErrors).toHaveLength(16);
       for (const e of report.run.readErrors) expect(e).toMatchObject({ project: 'acme-prod-platform', status: 429, reason: 'RETRY_BUDGET_EXHAUSTED' });
       expect(report.results.every((x) => x.status !== 'pass')).toBe(true);
       expect(r.stderr).toMatch(/^api calls: compute 8 call\(s\) \(0 retried, 8 failed, 8 not retried: budget spent\); container 1 call\(s\) \(0 retried, 1 failed, 1 not retried: budget spent\); dns 1 call\(s\)/m);

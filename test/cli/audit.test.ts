@@ -31,13 +31,22 @@ describe('audit --emulator (the no-account demo)', () => {
   it('audits the whole demo organization through the real clients and gates on its findings', async () => {
     const out = path.join(tmp(), 'report.json');
     const r = await cli(['audit', '--emulator', '--format', 'json', '--output', out, '--report', 'sarif=' + out.replace('.json', '.sarif')]);
-    expect(r.stderr).toMatch(/emulator: serving the demo organization acme\.example \(8 projects\) on http:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).toMatch(/emulator: serving the demo organization acme\.example \(9 projects\) on http:\/\/127\.0\.0\.1:\d+/);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(out, 'utf8')) as AuditReport;
     expect(report.run.scope).toMatchObject({ kind: 'organization', id: '416203918475' });
-    expect(new Set(report.results.map((x) => x.resource.project))).toEqual(new Set(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-stg-platform']));
+    expect(new Set(report.results.map((x) => x.resource.project))).toEqual(new Set(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-analytics', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-stg-platform']));
     const fails = report.results.filter((x) => x.status === 'fail').map((x) => `${x.ruleId} ${x.resource.name}`);
-    expect(fails).toEqual(expect.arrayContaining(['private-endpoint stg-legacy', 'dns-endpoint-external stg-psc', 'vip-route sandbox']));
+    expect(fails).toEqual(expect.arrayContaining(['private-endpoint stg-legacy', 'dns-endpoint-external stg-psc', 'vip-route sandbox', 'internet-egress analytics']));
+    // The Cloud NAT project fails internet-egress (and egress-default-deny, its web allow, which also
+    // opens the private VIP: a way out of the perimeter under the restricted policy), nothing else.
+    expect(report.results.filter((x) => x.resource.project === 'acme-prod-analytics' && x.status === 'fail').map((x) => x.ruleId).sort()).toEqual([
+      'egress-default-deny',
+      'internet-egress',
+      'vip-egress-firewall',
+    ]);
+    // payments' VPN router sits in another region of a GLOBAL-routing network.
+    expect(report.results.find((x) => x.ruleId === 'router-advertises-control-plane' && x.resource.name === 'payments')?.status).toBe('pass');
     expect(report.results.filter((x) => x.resource.project === 'acme-prod-platform').every((x) => x.status === 'pass' || x.status === 'not-applicable')).toBe(true);
     // Record sets come from Cloud Asset Inventory: the project whose DNS API refuses direct calls is
     // fully evaluated too (the next test reads it per project, where the refusal shows).

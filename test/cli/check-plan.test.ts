@@ -57,12 +57,15 @@ describe('check --plan', () => {
 
   it('reads asset exports: --assets', () => {
     // The project's export holds no firewall policy assets (and no organization's hierarchical
-    // policies could be in it): the firewall rules are not evaluated, so the run is incomplete.
+    // policies could be in it) and no routes learned by Cloud Routers: the firewall rules and
+    // vip-route are not evaluated, so the gate is incomplete.
     const exported = runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson']);
     expect(exported.code).toBe(3);
     expect(exported.stdout).toContain('firewall policies');
-    // The compliant project has no DNS policies or PSC endpoints: only --assets-complete says their absence is real.
-    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson', '--assets-complete']).code).toBe(0);
+    expect(exported.stdout).toContain('dynamic routes learned by Cloud Routers (Cloud Router onprem-vpn-router) of project acme-prod-platform were not read');
+    // --assets-complete says the absent asset types are none; learned routes still cannot be known.
+    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson', '--assets-complete']).code).toBe(3);
+    expect(runCli(['check', '--assets', 'test/fixtures/assets/export.ndjson', '--assets-complete', '--allow-incomplete']).code).toBe(0);
     const partial = runCli(['check', '--assets', 'test/fixtures/assets/list.json']);
     expect(partial.code).toBe(3);
     expect(partial.stdout).toContain('ResourceRecordSet');

@@ -112,12 +112,13 @@ describe('bad input: one line naming the file and where, exit 2, nothing written
 });
 
 describe('rules', () => {
-  it('lists the 17 rules and shows one', () => {
+  it('lists the 18 rules and shows one', () => {
     const list = runCli(['rules', 'list']);
     expect(list.code).toBe(0);
     const ids = list.stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]);
-    expect(ids).toHaveLength(17);
+    expect(ids).toHaveLength(18);
     expect(ids).toContain('router-advertises-control-plane');
+    expect(ids).toContain('internet-egress');
     const show = runCli(['rules', 'show', 'private-endpoint']);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('enable_private_endpoint = true');

@@ -129,6 +129,36 @@ describe('emulator (plain HTTP, Google wire format)', () => {
     expect((await list(`&readTime=${encodeURIComponent(local)}`)).body.readTime).toBe(offset.toISOString());
   });
 
+  it('serves routers.getRouterStatus with the routes the router learned, which routes.list never shows', async () => {
+    const { status, body } = await get(`/compute/v1/projects/${P}/regions/asia-northeast1/routers/onprem-vpn-router/getRouterStatus`);
+    expect(status).toBe(200);
+    expect(body.kind).toBe('compute#routerStatusResponse');
+    expect(body.result.network).toBe(`https://www.googleapis.com/compute/v1/projects/${P}/global/networks/vpc-private`);
+    expect(body.result.bestRoutesForRouter).toEqual([
+      expect.objectContaining({ kind: 'compute#route', destRange: '10.100.0.0/16', nextHopIp: '169.254.0.2', priority: 100, routeType: 'BGP' }),
+    ]);
+    expect(body.result.bgpPeerStatus[0]).toMatchObject({ name: 'onprem-peer-0', status: 'UP' });
+    const routes: Body[] = [];
+    let token = '';
+    do {
+      const page = (await get(`/compute/v1/projects/${P}/global/routes${token ? `?pageToken=${token}` : ''}`)).body;
+      routes.push(...page.items);
+      token = page.nextPageToken ?? '';
+    } while (token);
+    expect(routes.map((r) => r.destRange)).not.toContain('10.100.0.0/16');
+    expect((await get(`/compute/v1/projects/${P}/regions/asia-northeast1/routers/no-such-router/getRouterStatus`)).status).toBe(404);
+  });
+
+  it('serves Cloud NAT on routers, the routing mode of networks, and policy-based routes as assets', async () => {
+    const routers = (await get('/compute/v1/projects/acme-prod-analytics/aggregated/routers?maxResults=10')).body;
+    const nat = routers.items['regions/asia-northeast1'].routers.find((r: Body) => r.name === 'nat-router');
+    expect(nat.nats).toEqual([expect.objectContaining({ name: 'analytics-nat', sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES', natIpAllocateOption: 'AUTO_ONLY' })]);
+    expect((await get('/compute/v1/projects/acme-prod-payments/global/networks/vpc-private')).body.routingConfig).toEqual({ routingMode: 'GLOBAL' });
+    expect((await get(`/compute/v1/projects/${P}/global/networks/vpc-private`)).body.routingConfig).toEqual({ routingMode: 'REGIONAL' });
+    const assets = (await get(`/v1/projects/${P}/assets?assetTypes=networkconnectivity.googleapis.com/PolicyBasedRoute&contentType=RESOURCE`)).body;
+    expect(assets.assets ?? []).toEqual([]);
+  });
+
   it('refuses anything but GET and logs every request', async () => {
     const before = emu.requests.length;
     const post = await get(`/compute/v1/projects/${P}/global/networks`, { method: 'POST', body: '{}' });
@@ -177,9 +207,9 @@ describe('emulator data', () => {
     return file;
   };
 
-  it('reads the bundled organization: five projects in two folders, one refusing DNS', () => {
+  it('reads the bundled organization: its projects in two folders, one refusing DNS', () => {
     const world = loadWorld(bundledOrgFile());
-    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform']);
+    expect(world.projects.map((p) => p.id).sort()).toEqual(['acme-dev-sandbox', 'acme-net-host', 'acme-prod-analytics', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform']);
     expect(world.projects.find((p) => p.id === 'acme-prod-payments')!.refuses).toEqual({ dns: { status: 403, reason: 'SERVICE_DISABLED' } });
   });
 

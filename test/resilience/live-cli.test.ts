@@ -47,7 +47,7 @@ describe('CLI runs against a hostile API', () => {
     expect(run.code).toBe(3);
     expect(run.ms).toBeLessThan(30_000);
     // One line per project and cause, naming the parts it left unread.
-    expect(run.stdout).toMatch(/project acme-prod-platform: .*DEADLINE \(the run deadline of 2000 ms passed before this was read\) — affects clusters, .*firewalls/);
+    expect(run.stdout).toMatch(/project acme-prod-platform: .*DEADLINE \(the run deadline of 2000 ms passed before this was read\) — affects .*clusters, .*firewalls/);
     expect(run.stdout).toMatch(/INCOMPLETE/);
     expectInert(run);
   });

@@ -222,3 +222,54 @@ describe('rule router-advertises-control-plane: what it names', () => {
     expect(notEvaluated.readErrors).toEqual([s.readErrors[0]]);
   });
 });
+
+describe('router-advertises-control-plane and the dynamic routing mode', () => {
+  /** The compliant example with its VPN router moved to another region. */
+  function routerInOtherRegion(mode?: 'GLOBAL' | 'REGIONAL') {
+    const s = compliantSnapshot();
+    s.clusters.pop();
+    s.routers[0].region = 'asia-northeast2';
+    s.routers[0].fullName = s.routers[0].fullName.replace('asia-northeast1', 'asia-northeast2');
+    if (mode) s.networks[0].routingMode = mode;
+    return s;
+  }
+
+  it('under GLOBAL routing a router in another region serves the cluster', () => {
+    const [result] = runRule(routerAdvertisesControlPlane, routerInOtherRegion('GLOBAL'));
+    expect(result.status).toBe('pass');
+    expect(result.message).toContain('onprem-vpn-router');
+  });
+
+  it('under REGIONAL routing (and by default) only the cluster\'s region counts', () => {
+    for (const mode of ['REGIONAL', undefined] as const) {
+      const [result] = runRule(routerAdvertisesControlPlane, routerInOtherRegion(mode));
+      expect(result.status).toBe('fail');
+      expect(result.messageId).toBe('noRouter');
+      expect(result.message).toContain('in region asia-northeast1');
+    }
+  });
+
+  it('under GLOBAL routing a router in another region that does not advertise the range fails, named', () => {
+    const s = routerInOtherRegion('GLOBAL');
+    s.routers[0].bgp!.advertisedIpRanges = [];
+    const [result] = runRule(routerAdvertisesControlPlane, s);
+    expect(result.messageId).toBe('notAdvertised');
+    expect(result.message).toContain('router onprem-vpn-router peer onprem-peer-0');
+  });
+
+  it('no router anywhere under GLOBAL routing says so', () => {
+    const s = routerInOtherRegion('GLOBAL');
+    s.routers = [];
+    const [result] = runRule(routerAdvertisesControlPlane, s);
+    expect(result.message).toContain('in any region (the network\'s dynamic routing mode is GLOBAL)');
+  });
+
+  it('the network missing and the only router elsewhere: the routing mode decides, so not evaluated', () => {
+    const s = routerInOtherRegion();
+    s.networks = [];
+    const [result] = runRule(routerAdvertisesControlPlane, s);
+    expect(result.status).toBe('not-evaluated');
+    expect(result.messageId).toBe('modeNotKnown');
+    expect(result.message).toContain('routers in asia-northeast2 would serve it');
+  });
+});

@@ -1,5 +1,5 @@
-import { expect, it } from 'vitest';
-import type { Route } from '../../src/model/snapshot.js';
+import { describe, expect, it } from 'vitest';
+import type { PolicyBasedRoute, Route } from '../../src/model/snapshot.js';
 import { vipRoute } from '../../src/rules/vip-route.js';
 import { compliantSnapshot } from '../helpers/fixtures.js';
 import { ruleTester, runRule } from '../helpers/rule-tester.js';
@@ -209,4 +209,108 @@ it('vip-route: routes that could not be read make every cluster of the project n
   expect(results[0].messageId).toBe('readError');
   expect(results[0].message).toContain('HTTP 403 compute.routes.list denied');
   expect(results[0].readErrors).toHaveLength(1);
+});
+
+describe('vip-route: policy-based routes, learned routes and routing mode', () => {
+  const NETWORK = `//compute.googleapis.com/projects/${PROJECT}/global/networks/vpc-private`;
+  const ROUTER = `//compute.googleapis.com/projects/${PROJECT}/regions/asia-northeast1/routers/onprem-vpn-router`;
+  function withPolicyRoute(extra: Partial<PolicyBasedRoute>) {
+    const s = compliantSnapshot();
+    s.policyBasedRoutes.push({
+      kind: 'policyBasedRoute',
+      name: 'vip-to-firewall-appliance',
+      fullName: `//networkconnectivity.googleapis.com/projects/${PROJECT}/locations/global/policyBasedRoutes/vip-to-firewall-appliance`,
+      project: PROJECT,
+      origin: { source: 'fixture' },
+      network: NETWORK,
+      priority: 10,
+      filter: { ipProtocol: 'TCP', destRange: '199.36.153.4/30', protocolVersion: 'IPV4' },
+      nextHopIlbIp: '10.10.15.250',
+      ...extra,
+    });
+    return s;
+  }
+  function withLearned(extra: Partial<Route>) {
+    const s = compliantSnapshot();
+    s.routes.push({
+      ...s.routes[0],
+      name: 'learned 199.36.153.4/30',
+      fullName: `${ROUTER}/learnedRoutes/199.36.153.4/30`,
+      destRange: '199.36.153.4/30',
+      priority: 100,
+      nextHopGateway: undefined,
+      nextHopIp: '169.254.0.2',
+      routeType: 'BGP',
+      learnedBy: ROUTER,
+      region: 'asia-northeast1',
+      ...extra,
+    });
+    return s;
+  }
+
+  it('a policy-based route taking the VIP traffic to an internal load balancer fails, naming it', () => {
+    const results = runRule(vipRoute, withPolicyRoute({}));
+    expect(results.map((r) => [r.status, r.messageId])).toEqual([
+      ['fail', 'policyRoute'],
+      ['fail', 'policyRoute'],
+    ]);
+    expect(results[0].message).toContain('policy-based route vip-to-firewall-appliance (priority 10) to the internal load balancer 10.10.15.250');
+  });
+
+  it('a policy-based route with DEFAULT_ROUTING passes the traffic on to the route table', () => {
+    const results = runRule(vipRoute, withPolicyRoute({ nextHopIlbIp: undefined, nextHopOtherRoutes: 'DEFAULT_ROUTING' }));
+    expect(results.map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('DEFAULT_ROUTING at a lower priority number shields the VIP from a diverting route', () => {
+    const s = withPolicyRoute({ priority: 500 });
+    s.policyBasedRoutes.push({ ...s.policyBasedRoutes[0], name: 'vip-default', fullName: `${s.policyBasedRoutes[0].fullName}-default`, priority: 5, nextHopIlbIp: undefined, nextHopOtherRoutes: 'DEFAULT_ROUTING' });
+    expect(runRule(vipRoute, s).map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('a policy-based route for UDP, for other tags or for other sources does not touch the nodes\' tcp:443', () => {
+    for (const extra of [
+      { filter: { ipProtocol: 'UDP', destRange: '199.36.153.4/30' } },
+      { virtualMachineTags: ['bastion'] },
+      { filter: { ipProtocol: 'ALL', srcRange: '192.168.0.0/24', destRange: '199.36.153.4/30' } },
+      { interconnectAttachmentRegion: 'asia-northeast1' },
+    ]) {
+      expect(runRule(vipRoute, withPolicyRoute(extra)).map((r) => r.status)).toEqual(['pass', 'pass']);
+    }
+  });
+
+  it('a learned route shadowing the VIP route is seen', () => {
+    const results = runRule(vipRoute, withLearned({}));
+    expect(results.map((r) => r.messageId)).toEqual(['shadowed', 'shadowed']);
+    expect(results[0].message).toContain('(learned by Cloud Router onprem-vpn-router)');
+  });
+
+  it('a learned route from another region applies only under GLOBAL routing', () => {
+    const elsewhere = { region: 'us-central1', learnedBy: ROUTER.replace('asia-northeast1', 'us-central1') };
+    expect(runRule(vipRoute, withLearned(elsewhere)).map((r) => r.status)).toEqual(['pass', 'pass']);
+    const global = withLearned(elsewhere);
+    global.networks[0].routingMode = 'GLOBAL';
+    expect(runRule(vipRoute, global).map((r) => r.status)).toEqual(['fail', 'fail']);
+  });
+
+  it('learned routes not read, with a BGP router in the region: not evaluated, saying so', () => {
+    const s = compliantSnapshot();
+    s.coverage = s.coverage.filter((c) => c.collection !== 'dynamicRoutes');
+    const results = runRule(vipRoute, s);
+    expect(results.map((r) => r.status)).toEqual(['not-evaluated', 'not-evaluated']);
+    expect(results[0].message).toContain('dynamic routes learned by Cloud Routers (Cloud Router onprem-vpn-router) of project acme-prod-platform were not read (not in the input)');
+  });
+
+  it('learned routes not read but no BGP router serves the region: the static verdict stands', () => {
+    const s = compliantSnapshot();
+    s.coverage = s.coverage.filter((c) => c.collection !== 'dynamicRoutes');
+    s.routers = [];
+    expect(runRule(vipRoute, s).map((r) => r.status)).toEqual(['pass', 'pass']);
+  });
+
+  it('a failure needs nothing more: a shadowing static route fails even with learned routes unread', () => {
+    const s = withRoute({ name: 'vip-via-onprem', destRange: '199.36.153.4/30', priority: 900, nextHopVpnTunnel: TUNNEL });
+    s.coverage = s.coverage.filter((c) => c.collection !== 'dynamicRoutes' && c.collection !== 'policyBasedRoutes');
+    expect(runRule(vipRoute, s).map((r) => r.status)).toEqual(['fail', 'fail']);
+  });
 });

@@ -78,7 +78,12 @@ export interface AssetExportOptions {
  * asset type to export; with `complete`, read whatever it holds.
  */
 function coverExport(snapshot: Snapshot, exported: Set<string>, complete: boolean): void {
-  const projects = coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_EXPORT_COLLECTIONS]);
+  const projects = coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_EXPORT_COLLECTIONS, 'policyBasedRoutes']);
+  // Cloud Asset Inventory has no asset type for the routes Cloud Routers learn over BGP.
+  for (const project of projects) {
+    markNotRead(snapshot, project, ['dynamicRoutes'], 'Cloud Asset Inventory holds no routes learned by Cloud Routers (routers.getRouterStatus); use `collect` to read them');
+  }
+  sortCoverage(snapshot.coverage);
   if (complete) return;
   for (const [collection, assetType] of COLLECTION_ASSET_TYPES) {
     if (exported.has(assetType)) continue;
@@ -114,6 +119,7 @@ const COLLECTION_ASSET_TYPES: [CollectionKind, string][] = [
   ['dnsPolicies', ASSET_TYPES.dnsPolicy],
   ['projects', ASSET_TYPES.project],
   ['servicePerimeters', ASSET_TYPES.servicePerimeter],
+  ['policyBasedRoutes', ASSET_TYPES.policyBasedRoute],
 ];
 
 /** The collections of schema version 2 an export can carry. */

@@ -65,6 +65,12 @@ export interface LiveClients {
   assets: InstanceType<typeof AssetModule.v1.AssetServiceClient>;
   /** One dns client per project (the client is bound to a project). */
   dns(project: string): DnsClient;
+  /**
+   * Imports the compute client for a scope that did not load it: an organization read through
+   * Cloud Asset Inventory still asks its VPN routers what they learned (routers.getRouterStatus has
+   * no asset type). Called only when a router with BGP peers is in the scope.
+   */
+  loadCompute(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,7 +92,8 @@ export interface ClientSettings {
  */
 export function servicesFor(scope: { kind: string }, fresh: boolean): LiveService[] {
   // asset too for projects: what no per-service client reads (project numbers, DNS response and
-  // server policies, perimeters) comes from Cloud Asset Inventory.
+  // server policies, perimeters, policy-based routes: Network Connectivity has no Node client)
+  // comes from Cloud Asset Inventory.
   if (scope.kind === 'projects') return ['compute', 'container', 'dns', 'asset'];
   return fresh ? ['compute', 'container', 'dns', 'asset'] : ['asset', 'dns'];
 }
@@ -166,10 +173,13 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
   // A loopback endpoint (the emulator, a local proxy) gets no credentials at all: without an auth
   // object the libraries would probe the metadata server. Anything else uses Application Default
   // Credentials with the read-only scope, shared by every client through the shim.
-  const googleAuth = needsCredentials ? await resolvedGoogleAuth() : undefined;
-  const [compute, container, asset, dnsModule] = await loadClientModules(services);
+  let googleAuth = needsCredentials ? await resolvedGoogleAuth() : undefined;
+  const modules = await loadClientModules(services);
+  // Compute may be loaded later (loadCompute): an organization read needs it only for router status.
+  let compute = modules[0];
+  const [, container, asset, dnsModule] = modules;
   const anonymous = anonymousAuth(limits);
-  const authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth, limits);
+  let authenticated: AuthShim | undefined = googleAuth && authenticatedAuth(googleAuth, limits);
   const loopback = (service: LiveService) => {
     const url = endpoints[service];
     return url !== undefined && isLoopback(url.hostname);
@@ -199,27 +209,27 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
 
   // Built on first use: a compute client costs a noticeable share of a second to construct.
   const built = new Map<string, { close(): Promise<void> }>();
-  const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: unknown, make: () => T) => (): T => {
+  const lazy = <T extends { close(): Promise<void> }>(name: string, loaded: () => unknown, make: () => T) => (): T => {
     let client = built.get(name) as T | undefined;
     if (!client) {
-      if (!loaded) throw new Error(`the ${name} client was not loaded: createClients was told the scope calls ${services.join(', ')}`);
+      if (!loaded()) throw new Error(`the ${name} client was not loaded: createClients was told the scope calls ${services.join(', ')}`);
       built.set(name, (client = make()));
     }
     return client;
   };
   const computeOptions = () => gaxOptions('compute') as ConstructorParameters<typeof ComputeModule.NetworksClient>[0];
   const getters = {
-    networks: lazy('networks', compute, () => new compute!.NetworksClient(computeOptions())),
-    subnetworks: lazy('subnetworks', compute, () => new compute!.SubnetworksClient(computeOptions())),
-    routes: lazy('routes', compute, () => new compute!.RoutesClient(computeOptions())),
-    firewalls: lazy('firewalls', compute, () => new compute!.FirewallsClient(computeOptions())),
-    routers: lazy('routers', compute, () => new compute!.RoutersClient(computeOptions())),
-    instances: lazy('instances', compute, () => new compute!.InstancesClient(computeOptions())),
-    regionNetworkFirewallPolicies: lazy('regionNetworkFirewallPolicies', compute, () => new compute!.RegionNetworkFirewallPoliciesClient(computeOptions())),
-    globalAddresses: lazy('globalAddresses', compute, () => new compute!.GlobalAddressesClient(computeOptions())),
-    globalForwardingRules: lazy('globalForwardingRules', compute, () => new compute!.GlobalForwardingRulesClient(computeOptions())),
-    clusters: lazy('clusters', container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
-    assets: lazy('assets', asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
+    networks: lazy('networks', () => compute, () => new compute!.NetworksClient(computeOptions())),
+    subnetworks: lazy('subnetworks', () => compute, () => new compute!.SubnetworksClient(computeOptions())),
+    routes: lazy('routes', () => compute, () => new compute!.RoutesClient(computeOptions())),
+    firewalls: lazy('firewalls', () => compute, () => new compute!.FirewallsClient(computeOptions())),
+    routers: lazy('routers', () => compute, () => new compute!.RoutersClient(computeOptions())),
+    instances: lazy('instances', () => compute, () => new compute!.InstancesClient(computeOptions())),
+    regionNetworkFirewallPolicies: lazy('regionNetworkFirewallPolicies', () => compute, () => new compute!.RegionNetworkFirewallPoliciesClient(computeOptions())),
+    globalAddresses: lazy('globalAddresses', () => compute, () => new compute!.GlobalAddressesClient(computeOptions())),
+    globalForwardingRules: lazy('globalForwardingRules', () => compute, () => new compute!.GlobalForwardingRulesClient(computeOptions())),
+    clusters: lazy('clusters', () => container, () => new container!.v1.ClusterManagerClient(gaxOptions('container') as never)),
+    assets: lazy('assets', () => asset, () => new asset!.v1.AssetServiceClient(gaxOptions('asset') as never)),
   };
   return {
     get networks() { return getters.networks(); },
@@ -234,6 +244,14 @@ export async function createClients(settings: ClientSettings): Promise<LiveClien
     get clusters() { return getters.clusters(); },
     get assets() { return getters.assets(); },
     dns,
+    loadCompute: async () => {
+      compute ??= await import('@google-cloud/compute');
+      // Credentials only if compute goes somewhere other than a loopback endpoint.
+      if (!loopback('compute') && !authenticated) {
+        googleAuth = await resolvedGoogleAuth();
+        authenticated = authenticatedAuth(googleAuth, limits);
+      }
+    },
     close: async () => {
       await Promise.all([...built.values()].map((c) => c.close().catch(() => undefined)));
     },

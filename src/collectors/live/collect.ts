@@ -10,8 +10,8 @@
  * ReadError for that part of that project, so the rules that need it say "not evaluated"; only a
  * scope whose projects cannot be listed stops the collection.
  */
-import { coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
-import type { CollectionKind, Entity, FirewallPolicy, ManagedZone, Origin, ReadError, Snapshot } from '../../model/snapshot.js';
+import { coverReads, coverSeenProjects, describeReadError, setCoverage, sortCoverage, V1_COLLECTIONS } from '../../model/coverage.js';
+import type { CollectionKind, Entity, FirewallPolicy, ManagedZone, Origin, ReadError, Router, Snapshot } from '../../model/snapshot.js';
 import { ASSET_TYPES, DNS_POLICY_ASSET_TYPES, SnapshotBuilder, assetKindOf, coverAssetReads, entryFromAsset, type AssetRecord } from '../rest/assets.js';
 import {
   normalizeAddress,
@@ -21,6 +21,7 @@ import {
   normalizeEffectiveFirewallPolicy,
   normalizeFirewall,
   normalizeInstance,
+  normalizeLearnedRoute,
   normalizeManagedZone,
   normalizeNetwork,
   normalizeRecordSet,
@@ -338,6 +339,65 @@ class Collection {
   }
 
   /**
+   * The policy-based routes of one project, through Cloud Asset Inventory: the Network
+   * Connectivity API has no Node client of its own, and the asset API serves the resource as the
+   * API writes it (asset type `networkconnectivity.googleapis.com/PolicyBasedRoute`).
+   */
+  async policyBasedRoutesOf(project: string): Promise<void> {
+    await this.read(project, 'policyBasedRoutes', async () => {
+      // Built and initialized outside the timed calls, as the compute clients are.
+      const assets = this.clients.assets;
+      await assets.initialize();
+      const list = assets.listAssets.bind(assets) as unknown as PagedList;
+      const entities: Entity[] = [];
+      let request: Json | null = { parent: `projects/${project}`, assetTypes: [ASSET_TYPES.policyBasedRoute], contentType: 'RESOURCE', pageSize: Math.min(this.pageSize, MAX_ASSET_PAGE) };
+      while (request) {
+        const req: Json = request;
+        const [page, next] = await this.caller.run('asset', `asset listAssets projects/${project} policy-based routes`, () => list(req, ONE_PAGE));
+        for (const raw of (page ?? []) as Json[]) {
+          const resource = (raw.resource ?? {}) as Json;
+          const entry = entryFromAsset({ name: String(raw.name), assetType: String(raw.assetType), resource: { data: plainData(resource.data) } }, ASSET);
+          if (entry.kind === 'entity') entities.push(entry.entity);
+        }
+        request = next && next.pageToken ? next : null;
+      }
+      return entities;
+    });
+  }
+
+  /**
+   * The routes a project's Cloud Routers learned over BGP (routers.getRouterStatus
+   * `result.bestRoutesForRouter`), one call per router with BGP peers: a router without any learns
+   * nothing. Read only once the routers were; a failed call leaves the project's learned routes unread.
+   */
+  async learnedRoutesOf(project: string, routers: Router[]): Promise<void> {
+    if (this.readErrors.some((e) => e.project === project && e.collection === 'routers' && e.resource === undefined)) return;
+    const learning = routers.filter((r) => r.bgpPeers.length > 0);
+    await this.read(project, 'dynamicRoutes', async () => {
+      if (learning.length === 0) return [];
+      // Built and initialized outside the timed calls: constructing a compute client takes a while.
+      const client = this.clients.routers;
+      await client.initialize();
+      const statuses = await Promise.all(
+        learning.map((r) =>
+          this.caller.run('compute', `compute routers.getRouterStatus ${r.project}/${r.region}/${r.name}`, () =>
+            client.getRouterStatus({ project: r.project, region: r.region, router: r.name }, { retry: { retryCodes: [] } } as never),
+          ),
+        ),
+      );
+      return statuses.flatMap(([response], i) => {
+        const result = ((response as unknown as Json).result ?? {}) as Json;
+        return ((result.bestRoutesForRouter as Json[] | undefined) ?? []).map((route) => normalizeLearnedRoute(route, learning[i], API));
+      });
+    });
+  }
+
+  /** Learned routes of the project's routers, once they were listed. */
+  private learnedRoutesAfterRouters(project: string): Promise<void> {
+    return this.learnedRoutesOf(project, this.builder.current.routers.filter((r) => r.project === project));
+  }
+
+  /**
    * A Shared VPC host project: only the collections its service projects' clusters need (the
    * network, its subnets, routes, firewall rules, Cloud Routers and the DNS zones that may be
    * visible to it), list calls only. Its clusters and VMs belong to other service projects.
@@ -346,6 +406,7 @@ class Collection {
     await Promise.all(this.networkReads(project));
     // The firewall policies that apply to the host's networks decide its service projects' nodes too.
     await this.firewallPoliciesOf(project);
+    await this.learnedRoutesAfterRouters(project);
   }
 
   /** The reads of a project's network collections, started at once. */
@@ -459,6 +520,7 @@ class Collection {
       this.aggregated(project, 'subnetworks', c.subnetworks as never, normalizeSubnetwork),
       this.aggregated(project, 'routers', c.routers as never, normalizeRouter),
       this.zonesOf(project),
+      this.policyBasedRoutesOf(project),
     ];
   }
 
@@ -470,6 +532,7 @@ class Collection {
       this.clustersOf(project),
     ]);
     await this.firewallPoliciesOf(project);
+    await this.learnedRoutesAfterRouters(project);
     this.progress?.projectDone();
   }
 
@@ -563,6 +626,9 @@ class Collection {
       this.recordSetsFromAssets = false;
       await Promise.all(mine.map((p) => this.project(p)));
     } else {
+      // Learned routes have no asset type: the routers with BGP peers are asked for their status.
+      if (this.builder.current.routers.some((r) => r.bgpPeers.length > 0)) await this.clients.loadCompute();
+      await Promise.all(mine.map((p) => this.learnedRoutesAfterRouters(p)));
       for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
     }
     await this.perimeters(fresh ? undefined : readTime);
@@ -764,8 +830,18 @@ export async function collectLive(options: LiveOptions): Promise<{ snapshot: Sna
     `${a.project}/${a.collection}/${a.resource ?? ''}`.localeCompare(`${b.project}/${b.collection}/${b.resource ?? ''}`),
   );
   if (scope.kind === 'projects') coverProjectReads(snapshot, run.reads, followed);
-  else coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_READ]);
-  if (scope.kind !== 'projects') {
+  else {
+    const seen = coverSeenProjects(snapshot, [...V1_COLLECTIONS, ...V2_READ]);
+    // Streamed like the others (a failed stream left a read error per project); learned routes are
+    // read where the routers were.
+    coverReads(snapshot, seen, ['policyBasedRoutes']);
+    const learned = new Set(run.reads.filter((r) => r.collection === 'dynamicRoutes').map((r) => r.project));
+    for (const project of seen) {
+      const error = snapshot.readErrors.find((e) => e.project === project && e.collection === 'dynamicRoutes' && e.resource === undefined);
+      if (learned.has(project)) setCoverage(snapshot, project, ['dynamicRoutes'], 'read');
+      else setCoverage(snapshot, project, ['dynamicRoutes'], 'not-read', error ? describeReadError(error) : 'the Cloud Routers of the project were not read');
+    }
+    sortCoverage(snapshot.coverage);
     coverAssetReads(
       snapshot,
       run.builder,

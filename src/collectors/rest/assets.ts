@@ -20,6 +20,7 @@ import {
   normalizeInstance,
   normalizeManagedZone,
   normalizeNetwork,
+  normalizePolicyBasedRoute,
   normalizeRecordSet,
   normalizeRoute,
   normalizeRouter,
@@ -55,6 +56,9 @@ export const ASSET_TYPES = {
   /** Listed with content type ACCESS_POLICY, under an organization; the data is in `servicePerimeter`. */
   servicePerimeter: 'accesscontextmanager.googleapis.com/ServicePerimeter',
   project: 'cloudresourcemanager.googleapis.com/Project',
+  // cloud.google.com/asset-inventory/docs/asset-types (Network Connectivity): there is no dedicated
+  // Node client for the Network Connectivity API, so policy-based routes are read through the asset API.
+  policyBasedRoute: 'networkconnectivity.googleapis.com/PolicyBasedRoute',
 } as const;
 
 /** The asset types that hold firewall policies: an input with any of them read the policies. */
@@ -133,6 +137,16 @@ export const ASSET_KINDS: readonly AssetKind[] = [
       // The asset name is authoritative for the zone's full name (data has only the short name).
       zone.fullName = asset.name;
       return entity(zone);
+    },
+  },
+  {
+    assetType: ASSET_TYPES.policyBasedRoute,
+    collection: 'policyBasedRoutes',
+    toEntry: (asset, data, project, base) => {
+      const route = normalizePolicyBasedRoute(data, project, base);
+      // The asset name is authoritative (it is the route's full name).
+      route.fullName = asset.name;
+      return entity(route);
     },
   },
   {

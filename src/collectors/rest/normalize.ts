@@ -28,9 +28,11 @@ import type {
   Network,
   NodePool,
   Origin,
+  PolicyBasedRoute,
   RecordSet,
   Route,
   Router,
+  RouterNat,
   Subnetwork,
 } from '../../model/snapshot.js';
 import {
@@ -99,7 +101,11 @@ export function normalizeNetwork(json: Json, project: string, base: Omit<Origin,
     fullName: networkName(p, name),
     project: p,
     origin: origin(base, json),
-    ...compact({ autoCreateSubnetworks: bool(json.autoCreateSubnetworks), networkFirewallPolicyEnforcementOrder: enforcementOrder(json.networkFirewallPolicyEnforcementOrder) }),
+    ...compact({
+      autoCreateSubnetworks: bool(json.autoCreateSubnetworks),
+      networkFirewallPolicyEnforcementOrder: enforcementOrder(json.networkFirewallPolicyEnforcementOrder),
+      routingMode: routingModeOf(json),
+    }),
     peerings: arr(json.peerings).map((peer) =>
       compact({
         name: String(peer.name),
@@ -110,6 +116,12 @@ export function normalizeNetwork(json: Json, project: string, base: Omit<Origin,
       }),
     ),
   };
+}
+
+/** `routingConfig.routingMode`; anything but GLOBAL is Google's default, REGIONAL. */
+function routingModeOf(json: Json): Network['routingMode'] {
+  const mode = str(obj(json.routingConfig)?.routingMode)?.toUpperCase();
+  return mode === 'GLOBAL' ? 'GLOBAL' : mode === 'REGIONAL' ? 'REGIONAL' : undefined;
 }
 
 export function normalizeSubnetwork(json: Json, project: string, base: Omit<Origin, 'selfLink'>): Subnetwork {
@@ -230,6 +242,8 @@ export function normalizeRouter(json: Json, project: string, base: Omit<Origin, 
       }),
     ),
   };
+  const nats = arr(json.nats).map(normalizeNat);
+  if (nats.length > 0) router.nats = nats;
   if (bgp) {
     router.bgp = compact({
       asn: num(bgp.asn),
@@ -239,6 +253,78 @@ export function normalizeRouter(json: Json, project: string, base: Omit<Origin, 
     });
   }
   return router;
+}
+
+/** A Cloud NAT gateway of a router (compute REST `RouterNat`); subnetwork references become fullNames. */
+function normalizeNat(json: Json): RouterNat {
+  return compact({
+    name: String(json.name),
+    type: str(json.type),
+    sourceSubnetworkIpRangesToNat: str(json.sourceSubnetworkIpRangesToNat) ?? '',
+    subnetworks: arr(json.subnetworks).map((s) =>
+      compact({
+        name: toFullName(str(s.name), { collection: 'subnetworks' }) ?? String(s.name ?? ''),
+        sourceIpRangesToNat: strings(s.sourceIpRangesToNat),
+        secondaryIpRangeNames: strings(s.secondaryIpRangeNames).length ? strings(s.secondaryIpRangeNames) : undefined,
+      }),
+    ),
+    natIpAllocateOption: str(json.natIpAllocateOption),
+  });
+}
+
+/**
+ * A route a Cloud Router learned (an entry of routers.getRouterStatus `result.bestRoutesForRouter`,
+ * compute REST `RouterStatus`): a dynamic route of the router's network, applying in the router's
+ * region (everywhere under GLOBAL routing). It has no name of its own, so it is named by the router,
+ * the destination and the next hop.
+ */
+export function normalizeLearnedRoute(json: Json, router: Router, base: Omit<Origin, 'selfLink'>): Route {
+  const destRange = String(json.destRange ?? '');
+  const hop = str(json.nextHopIp) ?? lastSegment(json.nextHopVpnTunnel) ?? lastSegment(json.nextHopInterconnectAttachment) ?? '';
+  return compact({
+    kind: 'route' as const,
+    name: `${router.name} learned ${destRange}${hop ? ` via ${hop}` : ''}`,
+    fullName: `${router.fullName}/learnedRoutes/${destRange}${hop ? `/${hop}` : ''}`,
+    project: router.project,
+    origin: { ...base },
+    network: router.network,
+    destRange,
+    priority: num(json.priority) ?? 1000,
+    tags: strings(json.tags),
+    nextHopIp: str(json.nextHopIp),
+    nextHopVpnTunnel: str(json.nextHopVpnTunnel),
+    routeType: str(json.routeType) ?? 'BGP',
+    learnedBy: router.fullName,
+    region: router.region,
+  });
+}
+
+/**
+ * A policy-based route as the Network Connectivity API (and Cloud Asset Inventory's
+ * `networkconnectivity.googleapis.com/PolicyBasedRoute` `resource.data`) gives it: `name`
+ * `projects/P/locations/global/policyBasedRoutes/N`, `network` a network URL.
+ */
+export function normalizePolicyBasedRoute(json: Json, project: string, base: Omit<Origin, 'selfLink'>): PolicyBasedRoute {
+  const nameField = String(json.name ?? '');
+  const p = projectOf(nameField) ?? project;
+  const name = shortName(nameField);
+  const filter = obj(json.filter) ?? {};
+  const vm = obj(json.virtualMachine);
+  const attachment = obj(json.interconnectAttachment);
+  return compact({
+    kind: 'policyBasedRoute' as const,
+    name,
+    fullName: `//networkconnectivity.googleapis.com/projects/${p}/locations/global/policyBasedRoutes/${name}`,
+    project: p,
+    origin: origin(base, json),
+    network: netRef(json.network, p),
+    priority: num(json.priority) ?? 0,
+    filter: compact({ ipProtocol: str(filter.ipProtocol), srcRange: str(filter.srcRange), destRange: str(filter.destRange), protocolVersion: str(filter.protocolVersion) }),
+    virtualMachineTags: vm ? strings(vm.tags) : undefined,
+    interconnectAttachmentRegion: attachment ? str(attachment.region) : undefined,
+    nextHopIlbIp: str(json.nextHopIlbIp),
+    nextHopOtherRoutes: str(json.nextHopOtherRoutes),
+  });
 }
 
 function accessConfigs(v: unknown): AccessConfig[] {

@@ -147,6 +147,17 @@ export const RESOURCE_SHAPES: Partial<Record<CollectionKind, Schema>> = {
     },
   ),
   recordSets: { type: 'object', properties: { name, type: name, ttl: integer(0, 2147483647), rrdatas: strings }, required: ['name', 'type'] },
+  // Network Connectivity PolicyBasedRoute (read through Cloud Asset Inventory).
+  policyBasedRoutes: resource({
+    name,
+    network: str,
+    priority: integer(0, 65535),
+    filter: object({ ipProtocol: str, srcRange: range, destRange: range, protocolVersion: str }),
+    virtualMachine: object({ tags: strings }),
+    interconnectAttachment: object({ region: str }),
+    nextHopIlbIp: range,
+    nextHopOtherRoutes: str,
+  }),
   // compute REST FirewallPolicy (hierarchical, global and regional network policies, and the
   // policies of a getEffectiveFirewalls answer): rule priorities run 0–2147483647.
   firewallPolicies: resource({

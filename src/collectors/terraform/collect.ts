@@ -31,6 +31,7 @@ import {
   mapNetwork,
   mapPart,
   mapRoute,
+  mapPolicyBasedRoute,
   mapRouter,
   mapSubnetwork,
   type MapContext,
@@ -130,7 +131,7 @@ const ENTITY_MAPPERS: Record<EntityKind, ((c: MapContext) => Entity) | undefined
   responsePolicy: mapResponsePolicy,
   dnsPolicy: mapDnsPolicy,
   servicePerimeter: mapServicePerimeter,
-  policyBasedRoute: undefined,
+  policyBasedRoute: mapPolicyBasedRoute,
 };
 
 export function planDelta(plan: PlanJson, planPath: string, options: PlanOptions = {}): PlanDelta {

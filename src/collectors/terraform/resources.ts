@@ -25,10 +25,12 @@ import type {
   Network,
   NodePool,
   Origin,
+  PolicyBasedRoute,
   RecordSet,
   Route,
   Router,
   RouterInterface,
+  RouterNat,
   Subnetwork,
 } from '../../model/snapshot.js';
 import {
@@ -69,6 +71,7 @@ export const ENTITY_TYPES: Record<string, EntityKind> = Object.assign(Object.cre
   google_dns_response_policy: 'responsePolicy',
   google_dns_policy: 'dnsPolicy',
   google_access_context_manager_service_perimeter: 'servicePerimeter',
+  google_network_connectivity_policy_based_route: 'policyBasedRoute',
 });
 
 export const PART_TYPES = [
@@ -81,6 +84,7 @@ export const PART_TYPES = [
   ...(Object.keys(POLICY_ASSOCIATION_TYPES) as (keyof typeof POLICY_ASSOCIATION_TYPES)[]),
   'google_dns_response_policy_rule',
   'google_access_context_manager_service_perimeter_resource',
+  'google_compute_router_nat',
 ] as const;
 
 export type PartType = (typeof PART_TYPES)[number];
@@ -103,7 +107,8 @@ export type Part =
   | { kind: 'policyAttachment'; parent: string; item: { name: string }; unknown: string[] }
   | { kind: 'responsePolicyRule'; parent: string; item: ResponsePolicyRule & { name: string }; unknown: string[] }
   /** `google_access_context_manager_service_perimeter_resource`: one `projects/NUMBER` added to the enforced `status.resources`. */
-  | { kind: 'perimeterResource'; parent: string; item: { name: string }; unknown: string[] };
+  | { kind: 'perimeterResource'; parent: string; item: { name: string }; unknown: string[] }
+  | { kind: 'nat'; parent: string; item: RouterNat; unknown: string[] };
 
 export type PartCollection = 'clusters' | 'routers' | 'managedZones' | 'networks' | 'firewallPolicies' | 'responsePolicies' | 'servicePerimeters';
 
@@ -118,6 +123,7 @@ export const PART_PARENT: Record<Part['kind'], { collection: PartCollection; pat
   policyAttachment: { collection: 'firewallPolicies', path: 'attachments' },
   responsePolicyRule: { collection: 'responsePolicies', path: 'rules' },
   perimeterResource: { collection: 'servicePerimeters', path: 'status.resources' },
+  nat: { collection: 'routers', path: 'nats' },
 };
 
 /** What a mapper needs besides the values: how to follow a link that is unknown until apply. */
@@ -178,6 +184,8 @@ export function identify(type: string, v: PlanValues, address: string): string {
       const policyType = POLICY_TYPES[type as keyof typeof POLICY_TYPES];
       return policyFullName(policyType, project, v.str(['region']), name) ?? fallback;
     }
+    case 'policyBasedRoute':
+      return `//networkconnectivity.googleapis.com/projects/${project}/locations/global/policyBasedRoutes/${name}`;
     default: return fallback;
   }
 }
@@ -216,12 +224,17 @@ const subnetworkKey = (project: string, region: string) => (ref: string) =>
 export function mapNetwork(c: MapContext): Network {
   const v = c.values;
   const order = v.str(['network_firewall_policy_enforcement_order'], 'networkFirewallPolicyEnforcementOrder');
+  // `routing_mode` (REGIONAL or GLOBAL; the API's default REGIONAL when unset): registry.terraform.io
+  // providers/hashicorp/google google_compute_network.
+  const mode = v.str(['routing_mode'], 'routingMode')?.toUpperCase();
+  const routingMode = mode === 'GLOBAL' ? 'GLOBAL' : mode === 'REGIONAL' ? 'REGIONAL' : undefined;
   return finish(
     {
       ...base('network', c),
       ...compact({
         autoCreateSubnetworks: v.bool(['auto_create_subnetworks'], 'autoCreateSubnetworks'),
         networkFirewallPolicyEnforcementOrder: order === 'BEFORE_CLASSIC_FIREWALL' || order === 'AFTER_CLASSIC_FIREWALL' ? order : undefined,
+        routingMode,
       }),
       peerings: [],
     },
@@ -233,6 +246,38 @@ export function mapNetwork(c: MapContext): Network {
 export function mapFirewallPolicy(c: MapContext, type: string): FirewallPolicy {
   const b = base('firewallPolicy', c);
   return finish(mapPolicy(type as keyof typeof POLICY_TYPES, c.values, b), c.values);
+}
+
+/**
+ * `google_network_connectivity_policy_based_route`: `filter { ip_protocol, src_range, dest_range,
+ * protocol_version }`, `virtual_machine { tags }`, `interconnect_attachment { region }`,
+ * `next_hop_ilb_ip`, `next_hop_other_routes`, `priority` (registry.terraform.io providers/hashicorp/google).
+ */
+export function mapPolicyBasedRoute(c: MapContext): PolicyBasedRoute {
+  const v = c.values;
+  const b = base('policyBasedRoute', c);
+  const route: PolicyBasedRoute = {
+    ...b,
+    network: link(c, ['network'], 'network', ['network'], networkKey(b.project)) ?? '',
+    priority: v.num(['priority'], 'priority') ?? 0,
+    filter: v.blocks(['filter'], 'filter') > 0
+      ? compact({
+          ipProtocol: v.str(['filter', 0, 'ip_protocol'], 'filter'),
+          srcRange: v.str(['filter', 0, 'src_range'], 'filter'),
+          destRange: v.str(['filter', 0, 'dest_range'], 'filter'),
+          protocolVersion: v.str(['filter', 0, 'protocol_version'], 'filter'),
+        })
+      : {},
+  };
+  const tags = v.blocks(['virtual_machine'], 'virtualMachineTags') > 0 ? v.strings(['virtual_machine', 0, 'tags'], 'virtualMachineTags') : undefined;
+  const attachment = v.blocks(['interconnect_attachment'], 'interconnectAttachmentRegion') > 0 ? v.str(['interconnect_attachment', 0, 'region'], 'interconnectAttachmentRegion') : undefined;
+  Object.assign(route, compact({
+    virtualMachineTags: tags,
+    interconnectAttachmentRegion: attachment,
+    nextHopIlbIp: v.str(['next_hop_ilb_ip'], 'nextHopIlbIp'),
+    nextHopOtherRoutes: v.str(['next_hop_other_routes'], 'nextHopOtherRoutes'),
+  }));
+  return finish(route, v);
 }
 
 export function mapSubnetwork(c: MapContext): Subnetwork {
@@ -746,6 +791,27 @@ export function mapPart(type: PartType, c: MapContext): Omit<Part, 'parent'> & {
           ? v.str(['attachment_target'], 'attachments')
           : link(c, ['attachment_target'], 'attachments', ['network'], networkKey(project));
       return { kind: 'policyAttachment', parent, item: { name: target ?? '' }, unknown: target ? [] : [''] };
+    }
+    case 'google_compute_router_nat': {
+      // registry.terraform.io providers/hashicorp/google google_compute_router_nat:
+      // source_subnetwork_ip_ranges_to_nat, subnetwork { name, source_ip_ranges_to_nat, secondary_ip_range_names }.
+      const parent = link(c, ['router'], '', ['router'], (ref) => (ref.includes('/') ? toFullName(ref, { defaultProject: project }) : routerName(project, region, ref)));
+      const count = v.blocks(['subnetwork'], 'subnetworks');
+      const item: RouterNat = compact({
+        name: v.str(['name'], '') ?? c.address,
+        type: v.str(['type']),
+        sourceSubnetworkIpRangesToNat: v.str(['source_subnetwork_ip_ranges_to_nat'], 'sourceSubnetworkIpRangesToNat') ?? '',
+        subnetworks: Array.from({ length: count }, (_, i) => {
+          const names = v.strings(['subnetwork', i, 'secondary_ip_range_names'], 'subnetworks');
+          return compact({
+            name: link(c, ['subnetwork', i, 'name'], 'subnetworks', ['subnetwork'], subnetworkKey(project, region)) ?? '',
+            sourceIpRangesToNat: v.strings(['subnetwork', i, 'source_ip_ranges_to_nat'], 'subnetworks'),
+            secondaryIpRangeNames: names.length ? names : undefined,
+          });
+        }),
+        natIpAllocateOption: v.str(['nat_ip_allocate_option']),
+      });
+      return { kind: 'nat', parent, item, unknown: [...v.unknown] };
     }
     case 'google_compute_network_peering_routes_config': {
       const parent = link(c, ['network'], '', ['network'], networkKey(project));

@@ -21,7 +21,7 @@ export const PATH_STEPS: readonly Step[] = [
   { id: 'private-google-access', label: 'Private Google Access', detail: 'on the node subnet', rules: ['private-google-access'] },
   { id: 'dns', label: 'DNS', detail: 'googleapis.com, gcr.io, pkg.dev', rules: ['dns-googleapis', 'dns-gcr', 'dns-pkg-dev'] },
   { id: 'vip-route', label: 'VIP route', detail: 'to default-internet-gateway', rules: ['vip-route'] },
-  { id: 'egress', label: 'Egress firewall', detail: 'VIP allowed, rest denied', rules: ['vip-egress-firewall', 'egress-default-deny'] },
+  { id: 'egress', label: 'Egress', detail: 'VIP allowed, internet only through the proxy', rules: ['vip-egress-firewall', 'egress-default-deny', 'internet-egress'] },
   { id: 'peering', label: 'Peering route export', detail: 'custom routes to the control plane', rules: ['peering-export-custom-routes'] },
   { id: 'router', label: 'Router advertisement', detail: 'control-plane range to on-prem', rules: ['router-advertises-control-plane'] },
 ];

@@ -33,8 +33,31 @@ describe('asset export collector', () => {
     expect(snapshot.managedZones[0].recordSets).toHaveLength(4);
     expect(snapshot.readErrors).toEqual([]);
     expect(snapshot.scope).toMatchObject({ kind: 'assets', projects: ['acme-prod-platform'] });
-    // --assets-complete: the asset types it lacks (firewall policies, DNS policies, PSC endpoints) are none.
-    expect(verdicts(snapshot)).toEqual(verdicts(live));
+    // The policy-based route the export carries, read through the same normalizer as the live asset stream.
+    expect(snapshot.policyBasedRoutes).toEqual([
+      expect.objectContaining({
+        name: 'vip-default-routing',
+        network: '//compute.googleapis.com/projects/acme-prod-platform/global/networks/vpc-private',
+        priority: 10,
+        filter: { ipProtocol: 'TCP', srcRange: '0.0.0.0/0', destRange: '199.36.153.4/30', protocolVersion: 'IPV4' },
+        nextHopOtherRoutes: 'DEFAULT_ROUTING',
+      }),
+    ]);
+    expect(snapshot.coverage.filter((c) => c.collection === 'policyBasedRoutes' || c.collection === 'dynamicRoutes')).toEqual([
+      { project: 'acme-prod-platform', collection: 'dynamicRoutes', state: 'not-read', reason: expect.stringContaining('holds no routes learned by Cloud Routers') },
+      { project: 'acme-prod-platform', collection: 'policyBasedRoutes', state: 'read' },
+    ]);
+    // --assets-complete: the asset types it lacks (firewall policies, DNS policies, PSC endpoints) are
+    // none. The one difference from a live read: an export holds no learned routes, so vip-route cannot pass.
+    const fromExport = verdicts(snapshot);
+    const fromLive = verdicts(live);
+    for (const cluster of ['alpha', 'beta']) {
+      const key = `vip-route //container.googleapis.com/projects/acme-prod-platform/locations/asia-northeast1/clusters/${cluster}`;
+      expect([fromExport[key], fromLive[key]]).toEqual(['not-evaluated', 'pass']);
+      delete fromExport[key];
+      delete fromLive[key];
+    }
+    expect(fromExport).toEqual(fromLive);
   });
 
   it('without --assets-complete, the DNS policy asset types it lacks leave the DNS rules not evaluated, naming them', () => {
@@ -61,7 +84,9 @@ describe('asset export collector', () => {
     const v = verdicts(snapshot);
     const network = '//compute.googleapis.com/projects/acme-prod-platform/global/networks/vpc-private';
     for (const rule of ['dns-googleapis', 'dns-gcr', 'dns-pkg-dev']) expect(v[`${rule} ${network}`]).toBe('not-evaluated');
-    expect(v[`vip-route ${network.replace('compute', 'container').replace('global/networks/vpc-private', 'locations/asia-northeast1/clusters/alpha')}`]).toBe('pass');
+    // Neither learned routes nor (without a single such asset) policy-based routes were read: vip-route says so.
+    expect(v[`vip-route ${network.replace('compute', 'container').replace('global/networks/vpc-private', 'locations/asia-northeast1/clusters/alpha')}`]).toBe('not-evaluated');
+    expect(snapshot.coverage.find((c) => c.collection === 'policyBasedRoutes')).toMatchObject({ state: 'not-read', reason: expect.stringContaining('has no networkconnectivity.googleapis.com/PolicyBasedRoute assets') });
   });
 
   it('names the line of a bad NDJSON line', () => {

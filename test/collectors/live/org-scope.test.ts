@@ -8,7 +8,7 @@ import { shardOf } from '../../../src/shard.js';
 
 const ORG = '416203918475';
 const PROD_FOLDER = '280337512964';
-const ALL = ['acme-dev-sandbox', 'acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform'];
+const ALL = ['acme-dev-sandbox', 'acme-net-host', 'acme-prod-analytics', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web', 'acme-shared-tools', 'acme-stg-platform'];
 
 describe('live collector, organization and folder scope, through Cloud Asset Inventory', () => {
   const guard = guardLoopbackOnly();
@@ -59,7 +59,12 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(assetCalls.every((r) => r.path === `/v1/organizations/${ORG}/assets`)).toBe(true);
     expect(new Set(params.map((q) => q.get('readTime'))).size).toBe(1);
     expect(params.every((q) => q.get('pageSize') === '1000' && q.get('contentType') === '1')).toBe(true);
-    expect(run.emulator.requests.filter((r) => r.service !== 'asset')).toEqual([]);
+    expect(params.map((q) => q.get('assetTypes'))).toContain('networkconnectivity.googleapis.com/PolicyBasedRoute');
+    // Learned routes have no asset type: one routers.getRouterStatus per router with BGP peers, nothing else.
+    const others = run.emulator.requests.filter((r) => r.service !== 'asset');
+    expect(others.every((r) => r.service === 'compute' && r.path.endsWith('/getRouterStatus'))).toBe(true);
+    expect(others.map((r) => r.path)).toContain('/compute/v1/projects/acme-prod-payments/regions/asia-northeast2/routers/onprem-vpn-router/getRouterStatus');
+    expect(run.snapshot.routes.filter((r) => r.learnedBy).map((r) => r.destRange)).toEqual(['10.100.0.0/16']);
     expect(new Set(run.emulator.requests.map((r) => r.method))).toEqual(new Set(['GET']));
     expect(run.stats.calls).toBe(run.emulator.requests.length);
     expect(guard.refused).toEqual([]);
@@ -104,9 +109,9 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/did not list dns\.googleapis\.com\/ResourceRecordSet under organizations\/416203918475 \(400: Invalid asset type.*Cloud DNS API instead/);
     const dnsCalls = fallback.emulator.requests.filter((r) => r.service === 'dns');
-    // 4 projects and the Shared VPC host with the three zones each, except staging, which has no
+    // 5 projects and the Shared VPC host with the three zones each, except staging, which has no
     // pkg.dev zone (the payments project's calls are made and refused).
-    expect(dnsCalls).toHaveLength(14);
+    expect(dnsCalls).toHaveLength(17);
     expect(dnsCalls.every((r) => r.path.endsWith('/rrsets'))).toBe(true);
     for (const r of dnsCalls) expect(r.apiClient).toMatch(officialClientHeader('dns'));
     // Where the DNS API itself is disabled, the zones are kept and their record sets are unread (403).
@@ -132,7 +137,7 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     const fresh = await collectFrom(world, { kind: 'organization', id: ORG }, {}, { fresh: true });
     const assetCalls = fresh.emulator.requests.filter((r) => r.service === 'asset' && r.path === `/v1/organizations/${ORG}/assets`);
     // The organization's project list and its perimeters (content type ACCESS_POLICY); each project's
-    // record and DNS policies come from a listing under the project, as in a project scope.
+    // record, DNS policies and policy-based routes come from listings under the project, as in a project scope.
     expect(assetCalls.map((r) => new URLSearchParams(r.query).get('assetTypes'))).toEqual([
       'cloudresourcemanager.googleapis.com/Project',
       'accesscontextmanager.googleapis.com/ServicePerimeter',
@@ -146,8 +151,8 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
 
   it('limits a folder scope to the projects under the folder', async () => {
     const folder = await collectFrom(world, { kind: 'folder', id: PROD_FOLDER });
-    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-net-host', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web'] });
-    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web']));
+    expect(folder.snapshot.scope).toEqual({ kind: 'folder', id: PROD_FOLDER, projects: ['acme-net-host', 'acme-prod-analytics', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web'] });
+    expect(new Set(folder.snapshot.clusters.map((c) => c.project))).toEqual(new Set(['acme-prod-analytics', 'acme-prod-data', 'acme-prod-payments', 'acme-prod-platform', 'acme-prod-web']));
   });
 
   it('keeps only a shard\'s projects: each stream listed once, other shards\' assets dropped', async () => {

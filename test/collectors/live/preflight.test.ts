@@ -85,9 +85,11 @@ describe('preflight readiness', () => {
 
 describe('audit --project', () => {
   it('explains a disabled API in one preflight line before collecting', async () => {
+    // In an organization, with the number its perimeter names: the project is compliant but for the refused API.
     const world = worldFromSnapshot(compliantSnapshot(), {
+      organization: { id: '433637338589' },
       folders: [],
-      projects: [{ id: 'acme-prod-platform', number: '482915067311', refuses: { dns: { status: 403, reason: 'SERVICE_DISABLED' } } }],
+      projects: [{ id: 'acme-prod-platform', number: '418263790112', parent: 'organizations/433637338589', refuses: { dns: { status: 403, reason: 'SERVICE_DISABLED' } } }],
     });
     const emulator = await startEmulator(world);
     try {

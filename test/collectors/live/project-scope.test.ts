@@ -100,10 +100,12 @@ describe('live collector, project scope, through the official clients against th
         `/compute/v1/projects/${P}/regions/asia-northeast1/firewallPolicies/getEffectiveFirewalls`,
         `/compute/v1/projects/${P}/global/addresses`,
         `/compute/v1/projects/${P}/global/forwardingRules`,
+        // project record, DNS policies and policy-based routes through Cloud Asset Inventory; learned routes from the VPN router's status
         `/v1/projects/${P}/assets`,
+        `/compute/v1/projects/${P}/regions/asia-northeast1/routers/onprem-vpn-router/getRouterStatus`,
       ]),
     );
-    expect(paths).toHaveLength(16);
+    expect(paths).toHaveLength(18);
     const perimeterCalls = run.emulator.requests.filter((r) => r.path === '/v1/organizations/433637338589/assets');
     expect(perimeterCalls).toHaveLength(1);
     expect(perimeterCalls[0].query).toMatch(/contentType=(5|ACCESS_POLICY)(&|$)/);
@@ -145,6 +147,7 @@ describe('live collector, project scope, through the official clients against th
       'instances',
       'managedZones',
       'networks',
+      'policyBasedRoutes',
       'projects',
       'responsePolicies',
       'routers',

@@ -38,6 +38,8 @@ describe('Shared VPC: a service project audited alone, live through the official
       'networks',
       'subnetworks',
       'routes',
+      'dynamicRoutes',
+      'policyBasedRoutes',
       'firewalls',
       'firewallPolicies',
       'routers',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entryFromAsset, SnapshotBuilder, ASSET_TYPES } from '../../../src/collectors/rest/assets.js';
-import { normalizeCluster, normalizeFirewall, normalizeInstance, normalizeRoute } from '../../../src/collectors/rest/normalize.js';
+import { normalizeCluster, normalizeFirewall, normalizeInstance, normalizeLearnedRoute, normalizeNetwork, normalizeRoute, normalizeRouter } from '../../../src/collectors/rest/normalize.js';
 
 const base = { source: 'api' as const };
 
@@ -74,5 +74,95 @@ describe('REST normalizers', () => {
 
   it('skips instances that are not GKE nodes', () => {
     expect(entryFromAsset({ name: '//compute.googleapis.com/projects/p/zones/z/instances/vm', assetType: ASSET_TYPES.instance, resource: { data: { name: 'vm', zone: 'z' } } }, base).kind).toBe('skipped');
+  });
+});
+
+describe('REST normalizers: routing mode, Cloud NAT, learned and policy-based routes', () => {
+  const COMPUTE = 'https://www.googleapis.com/compute/v1/projects/p1';
+
+  it('reads routingConfig.routingMode, REGIONAL when the API says so, GLOBAL when set', () => {
+    expect(normalizeNetwork({ name: 'vpc', routingConfig: { routingMode: 'GLOBAL' } }, 'p1', base).routingMode).toBe('GLOBAL');
+    expect(normalizeNetwork({ name: 'vpc', routingConfig: { routingMode: 'REGIONAL' } }, 'p1', base).routingMode).toBe('REGIONAL');
+    expect(normalizeNetwork({ name: 'vpc' }, 'p1', base).routingMode).toBeUndefined();
+  });
+
+  it('reads a router\'s NAT gateways with subnetwork references as full names', () => {
+    const router = normalizeRouter(
+      {
+        name: 'nat-router',
+        region: `${COMPUTE}/regions/asia-northeast1`,
+        network: `${COMPUTE}/global/networks/vpc`,
+        nats: [
+          {
+            name: 'nat',
+            sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+            subnetworks: [{ name: `${COMPUTE}/regions/asia-northeast1/subnetworks/nodes`, sourceIpRangesToNat: ['LIST_OF_SECONDARY_IP_RANGES'], secondaryIpRangeNames: ['pods'] }],
+            natIpAllocateOption: 'AUTO_ONLY',
+            logConfig: { enable: false },
+          },
+        ],
+      },
+      'p1',
+      base,
+    );
+    expect(router.nats).toEqual([
+      {
+        name: 'nat',
+        sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
+        subnetworks: [{ name: '//compute.googleapis.com/projects/p1/regions/asia-northeast1/subnetworks/nodes', sourceIpRangesToNat: ['LIST_OF_SECONDARY_IP_RANGES'], secondaryIpRangeNames: ['pods'] }],
+        natIpAllocateOption: 'AUTO_ONLY',
+      },
+    ]);
+    expect(normalizeRouter({ name: 'vpn', region: 'asia-northeast1', network: 'vpc' }, 'p1', base).nats).toBeUndefined();
+  });
+
+  it('names a learned route by its router, destination and next hop, in the router\'s region', () => {
+    const router = normalizeRouter({ name: 'vpn', region: `${COMPUTE}/regions/asia-northeast1`, network: `${COMPUTE}/global/networks/vpc` }, 'p1', base);
+    const learned = normalizeLearnedRoute({ destRange: '10.100.0.0/16', nextHopIp: '169.254.0.2', priority: 100, routeType: 'BGP', asPaths: [] }, router, base);
+    expect(learned).toMatchObject({
+      kind: 'route',
+      name: 'vpn learned 10.100.0.0/16 via 169.254.0.2',
+      fullName: '//compute.googleapis.com/projects/p1/regions/asia-northeast1/routers/vpn/learnedRoutes/10.100.0.0/16/169.254.0.2',
+      network: '//compute.googleapis.com/projects/p1/global/networks/vpc',
+      priority: 100,
+      routeType: 'BGP',
+      learnedBy: router.fullName,
+      region: 'asia-northeast1',
+    });
+  });
+
+  it('reads a policy-based route from its Cloud Asset Inventory data', () => {
+    const entry = entryFromAsset(
+      {
+        name: '//networkconnectivity.googleapis.com/projects/p1/locations/global/policyBasedRoutes/to-fw',
+        assetType: ASSET_TYPES.policyBasedRoute,
+        resource: {
+          data: {
+            name: 'projects/p1/locations/global/policyBasedRoutes/to-fw',
+            network: 'projects/p1/global/networks/vpc',
+            filter: { ipProtocol: 'ALL', srcRange: '10.10.0.0/20', destRange: '0.0.0.0/0', protocolVersion: 'IPV4' },
+            priority: 50,
+            virtualMachine: { tags: ['gke-node'] },
+            nextHopIlbIp: '10.10.15.250',
+          },
+        },
+      },
+      base,
+    );
+    expect(entry).toEqual({
+      kind: 'entity',
+      entity: {
+        kind: 'policyBasedRoute',
+        name: 'to-fw',
+        fullName: '//networkconnectivity.googleapis.com/projects/p1/locations/global/policyBasedRoutes/to-fw',
+        project: 'p1',
+        origin: base,
+        network: '//compute.googleapis.com/projects/p1/global/networks/vpc',
+        priority: 50,
+        filter: { ipProtocol: 'ALL', srcRange: '10.10.0.0/20', destRange: '0.0.0.0/0', protocolVersion: 'IPV4' },
+        virtualMachineTags: ['gke-node'],
+        nextHopIlbIp: '10.10.15.250',
+      },
+    });
   });
 });
