@@ -33,12 +33,16 @@ export const INTERNET_PROBE_PACKETS: readonly Packet[] = [
 ];
 
 /**
- * The firewall's answer for egress packets from the node to `ranges`. The one place egress asks
- * the firewall: when the whole firewall-policy chain (src/network/firewall-chain.ts) is in, this
- * is the line that changes.
+ * The firewall's answer for an egress packet from the node to `ranges`: the VPC rules alone
+ * (`vpcEgress`), or the whole firewall-policy chain, which the rules layer builds from the
+ * snapshot (src/rules/chain.ts) and hands in. A piece marked `undetermined` could not be decided
+ * (a policy rule this tool cannot judge): it is never taken as its action.
  */
-function egressFirewall(firewalls: readonly Firewall[], node: FirewallIdentity, packet: Packet, ranges: readonly Interval[]): FirewallSegment[] {
-  return firewallDecisions(firewalls, { direction: 'EGRESS', packet, target: node }, ranges);
+export type EgressDecide = (packet: Packet, ranges: readonly Interval[]) => readonly (FirewallSegment & { undetermined?: unknown })[];
+
+/** The VPC firewall rules enforced at the node as the whole answer. */
+export function vpcEgress(firewalls: readonly Firewall[], node: FirewallIdentity): EgressDecide {
+  return (packet, ranges) => firewallDecisions(firewalls, { direction: 'EGRESS', packet, target: node }, ranges);
 }
 
 export interface EgressQuestion {
@@ -67,6 +71,8 @@ export interface EgressLink {
   /** Words for a message: what holds, or why it does not. */
   text: string;
   related: string[];
+  /** The link does not hold as far as is known, but a piece of it could not be decided: why. */
+  undetermined?: string;
 }
 
 export interface EgressAnswer {
@@ -121,20 +127,24 @@ export function internetRouteLink(q: Pick<EgressQuestion, 'internet' | 'routes' 
 }
 
 /** Whether the egress firewall lets a probe packet out to `ranges`; the first allowed piece names the rule. */
-export function internetFirewallLink(q: Pick<EgressQuestion, 'firewalls' | 'node'>, ranges: readonly Interval[]): EgressLink {
+export function internetFirewallLink(decide: EgressDecide, ranges: readonly Interval[]): EgressLink {
   const denials: FirewallSegment[] = [];
+  let undetermined: string | undefined;
   for (const packet of INTERNET_PROBE_PACKETS) {
-    const segments = egressFirewall(q.firewalls, q.node, packet, ranges);
-    const allowed = segments.find((s) => s.action === 'allow');
+    const segments = decide(packet, ranges);
+    const allowed = segments.find((s) => s.action === 'allow' && !s.undetermined);
     if (allowed) {
       return { holds: true, text: `${formatPacket(packet)} to ${formatRange(allowed.range)} is allowed by ${describeDecider(allowed, 'EGRESS')}`, related: allowed.rule ? [allowed.rule.fullName] : [] };
     }
-    denials.push(...segments);
+    const open = segments.find((s) => s.undetermined);
+    if (open) undetermined ??= `${formatPacket(packet)} to ${formatRange(open.range)} may be allowed by a firewall policy rule this tool cannot judge`;
+    denials.push(...segments.filter((s) => !s.undetermined));
   }
-  const rules = new Map<string, Firewall>();
-  for (const s of denials) if (s.rule) rules.set(s.rule.fullName, s.rule);
-  const names = [...rules.values()].map((r) => `${r.name} (priority ${r.priority})`);
-  return { holds: false, text: `egress firewall denies tcp:80 and tcp:443 to the internet (${names.join(', ') || 'no rule'})`, related: [...rules.keys()] };
+  const rules = new Map<string, string>();
+  for (const s of denials) if (s.action === 'deny') rules.set(s.rule?.fullName ?? describeDecider(s, 'EGRESS'), describeDecider(s, 'EGRESS'));
+  const link: EgressLink = { holds: false, text: `egress firewall denies tcp:80 and tcp:443 to the internet (${[...rules.values()].join(', ') || 'no rule'})`, related: [...rules.keys()].filter((k) => k.startsWith('//')) };
+  if (undetermined) link.undetermined = undetermined;
+  return link;
 }
 
 /** An external IP on the node, or a public Cloud NAT serving the node or pod range. */
@@ -156,7 +166,7 @@ export function internetAddressLink(q: Pick<EgressQuestion, 'routers' | 'subnetw
 /** The three links for one node; the firewall is asked about the addresses the routes send to the gateway (all of the internet when none). */
 export function internetEgress(q: EgressQuestion): EgressAnswer {
   const { link: route, gateway } = internetRouteLink(q);
-  const firewall = internetFirewallLink(q, gateway.length > 0 ? gateway : q.internet);
+  const firewall = internetFirewallLink(vpcEgress(q.firewalls, q.node), gateway.length > 0 ? gateway : q.internet);
   const address = internetAddressLink(q);
   return { open: route.holds && firewall.holds && address.holds, route, firewall, address };
 }

@@ -3,8 +3,11 @@ import type { Rule } from '../engine/types.js';
 import { HEALTH_CHECK_RANGES, LEGACY_HEALTH_CHECK_RANGES } from '../model/facts.js';
 import type { Cluster, Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, portStretches, type FirewallSegment } from '../network/firewall.js';
-import { decisionsAt, firewallQuestion, firewallsAt } from './enforced.js';
+import { describeDecider, firewallAction, portStretches } from '../network/firewall.js';
+import { deciderResource, policyRulePermissions, type ChainSegment } from '../network/firewall-chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome } from './chain.js';
+import { firewallQuestion, firewallsAt } from './enforced.js';
+import type { NotEvaluated } from './support.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
 import { networkFix } from './fix.js';
 
@@ -47,29 +50,48 @@ interface Blocked {
   ports: [number, number];
   range: string;
   node: string;
-  /** The deciding deny rule, or undefined for the implied deny. */
+  /** The deciding VPC deny rule, when one decided. */
   deny?: Firewall;
+  /** An explicit rule decided (a VPC rule or a firewall policy rule), not the implied deny. */
+  explicit: boolean;
+  /** The full name of the resource holding the deciding rule (a VPC rule or a firewall policy). */
+  denyResource?: string;
   decider: string;
   /** An allow the deny shadows (it would have let the probes in). */
   shadowedAllow?: Firewall;
 }
 
-function judgeClass(index: SnapshotIndex, cluster: Cluster, identities: NodeIdentity[], portClass: PortClass, allows: Map<string, Firewall>): { blocked: Blocked[]; open: [number, number][] } {
+function judgeClass(
+  index: SnapshotIndex,
+  cluster: Cluster,
+  identities: NodeIdentity[],
+  portClass: PortClass,
+  allows: Map<string, string>,
+): { blocked: Blocked[]; open: [number, number][]; undetermined?: NotEvaluated } {
   const blocked: Blocked[] = [];
   const open: [number, number][] = [];
   for (const identity of identities) {
     const selection = firewallsAt(index, cluster, identity, 'INGRESS');
-    for (const [low, high] of portStretches(selection.rules, 'tcp', portClass.low, portClass.high)) {
+    // The ports where any rule of the chain changes its mind: the VPC rules' and the policy rules'.
+    const planned = chainPlanAt(index, cluster, identity, 'INGRESS');
+    const policyRules = 'plan' in planned ? [...planned.plan.before, ...planned.plan.after].flatMap((l) => l.rules.map((r) => r.rule)) : [];
+    const boundaries = [...selection.rules, ...policyRules.map((r) => ({ allowed: policyRulePermissions(r), denied: [] }) as unknown as Firewall)];
+    for (const [low, high] of portStretches(boundaries, 'tcp', portClass.low, portClass.high)) {
       const packet = { protocol: 'tcp', port: low };
-      const segments: FirewallSegment[] = decisionsAt(index, selection, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
-      const denied = segments.filter((s) => s.action === 'deny');
+      const chain = firewallChainAt(index, cluster, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
+      if ('notEvaluated' in chain) return { blocked, open, undetermined: chain.notEvaluated };
+      const segments: ChainSegment[] = chain.segments;
+      const undetermined = undeterminedOutcome(segments, nodeText(identity), portsText(low, high), (x) => formatRange(x.range));
+      if (undetermined) return { blocked, open, undetermined };
+      const denied = segments.filter((x) => x.action === 'deny');
       if (denied.length === 0) {
         if (!open.some(([a, b]) => a === low && b === high)) open.push([low, high]);
-        for (const s of segments) if (s.rule) allows.set(s.rule.fullName, s.rule);
+        for (const x of segments) if (x.decider.layer !== 'implied') allows.set(describeDecider(x, 'INGRESS'), deciderResource(x.decider) ?? '');
       }
-      for (const s of denied) {
-        const shadowedAllow = s.overridden.find((r) => firewallAction(r, packet) === 'allow');
-        blocked.push({ portClass, ports: [low, high], range: formatRange(s.range), node: nodeText(identity), deny: s.rule, decider: describeDecider(s, 'INGRESS'), shadowedAllow });
+      for (const x of denied) {
+        const shadowedAllow = x.overridden.find((r) => firewallAction(r, packet) === 'allow');
+        const explicit = x.decider.layer !== 'implied';
+        blocked.push({ portClass, ports: [low, high], range: formatRange(x.range), node: nodeText(identity), deny: x.rule, explicit, denyResource: deciderResource(x.decider), decider: describeDecider(x, 'INGRESS'), shadowedAllow });
       }
     }
   }
@@ -79,8 +101,8 @@ function judgeClass(index: SnapshotIndex, cluster: Cluster, identities: NodeIden
 /** `probes from R to P at N: denied by D, which shadows allow A` — the explicit rule is named whenever one decided. */
 function blockedText(b: Blocked): string {
   const what = `${b.range} → ${b.portClass.id === 'pods' ? `pods on ${portsText(...b.ports)}` : portsText(...b.ports)} at ${b.node}`;
-  if (b.deny && b.shadowedAllow) return `${what}: ${b.decider} shadows allow ${b.shadowedAllow.name} (priority ${b.shadowedAllow.priority})`;
-  if (b.deny) return `${what}: denied by ${b.decider}`;
+  if (b.explicit && b.shadowedAllow) return `${what}: ${b.decider} shadows allow ${b.shadowedAllow.name} (priority ${b.shadowedAllow.priority})`;
+  if (b.explicit) return `${what}: denied by ${b.decider}`;
   return `${what}: no ingress allow covers them (${b.decider})`;
 }
 
@@ -111,7 +133,7 @@ export const healthCheckIngress: Rule = {
     defaultSeverity: 'low',
     subject: 'cluster',
     description:
-      'For every node of the cluster, the effective ingress firewall decision for the probes GKE\'s load balancers send is "allow": kube-proxy\'s health port tcp:10256 and the NodePort range tcp:30000-32767 from every documented health-check range (35.191.0.0/16, 130.211.0.0/22, and the legacy network load balancer ranges 209.85.152.0/22 and 209.85.204.0/22), and, on a VPC-native cluster (container-native load balancing), some TCP port of the pods from 35.191.0.0/16 and 130.211.0.0/22. An allow counts when it is enabled, targets the node, and no deny of higher or equal precedence shadows it; each blocked stretch names the rule that decided it.',
+      'For every node of the cluster, the effective ingress firewall decision for the probes GKE\'s load balancers send is "allow": kube-proxy\'s health port tcp:10256 and the NodePort range tcp:30000-32767 from every documented health-check range (35.191.0.0/16, 130.211.0.0/22, and the legacy network load balancer ranges 209.85.152.0/22 and 209.85.204.0/22), and, on a VPC-native cluster (container-native load balancing), some TCP port of the pods from 35.191.0.0/16 and 130.211.0.0/22. An allow counts when it is enabled, targets the node, and no deny of higher or equal precedence shadows it; each blocked stretch names the rule that decided it. Each probe is put to the whole firewall chain: hierarchical firewall policies (organization, then folders), the VPC firewall rules and the network firewall policies in the network\'s enforcement order, then the implied deny; the message names the layer and rule that decided, and the implied deny only when nothing explicit did. Not evaluated when the firewall policies that apply were not read, or when a policy rule this tool cannot judge could change the answer.',
     rationale:
       'The article notes the firewall rules GKE creates automatically (自動的に作成されるファイアウォールのルール), among them the one that lets Google\'s load-balancer health checks reach the nodes. When a deny-all ingress posture or a shadowing deny blocks the probe ranges, every load balancer in front of the cluster marks its backends unhealthy.',
     articleSection: '自動的に作成されるファイアウォールのルール',
@@ -125,6 +147,7 @@ export const healthCheckIngress: Rule = {
       allowed: 'Cluster {{subject}}: health-check probes reach every node on {{classes}}, allowed by {{rules}}.',
       blocked: 'Cluster {{subject}}: health-check probes are blocked: {{blocked}}.',
       ...CLUSTER_NETWORK_MESSAGES,
+      ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, report }) {
@@ -135,11 +158,24 @@ export const healthCheckIngress: Rule = {
         continue;
       }
       const { identities } = gathered.scope;
-      const allows = new Map<string, Firewall>();
-      const nodeProbes = [KUBE_PROXY, NODE_PORTS].flatMap((c) => judgeClass(index, cluster, identities, c, allows).blocked);
-      const related = (list: Blocked[]) => [...new Set(list.flatMap((b) => [b.deny, b.shadowedAllow]).filter((r): r is Firewall => r !== undefined).map((r) => r.fullName))];
+      // Every probe is put to the whole firewall chain (hierarchical and network firewall policies too).
+      const chainProblem = identities.map((identity) => chainPlanAt(index, cluster, identity, 'INGRESS')).find((p) => 'notEvaluated' in p);
+      if (chainProblem && 'notEvaluated' in chainProblem) {
+        report({ status: 'not-evaluated', subject: cluster, ...chainProblem.notEvaluated });
+        continue;
+      }
+      /** Each allow that decided, in words, with the resource that holds it. */
+      const allows = new Map<string, string>();
+      const judged = [KUBE_PROXY, NODE_PORTS].map((c) => judgeClass(index, cluster, identities, c, allows));
+      const nodeProbes = judged.flatMap((j) => j.blocked);
+      const related = (list: Blocked[]) => [...new Set(list.flatMap((b) => [b.denyResource, b.shadowedAllow?.fullName]).filter((r): r is string => !!r))];
       if (nodeProbes.length > 0) {
         report({ status: 'fail', subject: cluster, messageId: 'blocked', data: { blocked: summarize(nodeProbes) }, related: related(nodeProbes) });
+        continue;
+      }
+      const undetermined = judged.find((j) => j.undetermined)?.undetermined;
+      if (undetermined) {
+        report({ status: 'not-evaluated', subject: cluster, ...undetermined });
         continue;
       }
       const classes = [KUBE_PROXY.label, NODE_PORTS.label];
@@ -156,8 +192,8 @@ export const healthCheckIngress: Rule = {
         status: 'pass',
         subject: cluster,
         messageId: 'allowed',
-        data: { classes: listText(classes), rules: listText([...allows.values()].map((r) => `${r.name} (priority ${r.priority})`)) },
-        related: [...allows.keys()],
+        data: { classes: listText(classes), rules: listText([...allows.keys()]) },
+        related: [...new Set([...allows.values()].filter(Boolean))],
       });
     }
   },

@@ -5,9 +5,10 @@ import { VIPS } from '../model/facts.js';
 import { regionOf } from '../model/names.js';
 import type { Cluster, CollectionKind, CoverageEntry, Instance, Subnetwork } from '../model/snapshot.js';
 import { isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
-import { internetAddressLink, internetFirewallLink, internetRouteLink, type EgressAnswer } from '../network/egress.js';
+import { internetAddressLink, internetFirewallLink, internetRouteLink, vpcEgress, type EgressAnswer, type EgressLink } from '../network/egress.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, type SharedPlan } from './chain.js';
 import { policyRouteAppliesToVm, policyRouteDefect, routeAppliesInRegion, routerServesRegion } from '../network/routes.js';
-import { firewallsAt, reaching, remoteRangesOf, routesAt } from './enforced.js';
+import { firewallQuestion, firewallsAt, reaching, remoteRangesOf, routesAt } from './enforced.js';
 import { networkFix } from './fix.js';
 import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, clusterRanges, firstUnknown, listText, networkProject, nodeText } from './support.js';
 
@@ -71,7 +72,7 @@ export const internetEgressRule: Rule = {
     defaultSeverity: 'high',
     subject: 'cluster',
     description:
-      'For internet destinations (everything outside RFC 1918 and the other private ranges, the Google API VIPs, the policy\'s on-prem and proxy ranges and the network\'s own subnet ranges), tcp:80 and tcp:443, from every node of the cluster and from its pod range: fails when all three links of a path to the internet hold — the effective route (policy-based routes first, then the route table, with dynamic routes in the node\'s region or, under GLOBAL routing, in any region) is the default internet gateway, the egress firewall rules enforced at the node allow the packet, and the node has an external IP or a public Cloud NAT gateway in its region serves the node or pod range (`routers[].nats[].sourceSubnetworkIpRangesToNat`, `subnetworks[].sourceIpRangesToNat`). Passes when any link is missing, naming which.',
+      'For internet destinations (everything outside RFC 1918 and the other private ranges, the Google API VIPs, the policy\'s on-prem and proxy ranges and the network\'s own subnet ranges), tcp:80 and tcp:443, from every node of the cluster and from its pod range: fails when all three links of a path to the internet hold — the effective route (policy-based routes first, then the route table, with dynamic routes in the node\'s region or, under GLOBAL routing, in any region) is the default internet gateway, the egress firewall rules enforced at the node allow the packet, and the node has an external IP or a public Cloud NAT gateway in its region serves the node or pod range (`routers[].nats[].sourceSubnetworkIpRangesToNat`, `subnetworks[].sourceIpRangesToNat`). Passes when any link is missing, naming which. The firewall link is the whole firewall chain (hierarchical firewall policies, then the VPC rules and the network firewall policies in the network\'s enforcement order, then the implied rules); a policy rule this tool cannot judge that could open the path leaves the verdict not evaluated.',
     rationale:
       'The article\'s network reaches the internet only through a proxy (インターネットへのアクセスはプロキシ経由). A firewall deny on its own does not say whether a node can get out, and Cloud NAT on the node subnet — the most common way private nodes get internet access — opens a path that neither private nodes nor the restricted VIP close. Only the three links together (route, firewall, address) decide whether packets leave.',
     articleSection: 'インターネットへのアクセスはプロキシ経由',
@@ -85,10 +86,12 @@ export const internetEgressRule: Rule = {
       closed: 'Cluster {{subject}}: no node or pod reaches the internet except through the proxy: {{missing}}.',
       open: 'Cluster {{subject}}: {{node}} reaches the internet: {{route}}; {{firewall}}; {{address}}.{{caveat}}',
       notRead: 'Cluster {{subject}}: the {{collections}} of project {{project}} were not read ({{reason}}), so internet egress cannot be judged.',
+      firewallUndetermined: 'Cluster {{subject}}: for {{node}}, {{route}} and {{address}}, but {{why}}: whether the node reaches the internet cannot be judged.',
       addressUnconfirmed:
         'Cluster {{subject}}: {{node}} has a route and a firewall path to the internet ({{route}}; {{firewall}}) and no NAT serves its ranges, but the VM instances of project {{project}} were not read ({{reason}}), so an external IP on a node cannot be ruled out.',
       noPodRange: 'Cluster {{subject}}: its pod range {{field}} is not a range of the node subnet, so pod egress cannot be judged.',
       ...CLUSTER_NETWORK_MESSAGES,
+      ...FIREWALL_CHAIN_MESSAGES,
     },
   },
   check({ index, params, report }) {
@@ -106,6 +109,13 @@ export const internetEgressRule: Rule = {
         continue;
       }
       const { network, subnetwork, identities } = gathered.scope;
+      // The firewall link is the whole chain: firewall policies that were not read, or a project
+      // ancestry that is not known, leave it undecidable.
+      const chainProblem = identities.map((identity) => chainPlanAt(index, cluster, identity, 'EGRESS')).find((p) => 'notEvaluated' in p);
+      if (chainProblem && 'notEvaluated' in chainProblem) {
+        report({ status: 'not-evaluated', subject: cluster, ...chainProblem.notEvaluated });
+        continue;
+      }
       const unknown =
         firstUnknown(index, network!, ['routingMode']) ??
         firstUnknown(index, cluster, ['ipAllocationPolicy', 'location']) ??
@@ -130,6 +140,10 @@ export const internetEgressRule: Rule = {
       const related = [...new Set([...judged.answer.route.related, ...judged.answer.firewall.related, ...judged.answer.address.related])];
       if (!judged.answer.open) {
         const { route, firewall, address } = judged.answer;
+        if (route.holds && address.holds && firewall.undetermined) {
+          report({ status: 'not-evaluated', subject: cluster, messageId: 'firewallUndetermined', data: { node: nodeText(judged.identity), route: route.text, address: address.text, why: firewall.undetermined }, related });
+          continue;
+        }
         const instancesUnread = index.instancesOf(cluster).length === 0 ? index.notRead(cluster.project, ['instances']) : [];
         if (route.holds && firewall.holds && !address.holds && instancesUnread.length > 0) {
           const data = { node: nodeText(judged.identity), project: cluster.project, route: route.text, firewall: firewall.text, reason: notReadText(instancesUnread).reason };
@@ -161,6 +175,12 @@ export const internetEgressRule: Rule = {
     );
   },
 };
+
+function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = compute()));
+  return value;
+}
 
 const holding = (a: EgressAnswer): number => [a.route, a.firewall, a.address].filter((l) => l.holds).length;
 
@@ -204,7 +224,18 @@ function judgeCluster(
       return { remote, key: `internet-egress firewall\n${remote.key}` };
     });
     const relevant = reaching(index, firewallsAt(index, cluster, identity, 'EGRESS'), question.remote);
-    const firewall = index.memoOn(relevant, question.key, () => internetFirewallLink({ firewalls: relevant.rules, node: identity }, question.remote.intervals));
+    // The whole firewall chain when a firewall policy applies to the node (checked readable by the
+    // caller); the VPC rules that reach the addresses otherwise. Nodes alike share the answer.
+    const planned = chainPlanAt(index, cluster, identity, 'EGRESS');
+    const onChain = 'plan' in planned && (planned.plan.before.length > 0 || planned.plan.after.length > 0);
+    const firewall = onChain
+      ? remembered(index.memoOn(relevant, `${question.key}\non the chain`, () => new Map<SharedPlan, EgressLink>()), planned as SharedPlan, () =>
+          internetFirewallLink((packet) => {
+            const chain = firewallChainAt(index, cluster, identity, 'EGRESS', firewallQuestion(packet, question.remote.intervals));
+            return 'segments' in chain ? chain.segments : [];
+          }, question.remote.intervals),
+        )
+      : index.memoOn(relevant, question.key, () => internetFirewallLink(vpcEgress(relevant.rules, identity), question.remote.intervals));
     const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) });
     const route = routeLink.link;
     const answer: EgressAnswer = { open: route.holds && firewall.holds && address.holds, route, firewall, address };

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { FirewallPolicy, FirewallPolicyRule, Snapshot } from '../../src/model/snapshot.js';
 import { egressDefaultDeny } from '../../src/rules/egress-default-deny.js';
 import { vipEgressFirewall } from '../../src/rules/vip-egress-firewall.js';
+import { internetEgressRule as internetEgress } from '../../src/rules/internet-egress.js';
+import { healthCheckIngress } from '../../src/rules/health-check-ingress.js';
 import { compliantSnapshot } from '../helpers/fixtures.js';
 import { runRule } from '../helpers/rule-tester.js';
 import { policyRule as rule } from '../helpers/policies.js';
@@ -274,5 +276,76 @@ describe('egress-default-deny on the firewall chain', () => {
       snap.coverage = snap.coverage.filter((c) => c.collection !== 'firewallPolicies');
     });
     expect(only(runRule(egressDefaultDeny, s)).messageId).toBe('policiesNotRead');
+  });
+});
+
+/** The compliant example with a default route to the internet and a Cloud NAT serving every range. */
+function withNatAndDefaultRoute(s: Snapshot): void {
+  s.routes.push({
+    kind: 'route',
+    name: 'default-internet',
+    fullName: `//compute.googleapis.com/projects/${PROJECT}/global/routes/default-internet`,
+    project: PROJECT,
+    origin: { source: 'fixture' },
+    network: NETWORK,
+    destRange: '0.0.0.0/0',
+    priority: 1000,
+    tags: [],
+    nextHopGateway: 'default-internet-gateway',
+  });
+  s.routers[0].nats = [{ name: 'nat-all', sourceSubnetworkIpRangesToNat: 'ALL_SUBNETWORKS_ALL_IP_RANGES', subnetworks: [] }];
+}
+
+describe('internet-egress on the firewall chain', () => {
+  it('with NAT and a default route, the VPC deny-all keeps the nodes in', () => {
+    const r = only(runRule(internetEgress, withPolicies([], withNatAndDefaultRoute)));
+    expect(r.status).toBe('pass');
+  });
+
+  it('an organization allow evaluated before the VPC deny-all lets the nodes out through the NAT', () => {
+    const allowWeb = rule(10, 'allow', { ruleName: 'allow-web', layer4Configs: [{ ipProtocol: 'tcp', ports: ['443'] }] });
+    const r = only(runRule(internetEgress, withPolicies([hierarchical('org-egress', 'organizations/123', [allowWeb])], withNatAndDefaultRoute)));
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('hierarchical policy `org-egress` on organizations/123');
+  });
+
+  it('an FQDN allow that could let the nodes out leaves the verdict not evaluated, never a pass', () => {
+    const maybe = rule(10, 'allow', { ruleName: 'allow-fqdn', destIpRanges: [], unsupportedMatch: { destFqdns: ['example.com'] }, layer4Configs: [{ ipProtocol: 'tcp', ports: ['443'] }] });
+    const r = only(runRule(internetEgress, withPolicies([hierarchical('org-egress', 'organizations/123', [maybe])], withNatAndDefaultRoute)));
+    expect(r.status).toBe('not-evaluated');
+    expect(r.message).toContain('cannot judge');
+  });
+
+  it('firewall policies that were not read leave it not evaluated', () => {
+    const r = only(runRule(internetEgress, withPolicies([], (s) => {
+      withNatAndDefaultRoute(s);
+      s.scope = { kind: 'projects', projects: [PROJECT] };
+      s.coverage = s.coverage.filter((c) => c.collection !== 'firewallPolicies');
+    })));
+    expect(r.status).toBe('not-evaluated');
+  });
+});
+
+describe('health-check-ingress on the firewall chain', () => {
+  const probes = (priority: number, action: FirewallPolicyRule['action'], extra: Partial<FirewallPolicyRule> = {}) =>
+    rule(priority, action, { ruleName: 'probes', direction: 'INGRESS', srcIpRanges: ['35.191.0.0/16'], destIpRanges: [], layer4Configs: [{ ipProtocol: 'tcp' }], ...extra });
+
+  it('a hierarchical deny of the probes decides before the VPC allow, and is named', () => {
+    const r = only(runRule(healthCheckIngress, withPolicies([hierarchical('org-ingress', 'organizations/123', [probes(100, 'deny')])])));
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('hierarchical policy `org-ingress` on organizations/123');
+    expect(r.message).not.toContain('no ingress allow covers');
+    expect(r.related).toContain('//compute.googleapis.com/locations/global/firewallPolicies/org-ingress');
+  });
+
+  it('goto_next passes the probes on to the VPC allow', () => {
+    const r = only(runRule(healthCheckIngress, withPolicies([hierarchical('org-ingress', 'organizations/123', [probes(100, 'goto_next')])])));
+    expect(r.status).toBe('pass');
+  });
+
+  it('a deny from sources this tool cannot judge leaves it not evaluated', () => {
+    const maybe = probes(100, 'deny', { srcIpRanges: [], unsupportedMatch: { srcRegionCodes: ['US'] } });
+    const r = only(runRule(healthCheckIngress, withPolicies([hierarchical('org-ingress', 'organizations/123', [maybe])])));
+    expect(r.status).toBe('not-evaluated');
   });
 });
