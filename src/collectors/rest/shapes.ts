@@ -49,7 +49,7 @@ const accessConfigs = arrayOf(object({ name: str, type: str, natIP: range, exter
  * read from the APIs must have an entry: requireShape refuses one that has none.
  */
 export const RESOURCE_SHAPES: Partial<Record<CollectionKind, Schema>> = {
-  networks: resource({ name, selfLink: str, autoCreateSubnetworks: bool, peerings: arrayOf(object({ name, network: str, state: str, exportCustomRoutes: bool, importCustomRoutes: bool }, ['name'])) }),
+  networks: resource({ name, selfLink: str, autoCreateSubnetworks: bool, routingConfig: object({ routingMode: str }), networkFirewallPolicyEnforcementOrder: str, peerings: arrayOf(object({ name, network: str, state: str, exportCustomRoutes: bool, importCustomRoutes: bool }, ['name'])) }),
   subnetworks: resource(
     {
       name,
@@ -93,6 +93,19 @@ export const RESOURCE_SHAPES: Partial<Record<CollectionKind, Schema>> = {
       bgp: object({ asn: integer(0, 4294967295), advertiseMode: str, advertisedGroups: strings, advertisedIpRanges: advertisedRanges }),
       bgpPeers: arrayOf(object({ name, interfaceName: str, peerIpAddress: range, peerAsn: integer(0, 4294967295), advertiseMode: str, advertisedGroups: strings, advertisedIpRanges: advertisedRanges, enable: str }, ['name'])),
       interfaces: arrayOf(object({ name, linkedVpnTunnel: str, linkedInterconnectAttachment: str, ipRange: range }, ['name'])),
+      // compute REST RouterNat (Cloud NAT).
+      nats: arrayOf(
+        object(
+          {
+            name,
+            type: str,
+            sourceSubnetworkIpRangesToNat: str,
+            subnetworks: arrayOf(object({ name: str, sourceIpRangesToNat: strings, secondaryIpRangeNames: strings })),
+            natIpAllocateOption: str,
+          },
+          ['name'],
+        ),
+      ),
     },
   ),
   instances: resource(
