@@ -196,3 +196,10 @@ export function undeterminedOutcome(segments: readonly ChainSegment[], node: str
 }
 
 export { describeChainDecider };
+
+/** The value kept in `map` under `key`, computed on first request (answers shared by nodes alike, keyed by their chain plan). */
+export function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = compute()));
+  return value;
+}

@@ -24,7 +24,7 @@ import {
   policyRulePermissions,
   policyRulesReaching,
 } from '../network/firewall-chain.js';
-import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome, type SharedPlan } from './chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, remembered, undeterminedOutcome, type SharedPlan } from './chain.js';
 import { decisionsAt, firewallQuestion, firewallsAt, reaching, remoteRangesOf, type FirewallQuestion, type RemoteRanges, type Selection } from './enforced.js';
 import type { NotEvaluated } from './support.js';
 import type { Cluster } from '../model/snapshot.js';
@@ -125,12 +125,6 @@ interface ApiQuestion {
 
 /** Under the restricted policy the private VIP counts as internet: it reaches every API, perimeter or not. */
 const openMessage = (range: Interval): string => (contains(VIPS.private.ipv4Range, range) ? 'privateVipOpen' : 'internetOpen');
-
-function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = compute()));
-  return value;
-}
 
 /** Chain judgements are shared by nodes alike; the outcome names the node (`data.node`) when it is reported. */
 const NODE = '';

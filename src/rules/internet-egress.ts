@@ -6,7 +6,7 @@ import { regionOf } from '../model/names.js';
 import type { Cluster, CollectionKind, CoverageEntry, Instance, Subnetwork } from '../model/snapshot.js';
 import { isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import { internetAddressLink, internetFirewallLink, internetRouteLink, vpcEgress, type EgressAnswer, type EgressLink } from '../network/egress.js';
-import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, type SharedPlan } from './chain.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, remembered, type SharedPlan } from './chain.js';
 import { policyRouteAppliesToVm, policyRouteDefect, routeAppliesInRegion, routerServesRegion } from '../network/routes.js';
 import { firewallQuestion, firewallsAt, reaching, remoteRangesOf, routesAt } from './enforced.js';
 import { networkFix } from './fix.js';
@@ -175,12 +175,6 @@ export const internetEgressRule: Rule = {
     );
   },
 };
-
-function remembered<K, V>(map: Map<K, V>, key: K, compute: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) map.set(key, (value = compute()));
-  return value;
-}
 
 const holding = (a: EgressAnswer): number => [a.route, a.firewall, a.address].filter((l) => l.holds).length;
 
