@@ -62,6 +62,25 @@ export const COLLECTION_LABELS: Record<CollectionKind, string> = {
   instances: 'VM instances',
 };
 
+/**
+ * The entries of a coverage list by project and collection, kept beside the list so that setting
+ * one entry costs one lookup: collectors set tens of thousands of them for an organization, and a
+ * filter of the whole list per entry made that quadratic. Rebuilt whenever the list changed
+ * length behind setCoverage's back (a list replaced, or pushed to directly).
+ */
+const coverageIndexes = new WeakMap<CoverageEntry[], { length: number; byKey: Map<string, CoverageEntry> }>();
+
+const coverageKey = (project: string, collection: CollectionKind): string => `${project}\u0000${collection}`;
+
+function coverageIndex(list: CoverageEntry[]): Map<string, CoverageEntry> {
+  let index = coverageIndexes.get(list);
+  if (!index || index.length !== list.length) {
+    index = { length: list.length, byKey: new Map(list.map((e) => [coverageKey(e.project, e.collection), e])) };
+    coverageIndexes.set(list, index);
+  }
+  return index.byKey;
+}
+
 /** Sets the coverage of `collections` of `project`, replacing what was said of them before. */
 export function setCoverage(
   snapshot: Snapshot,
@@ -70,16 +89,23 @@ export function setCoverage(
   state: CoverageEntry['state'],
   reason?: string,
 ): void {
-  const wanted = new Set(collections);
-  snapshot.coverage = snapshot.coverage.filter((e) => e.project !== project || !wanted.has(e.collection));
+  const list = snapshot.coverage;
+  const byKey = coverageIndex(list);
   for (const collection of collections) {
-    snapshot.coverage.push(reason === undefined ? { project, collection, state } : { project, collection, state, reason });
+    const key = coverageKey(project, collection);
+    const known = byKey.get(key);
+    if (known) {
+      // Said again where it stands (every collector sorts the list once it is done).
+      known.state = state;
+      if (reason === undefined) delete known.reason;
+      else known.reason = reason;
+      continue;
+    }
+    const entry: CoverageEntry = reason === undefined ? { project, collection, state } : { project, collection, state, reason };
+    list.push(entry);
+    byKey.set(key, entry);
   }
-}
-
-/** The read error that left a whole collection of the project unread, if any. */
-function wholeCollectionError(readErrors: ReadError[], project: string, collection: CollectionKind): ReadError | undefined {
-  return readErrors.find((e) => e.project === project && e.collection === collection && e.resource === undefined);
+  coverageIndexes.get(list)!.length = list.length;
 }
 
 export function describeReadError(e: ReadError): string {
@@ -91,9 +117,15 @@ export function describeReadError(e: ReadError): string {
  * unread. For collectors that read every listed collection of every project they were given.
  */
 export function coverReads(snapshot: Snapshot, projects: Iterable<string>, collections: readonly CollectionKind[]): void {
+  // The first read error that left a whole collection of a project unread, looked up once per pair.
+  const wholeCollection = new Map<string, ReadError>();
+  for (const e of snapshot.readErrors) {
+    const key = coverageKey(e.project, e.collection);
+    if (e.resource === undefined && !wholeCollection.has(key)) wholeCollection.set(key, e);
+  }
   for (const project of projects) {
     for (const collection of collections) {
-      const error = wholeCollectionError(snapshot.readErrors, project, collection);
+      const error = wholeCollection.get(coverageKey(project, collection));
       if (error) setCoverage(snapshot, project, [collection], 'not-read', describeReadError(error));
       else setCoverage(snapshot, project, [collection], 'read');
     }
