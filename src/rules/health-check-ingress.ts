@@ -5,10 +5,10 @@ import type { Cluster, Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
 import { describeDecider, firewallAction, portStretches } from '../network/firewall.js';
 import { deciderResource, policyRulePermissions, type ChainSegment } from '../network/firewall-chain.js';
-import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, undeterminedOutcome } from './chain.js';
-import { firewallQuestion, firewallsAt } from './enforced.js';
+import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, remembered, undeterminedOutcome, type SharedPlan } from './chain.js';
+import { firewallQuestion, firewallsAt, type Selection } from './enforced.js';
 import type { NotEvaluated } from './support.js';
-import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, listText, nodeText } from './support.js';
+import { CLUSTER_NETWORK_MESSAGES, clusterNetwork, copyNotEvaluated, listText, nodeText } from './support.js';
 import { networkFix } from './fix.js';
 
 /**
@@ -27,13 +27,15 @@ interface PortClass {
   low: number;
   high: number;
   ranges: string[];
+  /** The memo namespace of the class's answers, by selection. */
+  memoKey: string;
 }
 
 const ALL_PROBE_RANGES = [...HEALTH_CHECK_RANGES, ...LEGACY_HEALTH_CHECK_RANGES];
-const KUBE_PROXY: PortClass = { id: 'kube-proxy', label: 'kube-proxy health port tcp:10256', low: 10256, high: 10256, ranges: ALL_PROBE_RANGES };
-const NODE_PORTS: PortClass = { id: 'nodeports', label: 'NodePort range tcp:30000-32767', low: 30000, high: 32767, ranges: ALL_PROBE_RANGES };
+const KUBE_PROXY: PortClass = { id: 'kube-proxy', label: 'kube-proxy health port tcp:10256', low: 10256, high: 10256, ranges: ALL_PROBE_RANGES, memoKey: 'health-check-ingress kube-proxy' };
+const NODE_PORTS: PortClass = { id: 'nodeports', label: 'NodePort range tcp:30000-32767', low: 30000, high: 32767, ranges: ALL_PROBE_RANGES, memoKey: 'health-check-ingress nodeports' };
 /** The serving port of a pod is not in the snapshot: every TCP port is asked, and the open ones named. */
-const POD_PORTS: PortClass = { id: 'pods', label: 'pod serving ports (container-native load balancing)', low: 1, high: 65535, ranges: HEALTH_CHECK_RANGES };
+const POD_PORTS: PortClass = { id: 'pods', label: 'pod serving ports (container-native load balancing)', low: 1, high: 65535, ranges: HEALTH_CHECK_RANGES, memoKey: 'health-check-ingress pods' };
 
 /** A cluster uses container-native load balancing for its Ingresses when it is VPC-native (Autopilot always is). */
 function usesNegs(cluster: Cluster): boolean {
@@ -61,6 +63,52 @@ interface Blocked {
   shadowedAllow?: Firewall;
 }
 
+/** What a blocked stretch says, whichever node it is at. */
+type BlockedAtAnyNode = Omit<Blocked, 'node'>;
+
+/** The chain's answer for one stretch of a port class, the same for every node with the same rules and plan. */
+interface StretchAnswer {
+  low: number;
+  high: number;
+  segments: ChainSegment[];
+  undetermined: boolean;
+  /** When nothing denies: each explicit allow that decided, in words, with the resource that holds it, in segment order. */
+  allows: [string, string][];
+  blocked: BlockedAtAnyNode[];
+}
+
+/** The stretches of a port class at nodes of one selection and plan, each put to the whole chain once. */
+function stretchAnswers(
+  index: SnapshotIndex,
+  cluster: Cluster,
+  identity: NodeIdentity,
+  selection: Selection<Firewall>,
+  planned: SharedPlan,
+  portClass: PortClass,
+): StretchAnswer[] | { notEvaluated: NotEvaluated } {
+  // The ports where any rule of the chain changes its mind: the VPC rules' and the policy rules'.
+  const policyRules = [...planned.plan.before, ...planned.plan.after].flatMap((l) => l.rules.map((r) => r.rule));
+  const boundaries = [...selection.rules, ...policyRules.map((r) => ({ allowed: policyRulePermissions(r), denied: [] }) as unknown as Firewall)];
+  const answers: StretchAnswer[] = [];
+  for (const [low, high] of portStretches(boundaries, 'tcp', portClass.low, portClass.high)) {
+    const packet = { protocol: 'tcp', port: low };
+    const chain = firewallChainAt(index, cluster, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
+    if ('notEvaluated' in chain) return chain;
+    const segments: ChainSegment[] = chain.segments;
+    const denied = segments.filter((x) => x.action === 'deny');
+    const allows: [string, string][] = [];
+    if (denied.length === 0) for (const x of segments) if (x.decider.layer !== 'implied') allows.push([describeDecider(x, 'INGRESS'), deciderResource(x.decider) ?? '']);
+    const ports: [number, number] = [low, high];
+    const blocked = denied.map((x): BlockedAtAnyNode => {
+      const shadowedAllow = x.overridden.find((r) => firewallAction(r, packet) === 'allow');
+      const explicit = x.decider.layer !== 'implied';
+      return { portClass, ports, range: formatRange(x.range), deny: x.rule, explicit, denyResource: deciderResource(x.decider), decider: describeDecider(x, 'INGRESS'), shadowedAllow };
+    });
+    answers.push({ low, high, segments, undetermined: segments.some((x) => x.undetermined), allows, blocked });
+  }
+  return answers;
+}
+
 function judgeClass(
   index: SnapshotIndex,
   cluster: Cluster,
@@ -72,26 +120,28 @@ function judgeClass(
   const open: [number, number][] = [];
   for (const identity of identities) {
     const selection = firewallsAt(index, cluster, identity, 'INGRESS');
-    // The ports where any rule of the chain changes its mind: the VPC rules' and the policy rules'.
     const planned = chainPlanAt(index, cluster, identity, 'INGRESS');
-    const policyRules = 'plan' in planned ? [...planned.plan.before, ...planned.plan.after].flatMap((l) => l.rules.map((r) => r.rule)) : [];
-    const boundaries = [...selection.rules, ...policyRules.map((r) => ({ allowed: policyRulePermissions(r), denied: [] }) as unknown as Firewall)];
-    for (const [low, high] of portStretches(boundaries, 'tcp', portClass.low, portClass.high)) {
-      const packet = { protocol: 'tcp', port: low };
-      const chain = firewallChainAt(index, cluster, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
-      if ('notEvaluated' in chain) return { blocked, open, undetermined: chain.notEvaluated };
-      const segments: ChainSegment[] = chain.segments;
-      const undetermined = undeterminedOutcome(segments, nodeText(identity), portsText(low, high), (x) => formatRange(x.range));
-      if (undetermined) return { blocked, open, undetermined };
-      const denied = segments.filter((x) => x.action === 'deny');
-      if (denied.length === 0) {
-        if (!open.some(([a, b]) => a === low && b === high)) open.push([low, high]);
-        for (const x of segments) if (x.decider.layer !== 'implied') allows.set(describeDecider(x, 'INGRESS'), deciderResource(x.decider) ?? '');
+    if ('notEvaluated' in planned) return { blocked, open, undetermined: planned.notEvaluated };
+    // Nodes with the same VPC rules and the same policy layers get the same answers: asked once for them all.
+    const answers = remembered(index.memoOn(selection, portClass.memoKey, () => new Map<SharedPlan, ReturnType<typeof stretchAnswers>>()), planned, () =>
+      stretchAnswers(index, cluster, identity, selection, planned, portClass),
+    );
+    if ('notEvaluated' in answers) return { blocked, open, undetermined: copyNotEvaluated(answers.notEvaluated) };
+    for (const answer of answers) {
+      const { low, high } = answer;
+      if (answer.undetermined) {
+        const undetermined = undeterminedOutcome(answer.segments, nodeText(identity), portsText(low, high), (x) => formatRange(x.range));
+        if (undetermined) return { blocked, open, undetermined };
       }
-      for (const x of denied) {
-        const shadowedAllow = x.overridden.find((r) => firewallAction(r, packet) === 'allow');
-        const explicit = x.decider.layer !== 'implied';
-        blocked.push({ portClass, ports: [low, high], range: formatRange(x.range), node: nodeText(identity), deny: x.rule, explicit, denyResource: deciderResource(x.decider), decider: describeDecider(x, 'INGRESS'), shadowedAllow });
+      if (answer.blocked.length === 0) {
+        if (!open.some(([a, b]) => a === low && b === high)) open.push([low, high]);
+        for (const [text, resource] of answer.allows) allows.set(text, resource);
+      }
+      if (answer.blocked.length > 0) {
+        const node = nodeText(identity);
+        for (const b of answer.blocked) {
+          blocked.push({ portClass: b.portClass, ports: b.ports, range: b.range, node, deny: b.deny, explicit: b.explicit, denyResource: b.denyResource, decider: b.decider, shadowedAllow: b.shadowedAllow });
+        }
       }
     }
   }
@@ -114,10 +164,10 @@ function summarize(blocked: Blocked[]): string {
   const groups = new Map<string, { first: Blocked; ranges: Set<string>; nodes: Set<string> }>();
   for (const b of blocked) {
     const key = `${b.portClass.id}|${b.ports.join('-')}|${b.decider}|${b.shadowedAllow?.fullName ?? ''}`;
-    const group = groups.get(key) ?? { first: b, ranges: new Set<string>(), nodes: new Set<string>() };
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { first: b, ranges: new Set<string>(), nodes: new Set<string>() }));
     group.ranges.add(b.range);
     group.nodes.add(b.node);
-    groups.set(key, group);
   }
   const shown = [...groups.values()].slice(0, 6).map(({ first, ranges, nodes }) => {
     const at = nodes.size === 1 ? [...nodes][0] : `${[...nodes][0]} and ${nodes.size - 1} more node(s)`;
@@ -168,7 +218,14 @@ export const healthCheckIngress: Rule = {
       const allows = new Map<string, string>();
       const judged = [KUBE_PROXY, NODE_PORTS].map((c) => judgeClass(index, cluster, identities, c, allows));
       const nodeProbes = judged.flatMap((j) => j.blocked);
-      const related = (list: Blocked[]) => [...new Set(list.flatMap((b) => [b.denyResource, b.shadowedAllow?.fullName]).filter((r): r is string => !!r))];
+      const related = (list: Blocked[]) => {
+        const resources = new Set<string>();
+        for (const b of list) {
+          if (b.denyResource) resources.add(b.denyResource);
+          if (b.shadowedAllow?.fullName) resources.add(b.shadowedAllow.fullName);
+        }
+        return [...resources];
+      };
       if (nodeProbes.length > 0) {
         report({ status: 'fail', subject: cluster, messageId: 'blocked', data: { blocked: summarize(nodeProbes) }, related: related(nodeProbes) });
         continue;

@@ -178,7 +178,7 @@ export function coverageGaps(index: SnapshotIndex, needs: readonly { project: st
 }
 
 /** Each outcome owns its data: a memoized problem is shared by every cluster of the network. */
-function copyNotEvaluated(problem: NotEvaluated): NotEvaluated {
+export function copyNotEvaluated(problem: NotEvaluated): NotEvaluated {
   const copy: NotEvaluated = { messageId: problem.messageId, data: { ...problem.data } };
   if (problem.related) copy.related = [...problem.related];
   if (problem.readErrors) copy.readErrors = [...problem.readErrors];
