@@ -337,7 +337,9 @@ export const egressDefaultDeny: Rule = {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
       }
-      const { subnetwork, firewalls, identities } = gathered.scope;
+      const { subnetwork, firewalls } = gathered.scope;
+      // Nodes alike (the same tags, service accounts and secure tags) would repeat the first one's judgement.
+      const identities = index.distinctNodeIdentities(cluster);
       const unknown =
         firstUnknown(index, cluster, ['ipAllocationPolicy', 'privateClusterConfig.masterIpv4CidrBlock']) ??
         firstUnknown(index, subnetwork!, ['ipCidrRange', 'secondaryIpRanges']);

@@ -89,7 +89,8 @@ export const vipEgressFirewall: Rule = {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
       }
-      const { identities } = gathered.scope;
+      // Nodes alike (the same tags, service accounts and secure tags) would repeat the first one's judgement.
+      const identities = index.distinctNodeIdentities(cluster);
       // The addresses DNS actually gives the nodes for the Google API names: a VIP range or a PSC endpoint.
       const destinations = [...apiDestinationsFor(index, cluster, params.vip)];
       // Nodes of a dual-stack subnet reach the VIP over IPv6 too: the same question for its IPv6 range.

@@ -174,7 +174,9 @@ export const vipRoute: Rule = {
         report({ status: 'not-evaluated', subject: cluster, ...gathered.notEvaluated });
         continue;
       }
-      const { subnetwork, routes, identities } = gathered.scope;
+      const { subnetwork, routes } = gathered.scope;
+      // Nodes alike (the same tags, service accounts and secure tags; routes see the tags only) would repeat the first one's judgement.
+      const identities = index.distinctNodeIdentities(cluster);
       const policyRoutes = index.policyBasedRoutesOn(cluster.network);
       const badPolicyRoute = policyRoutes.find((r) => policyRouteDefect(r) ?? firstUnknown(index, r, ['filter', 'priority', 'virtualMachineTags', 'interconnectAttachmentRegion', 'nextHopIlbIp', 'nextHopOtherRoutes']));
       if (badPolicyRoute) {

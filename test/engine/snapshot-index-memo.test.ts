@@ -65,6 +65,30 @@ describe('SnapshotIndex shared answers', () => {
     expect(index.nodeIdentities(c)).toBe(identities);
   });
 
+  it('leaves out a node alike to an earlier one (tags, service accounts, secure tags), and keeps the order', () => {
+    const c = {
+      ...cluster('a'),
+      nodeTag: 'gke-a-node',
+      nodePools: [
+        { name: 'one', tags: ['web'] },
+        { name: 'two', tags: ['web'] },
+        { name: 'batch', tags: ['batch'] },
+        { name: 'other-sa', tags: ['web'], serviceAccount: 'sa-2@p.iam.gserviceaccount.com' },
+        { name: 'secure', tags: ['web'], resourceManagerTags: ['tagValues/1'] },
+        { name: 'reordered', tags: ['gke-a-node', 'web'] },
+        { name: 'batch-again', tags: ['batch'] },
+      ],
+    };
+    const index = new SnapshotIndex(snapshotOf(c));
+    const distinct = index.distinctNodeIdentities(c);
+    expect(distinct.map((i) => i.label)).toEqual(['pool one', 'pool batch', 'pool other-sa', 'pool secure', 'pool reordered']);
+    for (const identity of distinct) expect(index.nodeIdentities(c)).toContain(identity);
+    expect(index.distinctNodeIdentities(c)).toBe(distinct);
+    const unlike = { ...cluster('b'), nodePools: [{ name: 'x', tags: ['x'] }, { name: 'y', tags: ['y'] }] };
+    const both = new SnapshotIndex(snapshotOf(unlike));
+    expect(both.distinctNodeIdentities(unlike)).toBe(both.nodeIdentities(unlike));
+  });
+
   it('answers read errors by project and collection, with the resource filter, and nothing for a project read fine', () => {
     const zone = '//dns.googleapis.com/projects/p/managedZones/z';
     const index = new SnapshotIndex(
