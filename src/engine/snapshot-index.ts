@@ -337,6 +337,18 @@ export class SnapshotIndex {
     return distinct;
   }
 
+  /**
+   * `memoOn` for a value of one node of the cluster that depends only on what routes, firewall
+   * rules and firewall policies see of it (its tags, service accounts and secure tags) and on the
+   * cluster: worked out once for the nodes of the cluster alike (`distinctNodeIdentities`).
+   */
+  memoOnNode<T>(cluster: Cluster, identity: NodeIdentity, key: string, compute: () => T): T {
+    return this.memoOn(identity, key, () => {
+      const first = this.distinctNodeIdentities(cluster).find((kept) => kept === identity || alike(kept, identity)) ?? identity;
+      return first === identity ? compute() : this.memoOn(first, key, compute);
+    });
+  }
+
   private deriveIdentities(cluster: Cluster): NodeIdentity[] {
     const instances = this.instancesOf(cluster);
     if (instances.length > 0) {

@@ -124,7 +124,7 @@ export interface SharedPlan {
 /** The policy layers for one node (memoized on the identity: its service accounts and secure tags decide the targets). */
 function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction, policies: NetworkPolicies): SharedPlan {
   // A node identity belongs to one cluster, so to one network: the direction is all the key needs.
-  return index.memoOn(identity, PLAN_KEYS[direction], () => {
+  return index.memoOnNode(cluster, identity, PLAN_KEYS[direction], () => {
     const node = { network: cluster.network, serviceAccounts: identity.serviceAccounts, secureTags: identity.secureTags };
     const region = nodeRegion(index, cluster);
     const layer = (kind: PolicyLayerKind, policy: FirewallPolicy, attachment: string, position: 'before' | 'after'): PolicyLayer => ({

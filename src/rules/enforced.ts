@@ -104,7 +104,7 @@ function firewallIndex(index: SnapshotIndex, network: string, direction: Directi
 /** The enabled firewall rules of `direction` on the cluster's network that are enforced at one of its nodes. */
 export function firewallsAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction): Selection<Firewall> {
   const namespace = FIREWALLS[direction];
-  return index.memoOn(identity, namespace, () => select(index, namespace, cluster.network, firewallIndex(index, cluster.network, direction), identity, true));
+  return index.memoOnNode(cluster, identity, namespace, () => select(index, namespace, cluster.network, firewallIndex(index, cluster.network, direction), identity, true));
 }
 
 function routeIndex(index: SnapshotIndex, network: string): TargetIndex<Route> {
@@ -113,7 +113,7 @@ function routeIndex(index: SnapshotIndex, network: string): TargetIndex<Route> {
 
 /** The routes of the cluster's network that apply to one of its nodes (untagged, or sharing a tag with it). */
 export function routesAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity): Selection<Route> {
-  return index.memoOn(identity, 'routes', () => select(index, 'routes', cluster.network, routeIndex(index, cluster.network), identity, false));
+  return index.memoOnNode(cluster, identity, 'routes', () => select(index, 'routes', cluster.network, routeIndex(index, cluster.network), identity, false));
 }
 
 /** Text that tells sets of ranges apart, for memo keys. */
