@@ -272,7 +272,8 @@ function toResult(index: SnapshotIndex, rule: Rule, severity: Severity, o: Outco
   const template = rule.meta.messages[o.messageId];
   if (template === undefined) throw new Error(`rule ${rule.meta.id} reported unknown message id ${o.messageId}`);
   const subject = o.subject;
-  const resource = index.memoOn(subject, 'resourceRef', () => resourceRef(subject));
-  const clusters = o.clusters?.map((c) => c.fullName) ?? (subject.kind === 'cluster' ? index.memoOn(subject, 'ownCluster', () => [subject.fullName]) : NONE);
-  return new EvaluatedResult(rule, severity, o, template, resource, clusters);
+  // One lookup per result for both: the subject's reference, and a cluster's own `[fullName]`.
+  const shared = index.memoOn(subject, 'result subject', () => ({ resource: resourceRef(subject), ownCluster: subject.kind === 'cluster' ? [subject.fullName] : NONE }));
+  const clusters = o.clusters?.map((c) => c.fullName) ?? shared.ownCluster;
+  return new EvaluatedResult(rule, severity, o, template, shared.resource, clusters);
 }

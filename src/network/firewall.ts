@@ -215,7 +215,13 @@ export function remoteRanges(rule: Firewall): Interval[] {
 
 /** Whether the rule's remote side touches any of the intervals (rules that do not can decide nothing there). */
 export function firewallReaches(rule: Firewall, intervals: readonly Interval[]): boolean {
-  return remoteRanges(rule).some((r) => intervals.some((i) => overlaps(r, i)));
+  return rangesReach(remoteRanges(rule), intervals);
+}
+
+/** Whether any of a rule's remote ranges (`remoteRanges`) touches any of the intervals. */
+export function rangesReach(ranges: readonly Interval[], intervals: readonly Interval[]): boolean {
+  for (const r of ranges) for (const i of intervals) if (r.family === i.family && r.start <= i.end && i.start <= r.end) return true;
+  return false;
 }
 
 interface Matching {

@@ -74,6 +74,8 @@ export interface ClusterNetworkNeeds {
   destinations?: readonly string[];
 }
 
+const POOL_FIELDS = ['nodePools', 'nodeTag'];
+const INSTANCE_FIELDS = ['tags', 'serviceAccounts'];
 const ROUTE_FIELDS = ['destRange', 'priority', 'tags', 'nextHopGateway', 'nextHopIp', 'nextHopInstance', 'nextHopVpnTunnel', 'nextHopIlb'];
 const FIREWALL_FIELDS = [
   'direction', 'priority', 'disabled', 'sourceRanges', 'destinationRanges', 'sourceTags', 'targetTags',
@@ -125,10 +127,15 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
     if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, 'subnetworks', subProject) };
   }
 
-  const gaps = coverageGaps(index, [
-    { project, collections: COLLECTIONS.filter((c) => needs[NEEDS_OF[c]]) },
-    ...(needs.subnetwork ? [{ project: projectOf(cluster.subnetwork) ?? project, collections: ['subnetworks'] as CollectionKind[] }] : []),
-  ]);
+  // Every collection read is the usual case: it is told without building the lists coverageGaps takes.
+  let covered = !needs.subnetwork || index.coverageOf(projectOf(cluster.subnetwork) ?? project, 'subnetworks').state === 'read';
+  for (const collection of COLLECTIONS) if (covered && needs[NEEDS_OF[collection]]) covered = index.coverageOf(project, collection).state === 'read';
+  const gaps = covered
+    ? undefined
+    : coverageGaps(index, [
+        { project, collections: COLLECTIONS.filter((c) => needs[NEEDS_OF[c]]) },
+        ...(needs.subnetwork ? [{ project: projectOf(cluster.subnetwork) ?? project, collections: ['subnetworks'] as CollectionKind[] }] : []),
+      ]);
   if (gaps) return { notEvaluated: gaps };
 
   const network = index.network(cluster.network);
@@ -140,11 +147,11 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
   if (needs.nodes) {
     const instances = index.instancesOf(cluster);
     if (instances.length === 0) {
-      const field = firstUnknown(index, cluster, ['nodePools', 'nodeTag']);
+      const field = firstUnknown(index, cluster, POOL_FIELDS);
       if (field) return { notEvaluated: { messageId: 'unknown', data: { field } } };
     }
     for (const instance of instances) {
-      const field = firstUnknown(index, instance, ['tags', 'serviceAccounts']);
+      const field = firstUnknown(index, instance, INSTANCE_FIELDS);
       if (field) return { notEvaluated: { messageId: 'unknown', data: { field: `${field} of instance ${instance.name}` }, related: [instance.fullName] } };
     }
     if (identities.length === 0) return { notEvaluated: { messageId: 'noNodes', data: {} } };
