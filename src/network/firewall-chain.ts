@@ -229,15 +229,12 @@ interface Walk {
  */
 function decideAt(steps: Step[], vpc: FirewallSegment | undefined, direction: Direction, family: 4 | 6, address: bigint, skip = -1): Walk {
   const implied: 'allow' | 'deny' = direction === 'EGRESS' ? 'allow' : 'deny';
-  const outcomes = new Map<number, Set<'allow' | 'deny'>>();
-  const nextLayer = (i: number): number => {
-    const layer = steps[i].layerIndex;
-    let j = i + 1;
-    while (j < steps.length && steps[j].layerIndex === layer) j++;
-    return j;
-  };
-  // Every outcome reachable from step i (used only to tell whether a maybe-rule matters).
+  const nextLayer = (i: number): number => nextLayerOf(steps, i);
+  // Every outcome reachable from step i (used only to tell whether a maybe-rule matters, so made
+  // only then: most walks meet no such rule).
+  let outcomes: Map<number, Set<'allow' | 'deny'>> | undefined;
   const possible = (i: number): Set<'allow' | 'deny'> => {
+    outcomes ??= new Map();
     const known = outcomes.get(i);
     if (known) return known;
     let result: Set<'allow' | 'deny'>;
@@ -286,6 +283,14 @@ function decideAt(steps: Step[], vpc: FirewallSegment | undefined, direction: Di
     i++;
   }
   return { action: implied, decider: { layer: 'implied' }, passedBy, undetermined, at: -1 };
+}
+
+/** The first step after step i's layer. */
+function nextLayerOf(steps: Step[], i: number): number {
+  const layer = steps[i].layerIndex;
+  let j = i + 1;
+  while (j < steps.length && steps[j].layerIndex === layer) j++;
+  return j;
 }
 
 function terminal(rule: FirewallPolicyRule): 'allow' | 'deny' {

@@ -362,31 +362,42 @@ export function describeDecider(decision: FirewallDecision, direction: Direction
   return direction === 'EGRESS' ? `the implied egress allow rule (priority ${IMPLIED_PRIORITY})` : `the implied ingress deny rule (priority ${IMPLIED_PRIORITY})`;
 }
 
-const defects = new WeakMap<Firewall, string | undefined>();
+const defects = new WeakMap<Firewall, string>();
 
 /** The first field of the rule the analysis cannot read (a malformed range or port), if any. */
 export function firewallDefect(rule: Firewall): string | undefined {
-  if (!defects.has(rule)) defects.set(rule, findDefect(rule));
-  return defects.get(rule);
+  // One lookup on the usual path (a defect is rare, and `undefined` is kept as the empty string).
+  const known = defects.get(rule);
+  if (known !== undefined) return known === '' ? undefined : known;
+  const defect = findDefect(rule);
+  defects.set(rule, defect ?? '');
+  return defect;
 }
 
+const RANGE_FIELDS = ['sourceRanges', 'destinationRanges'] as const;
+const PERMISSION_FIELDS = ['allowed', 'denied'] as const;
+
+// Indexed loops: asked once of every rule of an organization, where an entries() iterator per list adds up.
 function findDefect(rule: Firewall): string | undefined {
-  for (const field of ['sourceRanges', 'destinationRanges'] as const) {
-    for (const [i, r] of rule[field].entries()) {
+  for (const field of RANGE_FIELDS) {
+    const ranges = rule[field];
+    for (let i = 0; i < ranges.length; i++) {
       try {
-        parseCidr(r);
+        parseCidr(ranges[i]);
       } catch {
-        return `${field}[${i}] ${JSON.stringify(r)}`;
+        return `${field}[${i}] ${JSON.stringify(ranges[i])}`;
       }
     }
   }
-  for (const field of ['allowed', 'denied'] as const) {
-    for (const [i, perm] of rule[field].entries()) {
-      for (const [j, p] of (perm.ports ?? []).entries()) {
+  for (const field of PERMISSION_FIELDS) {
+    const permissions = rule[field];
+    for (let i = 0; i < permissions.length; i++) {
+      const ports = permissions[i].ports ?? [];
+      for (let j = 0; j < ports.length; j++) {
         try {
-          parsePortRange(p);
+          parsePortRange(ports[j]);
         } catch {
-          return `${field}[${i}].ports[${j}] ${JSON.stringify(p)}`;
+          return `${field}[${i}].ports[${j}] ${JSON.stringify(ports[j])}`;
         }
       }
     }
