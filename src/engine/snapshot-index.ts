@@ -344,9 +344,14 @@ export class SnapshotIndex {
    */
   memoOnNode<T>(cluster: Cluster, identity: NodeIdentity, key: string, compute: () => T): T {
     return this.memoOn(identity, key, () => {
-      const first = this.distinctNodeIdentities(cluster).find((kept) => kept === identity || alike(kept, identity)) ?? identity;
+      const first = this.alikeNode(cluster, identity);
       return first === identity ? compute() : this.memoOn(first, key, compute);
     });
+  }
+
+  /** The node of `distinctNodeIdentities(cluster)` alike to `identity` (itself when none is). */
+  alikeNode(cluster: Cluster, identity: NodeIdentity): NodeIdentity {
+    return this.distinctNodeIdentities(cluster).find((kept) => kept === identity || alike(kept, identity)) ?? identity;
   }
 
   private deriveIdentities(cluster: Cluster): NodeIdentity[] {

@@ -209,7 +209,8 @@ export const healthCheckIngress: Rule = {
       }
       const { identities } = gathered.scope;
       // Every probe is put to the whole firewall chain (hierarchical and network firewall policies too).
-      const chainProblem = identities.map((identity) => chainPlanAt(index, cluster, identity, 'INGRESS')).find((p) => 'notEvaluated' in p);
+      // Nodes alike have the same plan, or the same reason to have none: each kind asked once.
+      const chainProblem = index.distinctNodeIdentities(cluster).map((identity) => chainPlanAt(index, cluster, identity, 'INGRESS')).find((p) => 'notEvaluated' in p);
       if (chainProblem && 'notEvaluated' in chainProblem) {
         report({ status: 'not-evaluated', subject: cluster, ...chainProblem.notEvaluated });
         continue;

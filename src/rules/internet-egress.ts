@@ -3,7 +3,7 @@ import type { Rule } from '../engine/types.js';
 import { COLLECTION_LABELS } from '../model/coverage.js';
 import { VIPS } from '../model/facts.js';
 import { regionOf } from '../model/names.js';
-import type { Cluster, CollectionKind, CoverageEntry, Instance, Subnetwork } from '../model/snapshot.js';
+import type { Cluster, CollectionKind, CoverageEntry, Instance, PolicyBasedRoute, Subnetwork } from '../model/snapshot.js';
 import { isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import { internetAddressLink, internetFirewallLink, internetRouteLink, vpcEgress, type EgressAnswer, type EgressLink } from '../network/egress.js';
 import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, remembered, type SharedPlan } from './chain.js';
@@ -111,7 +111,8 @@ export const internetEgressRule: Rule = {
       const { network, subnetwork, identities } = gathered.scope;
       // The firewall link is the whole chain: firewall policies that were not read, or a project
       // ancestry that is not known, leave it undecidable.
-      const chainProblem = identities.map((identity) => chainPlanAt(index, cluster, identity, 'EGRESS')).find((p) => 'notEvaluated' in p);
+      // Nodes alike have the same plan, or the same reason to have none: each kind asked once.
+      const chainProblem = index.distinctNodeIdentities(cluster).map((identity) => chainPlanAt(index, cluster, identity, 'EGRESS')).find((p) => 'notEvaluated' in p);
       if (chainProblem && 'notEvaluated' in chainProblem) {
         report({ status: 'not-evaluated', subject: cluster, ...chainProblem.notEvaluated });
         continue;
@@ -191,51 +192,71 @@ function judgeCluster(
   internet: Interval[],
   podRange: string | undefined,
 ): { answer: EgressAnswer; identity: NodeIdentity } {
-  const network = index.network(cluster.network);
-  const region = regionOf(cluster.location);
   const instances = new Map(index.instancesOf(cluster).map((i) => [i.name, i]));
   const sources = [subnetwork.ipCidrRange, ...(podRange ? [podRange] : [])].filter(isCidr).map((r) => parseCidr(r));
   const podRangeName = cluster.ipAllocationPolicy?.clusterSecondaryRangeName;
   const policyRoutes = index.policyBasedRoutesOn(cluster.network);
   const routers = index.routersOf(cluster.network, subnetwork.region);
-  // Nodes the same routes and firewall rules select (on any cluster of the network) share the route
-  // and firewall links: decided once for them. Their source ranges matter only to policy-based
-  // routes, so they are part of the key only when such a route applies.
-  const routeKey = `internet-egress route\n${network?.routingMode === 'GLOBAL' ? '*' : region}`;
   let first: { answer: EgressAnswer; identity: NodeIdentity } | undefined;
+  // The route and firewall links of a node are those of the nodes alike (same tags, service
+  // accounts, secure tags); its address link is its own (an external IP is per VM).
+  const linksOfAlike = new Map<NodeIdentity, { route: EgressLink; firewall: EgressLink }>();
   for (const identity of identities) {
-    const selection = routesAt(index, cluster, identity);
-    const applying = policyRoutes.length > 0 ? policyRoutes.filter((r) => policyRouteAppliesToVm(r, identity.tags)) : policyRoutes;
-    const key = applying.length === 0 ? routeKey : `${routeKey}\n${subnetwork.fullName}\n${podRange ?? ''}\n${applying.map((r) => r.fullName).join(',')}`;
-    const routeLink = index.memoOn(selection, key, () =>
-      internetRouteLink({ internet, routes: selection.rules.filter((r) => routeAppliesInRegion(r, region, network?.routingMode)), policyRoutes: applying, node: identity, sources }),
-    );
-    // The firewall is asked about the addresses the routes send to the gateway (all of the internet
-    // when none): only the rules that reach them can decide, so nodes whose selections differ
-    // elsewhere share the answer. The ranges and their memo key are built once per route answer.
-    const question = index.memoOn(routeLink, 'internet-egress firewall question', () => {
-      const remote = remoteRangesOf(routeLink.gateway.length > 0 ? routeLink.gateway : internet);
-      return { remote, key: `internet-egress firewall\n${remote.key}` };
-    });
-    const relevant = reaching(index, firewallsAt(index, cluster, identity, 'EGRESS'), question.remote);
-    // The whole firewall chain when a firewall policy applies to the node (checked readable by the
-    // caller); the VPC rules that reach the addresses otherwise. Nodes alike share the answer.
-    const planned = chainPlanAt(index, cluster, identity, 'EGRESS');
-    const onChain = 'plan' in planned && (planned.plan.before.length > 0 || planned.plan.after.length > 0);
-    const firewall = onChain
-      ? remembered(index.memoOn(relevant, `${question.key}\non the chain`, () => new Map<SharedPlan, EgressLink>()), planned as SharedPlan, () =>
-          internetFirewallLink((packet) => {
-            const chain = firewallChainAt(index, cluster, identity, 'EGRESS', firewallQuestion(packet, question.remote.intervals));
-            return 'segments' in chain ? chain.segments : [];
-          }, question.remote.intervals),
-        )
-      : index.memoOn(relevant, question.key, () => internetFirewallLink(vpcEgress(relevant.rules, identity), question.remote.intervals));
+    const alikeNode = index.alikeNode(cluster, identity);
+    const links = linksOfAlike.get(alikeNode) ?? routeAndFirewallLinks(index, cluster, alikeNode, subnetwork, internet, sources, podRange, policyRoutes);
+    linksOfAlike.set(alikeNode, links);
     const address = internetAddressLink({ routers, subnetwork, podRangeName, externalAccess: externalAccess(cluster, identity, instances) });
-    const route = routeLink.link;
+    const { route, firewall } = links;
     const answer: EgressAnswer = { open: route.holds && firewall.holds && address.holds, route, firewall, address };
     if (answer.open) return { answer, identity };
     // All closed: the node closest to the internet (most links holding) says what keeps it in.
     if (!first || holding(answer) > holding(first.answer)) first = { answer, identity };
   }
   return first!;
+}
+
+/** The route and firewall links of one node: shared by the nodes (on any cluster of the network) the same routes and firewall rules select. */
+function routeAndFirewallLinks(
+  index: SnapshotIndex,
+  cluster: Cluster,
+  identity: NodeIdentity,
+  subnetwork: Subnetwork,
+  internet: Interval[],
+  sources: Interval[],
+  podRange: string | undefined,
+  policyRoutes: PolicyBasedRoute[],
+): { route: EgressLink; firewall: EgressLink } {
+  const network = index.network(cluster.network);
+  const region = regionOf(cluster.location);
+  // Nodes the same routes and firewall rules select (on any cluster of the network) share the route
+  // and firewall links: decided once for them. Their source ranges matter only to policy-based
+  // routes, so they are part of the key only when such a route applies.
+  const routeKey = `internet-egress route\n${network?.routingMode === 'GLOBAL' ? '*' : region}`;
+  const selection = routesAt(index, cluster, identity);
+  const applying = policyRoutes.length > 0 ? policyRoutes.filter((r) => policyRouteAppliesToVm(r, identity.tags)) : policyRoutes;
+  const key = applying.length === 0 ? routeKey : `${routeKey}\n${subnetwork.fullName}\n${podRange ?? ''}\n${applying.map((r) => r.fullName).join(',')}`;
+  const routeLink = index.memoOn(selection, key, () =>
+    internetRouteLink({ internet, routes: selection.rules.filter((r) => routeAppliesInRegion(r, region, network?.routingMode)), policyRoutes: applying, node: identity, sources }),
+  );
+  // The firewall is asked about the addresses the routes send to the gateway (all of the internet
+  // when none): only the rules that reach them can decide, so nodes whose selections differ
+  // elsewhere share the answer. The ranges and their memo key are built once per route answer.
+  const question = index.memoOn(routeLink, 'internet-egress firewall question', () => {
+    const remote = remoteRangesOf(routeLink.gateway.length > 0 ? routeLink.gateway : internet);
+    return { remote, key: `internet-egress firewall\n${remote.key}` };
+  });
+  const relevant = reaching(index, firewallsAt(index, cluster, identity, 'EGRESS'), question.remote);
+  // The whole firewall chain when a firewall policy applies to the node (checked readable by the
+  // caller); the VPC rules that reach the addresses otherwise. Nodes alike share the answer.
+  const planned = chainPlanAt(index, cluster, identity, 'EGRESS');
+  const onChain = 'plan' in planned && (planned.plan.before.length > 0 || planned.plan.after.length > 0);
+  const firewall = onChain
+    ? remembered(index.memoOn(relevant, `${question.key}\non the chain`, () => new Map<SharedPlan, EgressLink>()), planned as SharedPlan, () =>
+        internetFirewallLink((packet) => {
+          const chain = firewallChainAt(index, cluster, identity, 'EGRESS', firewallQuestion(packet, question.remote.intervals));
+          return 'segments' in chain ? chain.segments : [];
+        }, question.remote.intervals),
+      )
+    : index.memoOn(relevant, question.key, () => internetFirewallLink(vpcEgress(relevant.rules, identity), question.remote.intervals));
+  return { route: routeLink.link, firewall };
 }
