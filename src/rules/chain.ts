@@ -121,31 +121,28 @@ export interface SharedPlan {
   memoKey: string;
 }
 
-/** The policy layers for one node (memoized on the identity: its service accounts and secure tags decide the targets). */
+/** The policy layers for one node (its service accounts and secure tags decide the targets); chainPlanAt keeps them per node. */
 function planFor(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction, policies: NetworkPolicies): SharedPlan {
-  // A node identity belongs to one cluster, so to one network: the direction is all the key needs.
-  return index.memoOnNode(cluster, identity, PLAN_KEYS[direction], () => {
-    const node = { network: cluster.network, serviceAccounts: identity.serviceAccounts, secureTags: identity.secureTags };
-    const region = nodeRegion(index, cluster);
-    const layer = (kind: PolicyLayerKind, policy: FirewallPolicy, attachment: string, position: 'before' | 'after'): PolicyLayer => ({
-      kind,
-      policy,
-      attachment,
-      position,
-      rules: targetedRules(policy, direction, node),
-    });
-    const hierarchical = policies.hierarchical.map(({ policy, attachment }) => layer('hierarchical', policy, attachment, 'before'));
-    const position = policies.before ? 'before' : 'after';
-    const networkLayers = [
-      ...policies.network.map((p) => layer('network', p, cluster.network, position)),
-      ...policies.regional.filter((p) => p.region === region).map((p) => layer('regional', p, cluster.network, position)),
-    ];
-    const used = (layers: PolicyLayer[]) => layers.filter((l) => l.rules.length > 0);
-    const plan: ChainPlan = policies.before ? { before: used([...hierarchical, ...networkLayers]), after: [] } : { before: used(hierarchical), after: used(networkLayers) };
-    // Nodes whose layers select the same rules share the chain's answers.
-    const key = [...plan.before.map((l) => `<${layerKey(l)}`), ...plan.after.map((l) => `>${layerKey(l)}`)].join('\n');
-    return index.memo(`firewall chain plans ${direction}`, key, () => ({ plan, key, memoKey: `firewall chain ${direction}\n${key}` }));
+  const node = { network: cluster.network, serviceAccounts: identity.serviceAccounts, secureTags: identity.secureTags };
+  const region = nodeRegion(index, cluster);
+  const layer = (kind: PolicyLayerKind, policy: FirewallPolicy, attachment: string, position: 'before' | 'after'): PolicyLayer => ({
+    kind,
+    policy,
+    attachment,
+    position,
+    rules: targetedRules(policy, direction, node),
   });
+  const hierarchical = policies.hierarchical.map(({ policy, attachment }) => layer('hierarchical', policy, attachment, 'before'));
+  const position = policies.before ? 'before' : 'after';
+  const networkLayers = [
+    ...policies.network.map((p) => layer('network', p, cluster.network, position)),
+    ...policies.regional.filter((p) => p.region === region).map((p) => layer('regional', p, cluster.network, position)),
+  ];
+  const used = (layers: PolicyLayer[]) => layers.filter((l) => l.rules.length > 0);
+  const plan: ChainPlan = policies.before ? { before: used([...hierarchical, ...networkLayers]), after: [] } : { before: used(hierarchical), after: used(networkLayers) };
+  // Nodes whose layers select the same rules share the chain's answers.
+  const key = [...plan.before.map((l) => `<${layerKey(l)}`), ...plan.after.map((l) => `>${layerKey(l)}`)].join('\n');
+  return index.memo(`firewall chain plans ${direction}`, key, () => ({ plan, key, memoKey: `firewall chain ${direction}\n${key}` }));
 }
 
 function layerKey(layer: PolicyLayer): string {
@@ -172,9 +169,14 @@ export function firewallChainAt(index: SnapshotIndex, cluster: Cluster, identity
  * keys get equal answers), or why they cannot be known.
  */
 export function chainPlanAt(index: SnapshotIndex, cluster: Cluster, identity: NodeIdentity, direction: Direction): SharedPlan | { notEvaluated: NotEvaluated } {
-  const policies = networkPolicies(index, cluster);
-  if ('messageId' in policies) return { notEvaluated: copy(policies) };
-  return planFor(index, cluster, identity, direction, policies);
+  // A node identity belongs to one cluster, so to one network: the direction is all the key needs.
+  // The node's plan is looked up first: the network's policies are read only to make it.
+  const planned = index.memoOnNode(cluster, identity, PLAN_KEYS[direction], (): SharedPlan | { problem: NotEvaluated } => {
+    const policies = networkPolicies(index, cluster);
+    return 'messageId' in policies ? { problem: policies } : planFor(index, cluster, identity, direction, policies);
+  });
+  if ('problem' in planned) return { notEvaluated: copy(planned.problem) };
+  return planned;
 }
 
 function copy(problem: NotEvaluated): NotEvaluated {
