@@ -3,7 +3,7 @@ import type { Rule } from '../engine/types.js';
 import { HEALTH_CHECK_RANGES, LEGACY_HEALTH_CHECK_RANGES } from '../model/facts.js';
 import type { Cluster, Firewall } from '../model/snapshot.js';
 import { formatRange } from '../network/cidr.js';
-import { describeDecider, firewallAction, portStretches } from '../network/firewall.js';
+import { describeDecider, firewallAction, portStretches, type Packet } from '../network/firewall.js';
 import { deciderResource, policyRulePermissions, type ChainSegment } from '../network/firewall-chain.js';
 import { chainPlanAt, FIREWALL_CHAIN_MESSAGES, firewallChainAt, remembered, undeterminedOutcome, type SharedPlan } from './chain.js';
 import { firewallQuestion, firewallsAt, type Selection } from './enforced.js';
@@ -27,7 +27,7 @@ interface PortClass {
   low: number;
   high: number;
   ranges: string[];
-  /** The memo namespace of the class's answers, by selection. */
+  /** The memo namespace of the class's answers, by plan and selection. */
   memoKey: string;
 }
 
@@ -63,18 +63,40 @@ interface Blocked {
   shadowedAllow?: Firewall;
 }
 
-/** What a blocked stretch says, whichever node it is at. */
-type BlockedAtAnyNode = Omit<Blocked, 'node'>;
+/** What a deny in one chain answer says, whichever node, port class and ports asked. */
+type Denial = Omit<Blocked, 'node' | 'portClass' | 'ports'>;
 
-/** The chain's answer for one stretch of a port class, the same for every node with the same rules and plan. */
-interface StretchAnswer {
-  low: number;
-  high: number;
-  segments: ChainSegment[];
+/** One chain answer as a health check reads it. */
+interface Reading {
   undetermined: boolean;
   /** When nothing denies: each explicit allow that decided, in words, with the resource that holds it, in segment order. */
   allows: [string, string][];
-  blocked: BlockedAtAnyNode[];
+  denials: Denial[];
+}
+
+/**
+ * A chain answer read once: answers are shared by every selection, cluster and port class that
+ * asks the same question of the same rules, and their texts are kept with them, not per asker.
+ */
+function readingOf(index: SnapshotIndex, segments: ChainSegment[], packet: Packet): Reading {
+  return remembered(index.memoOn(segments, 'health-check-ingress reading', () => new Map<number, Reading>()), packet.port ?? 0, () => {
+    const denied = segments.filter((x) => x.action === 'deny');
+    const allows: [string, string][] = [];
+    if (denied.length === 0) for (const x of segments) if (x.decider.layer !== 'implied') allows.push([describeDecider(x, 'INGRESS'), deciderResource(x.decider) ?? '']);
+    const denials = denied.map((x): Denial => {
+      const shadowedAllow = x.overridden.find((r) => firewallAction(r, packet) === 'allow');
+      const explicit = x.decider.layer !== 'implied';
+      return { range: formatRange(x.range), deny: x.rule, explicit, denyResource: deciderResource(x.decider), decider: describeDecider(x, 'INGRESS'), shadowedAllow };
+    });
+    return { undetermined: segments.some((x) => x.undetermined), allows, denials };
+  });
+}
+
+/** The chain's answer for one stretch of a port class, the same for every node with the same rules and plan. */
+interface StretchAnswer {
+  ports: [number, number];
+  segments: ChainSegment[];
+  reading: Reading;
 }
 
 /** The stretches of a port class at nodes of one selection and plan, each put to the whole chain once. */
@@ -90,21 +112,11 @@ function stretchAnswers(
   const policyRules = [...planned.plan.before, ...planned.plan.after].flatMap((l) => l.rules.map((r) => r.rule));
   const boundaries = [...selection.rules, ...policyRules.map((r) => ({ allowed: policyRulePermissions(r), denied: [] }) as unknown as Firewall)];
   const answers: StretchAnswer[] = [];
-  for (const [low, high] of portStretches(boundaries, 'tcp', portClass.low, portClass.high)) {
-    const packet = { protocol: 'tcp', port: low };
+  for (const ports of portStretches(boundaries, 'tcp', portClass.low, portClass.high)) {
+    const packet = { protocol: 'tcp', port: ports[0] };
     const chain = firewallChainAt(index, cluster, identity, 'INGRESS', firewallQuestion(packet, portClass.ranges));
     if ('notEvaluated' in chain) return chain;
-    const segments: ChainSegment[] = chain.segments;
-    const denied = segments.filter((x) => x.action === 'deny');
-    const allows: [string, string][] = [];
-    if (denied.length === 0) for (const x of segments) if (x.decider.layer !== 'implied') allows.push([describeDecider(x, 'INGRESS'), deciderResource(x.decider) ?? '']);
-    const ports: [number, number] = [low, high];
-    const blocked = denied.map((x): BlockedAtAnyNode => {
-      const shadowedAllow = x.overridden.find((r) => firewallAction(r, packet) === 'allow');
-      const explicit = x.decider.layer !== 'implied';
-      return { portClass, ports, range: formatRange(x.range), deny: x.rule, explicit, denyResource: deciderResource(x.decider), decider: describeDecider(x, 'INGRESS'), shadowedAllow };
-    });
-    answers.push({ low, high, segments, undetermined: segments.some((x) => x.undetermined), allows, blocked });
+    answers.push({ ports, segments: chain.segments, reading: readingOf(index, chain.segments, packet) });
   }
   return answers;
 }
@@ -123,24 +135,24 @@ function judgeClass(
     const planned = chainPlanAt(index, cluster, identity, 'INGRESS');
     if ('notEvaluated' in planned) return { blocked, open, undetermined: planned.notEvaluated };
     // Nodes with the same VPC rules and the same policy layers get the same answers: asked once for them all.
-    const answers = remembered(index.memoOn(selection, portClass.memoKey, () => new Map<SharedPlan, ReturnType<typeof stretchAnswers>>()), planned, () =>
+    // Kept by plan, then selection: a network's nodes mostly share one plan, so a few tables hold them all.
+    const answers = remembered(index.memoOn(planned, portClass.memoKey, () => new Map<Selection<Firewall>, ReturnType<typeof stretchAnswers>>()), selection, () =>
       stretchAnswers(index, cluster, identity, selection, planned, portClass),
     );
     if ('notEvaluated' in answers) return { blocked, open, undetermined: copyNotEvaluated(answers.notEvaluated) };
-    for (const answer of answers) {
-      const { low, high } = answer;
-      if (answer.undetermined) {
-        const undetermined = undeterminedOutcome(answer.segments, nodeText(identity), portsText(low, high), (x) => formatRange(x.range));
+    for (const { ports, segments, reading } of answers) {
+      const [low, high] = ports;
+      if (reading.undetermined) {
+        const undetermined = undeterminedOutcome(segments, nodeText(identity), portsText(low, high), (x) => formatRange(x.range));
         if (undetermined) return { blocked, open, undetermined };
       }
-      if (answer.blocked.length === 0) {
+      if (reading.denials.length === 0) {
         if (!open.some(([a, b]) => a === low && b === high)) open.push([low, high]);
-        for (const [text, resource] of answer.allows) allows.set(text, resource);
-      }
-      if (answer.blocked.length > 0) {
+        for (const [text, resource] of reading.allows) allows.set(text, resource);
+      } else {
         const node = nodeText(identity);
-        for (const b of answer.blocked) {
-          blocked.push({ portClass: b.portClass, ports: b.ports, range: b.range, node, deny: b.deny, explicit: b.explicit, denyResource: b.denyResource, decider: b.decider, shadowedAllow: b.shadowedAllow });
+        for (const d of reading.denials) {
+          blocked.push({ portClass, ports, range: d.range, node, deny: d.deny, explicit: d.explicit, denyResource: d.denyResource, decider: d.decider, shadowedAllow: d.shadowedAllow });
         }
       }
     }
