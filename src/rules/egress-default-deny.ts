@@ -331,6 +331,20 @@ export const egressDefaultDeny: Rule = {
     const commonInternet = subtract(ALL_IPV4, commonNotInternet.map((r) => parseCidr(r)));
     const commonInternetRanges = remoteRangesOf(commonInternet);
     const commonJudgedKey = `${judgedKey}${commonInternetRanges.key}`;
+    // The API questions and the memo keys of a cluster's judgements, built once per internet and
+    // DNS answer (clusters of a network share both) rather than once per cluster.
+    const asked = new Map<string, Map<readonly ApiDestination[], { apiQuestions: ApiQuestion[]; apiKey: string; apiChainKey: string }>>();
+    const askedOf = (key: string, destinations: readonly ApiDestination[]) => {
+      let byDestinations = asked.get(key);
+      if (!byDestinations) asked.set(key, (byDestinations = new Map()));
+      let known = byDestinations.get(destinations);
+      if (!known) {
+        const apiKey = `${key}\n${destinations.map((d) => d.range).join(',')}`;
+        known = { apiQuestions: destinations.map((destination) => ({ destination, question: questionFor(destination.range) })), apiKey, apiChainKey: `${apiKey}\non the chain` };
+        byDestinations.set(destinations, known);
+      }
+      return known;
+    };
     for (const cluster of index.clusters) {
       const gathered = clusterNetwork(index, cluster, { network: true, subnetwork: true, firewalls: true, nodes: true });
       if ('notEvaluated' in gathered) {
@@ -358,8 +372,7 @@ export const egressDefaultDeny: Rule = {
       const proxies = params.proxyRanges;
       // Where DNS sends the nodes for Google APIs (a VIP range, a PSC endpoint): what must stay allowed.
       const destinations = apiDestinationsFor(index, cluster, params.vip);
-      const apiQuestions = destinations.map((destination) => ({ destination, question: questionFor(destination.range) }));
-      const apiKey = `${key}\n${destinations.map((d) => d.range).join(',')}`;
+      const { apiQuestions, apiKey, apiChainKey } = askedOf(key, destinations);
 
       let deny: { deny: string; denyResource: string; decidedBy?: string } | undefined;
       let finding: Finding | undefined;
@@ -377,7 +390,7 @@ export const egressDefaultDeny: Rule = {
         const judged: Judged =
           plan.before.length === 0 && plan.after.length === 0
             ? index.memoOn(selection, apiKey, () => judgeNode(index, firewalls, selection, identity, internetRanges, apiQuestions, proxies))
-            : remembered(index.memoOn(selection, `${apiKey}\non the chain`, () => new Map<SharedPlan, Judged>()), planned, () =>
+            : remembered(index.memoOn(selection, apiChainKey, () => new Map<SharedPlan, Judged>()), planned, () =>
                 judgeNodeOnChain(index, cluster, firewalls, selection, planned, identity, internetRanges, apiQuestions, proxies),
               );
         if ('notEvaluated' in judged) {

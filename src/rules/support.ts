@@ -510,9 +510,13 @@ export function apiPathFor(index: SnapshotIndex, cluster: Cluster): ApiPath {
 }
 
 /** Where the cluster's nodes need tcp:443 for Google APIs, found once per network and policy VIP (see apiPathFor). */
+const API_DESTINATIONS = { restricted: 'api destinations restricted', private: 'api destinations private' } as const;
+
 export function apiDestinationsFor(index: SnapshotIndex, cluster: Cluster, vip: 'restricted' | 'private'): ApiDestination[] {
   const scoped = clusterScopedDns(index, cluster) ? cluster.fullName : undefined;
-  return index.memo('api destinations', `${cluster.network}\n${vip}\n${scoped ?? ''}`, () => apiDestinations(index, cluster.network, vip, scoped));
+  // Most clusters share their network's view: kept by the network's name, no key built per cluster.
+  if (scoped === undefined) return index.memo(API_DESTINATIONS[vip], cluster.network, () => apiDestinations(index, cluster.network, vip, undefined));
+  return index.memo('api destinations of a cluster', `${cluster.network}\n${vip}\n${scoped}`, () => apiDestinations(index, cluster.network, vip, scoped));
 }
 
 /**

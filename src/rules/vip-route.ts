@@ -194,6 +194,8 @@ export const vipRoute: Rule = {
       const dualStack = Boolean(subnetwork!.ipv6CidrRange);
       const ranges = dualStack ? bothRanges : ipv4Ranges;
       const rangesKey = dualStack ? bothKey : ipv4Key;
+      // Built once per cluster, not per node.
+      const judgedKey = `${rangesKey}\n${routingMode === 'GLOBAL' ? '*' : region}`;
 
       let finding: Finding | undefined;
       const used = new Map<string, Route>();
@@ -208,7 +210,7 @@ export const vipRoute: Rule = {
         // Nodes the same routes apply to, on any cluster of the network, are judged once; a
         // dynamic route applies by region (REGIONAL routing), so the region is part of the key.
         const selection = routesAt(index, cluster, identity);
-        const judged = index.memoOn(selection, `${rangesKey}\n${routingMode === 'GLOBAL' ? '*' : region}`, () =>
+        const judged = index.memoOn(selection, judgedKey, () =>
           judgeNode(selection.rules.filter((r) => routeAppliesInRegion(r, region, routingMode)), ranges, identity.tags),
         );
         if (judged.failure) {
