@@ -161,7 +161,8 @@ export function firewallChainAt(index: SnapshotIndex, cluster: Cluster, identity
   const selection = firewallsAt(index, cluster, identity, direction);
   const vpc = decisionsAt(index, selection, identity, direction, question);
   // The VPC answer stands for the question (packet, ranges) and the VPC rules: with the plan, all the chain depends on.
-  return { segments: index.memoOn(vpc, planned.memoKey, () => chainDecisions(planned.plan, vpc, direction, question.packet, question.remote.intervals)) };
+  // The answer itself is kept (callers only read it), so asking again makes nothing.
+  return index.memoOn(vpc, planned.memoKey, (): ChainAnswer => ({ segments: chainDecisions(planned.plan, vpc, direction, question.packet, question.remote.intervals) }));
 }
 
 /**
