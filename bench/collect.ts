@@ -11,10 +11,12 @@
  * page size (1000 assets; 1000 record sets per Cloud DNS page):
  * - wall: the collection's own clock (the slowest shard's), over the longest chain of dependent
  *   pages × the latency. Streams run side by side, so the chain is the largest stream's pages (with
- *   record sets zone by zone: the zones' stream, then each zone's record-set pages). Process start
- *   and module import are shown apart (`processWallMs`, `importMs`), not in the ratio.
+ *   record sets zone by zone: the zones' stream, then each zone's record-set pages; learned routes:
+ *   the routers' stream, then one status call). Process start and module import are shown apart
+ *   (`processWallMs`, `importMs`), not in the ratio.
  * - calls: every HTTP attempt of every shard, over the fewest that return the organization once:
- *   every stream's pages (plus, zone by zone, every zone that matters' record-set pages). Each shard
+ *   every stream's pages, one `routers.getRouterStatus` per router with BGP peers (learned routes
+ *   have no asset type), plus, zone by zone, every zone that matters' record-set pages. Each shard
  *   lists the organization to discover its projects, so n shards cost n × the asset pages.
  * "failed projects" are projects of a shard that were not collected or have a read error: it must
  * be 0, the 429s being retried.
@@ -81,24 +83,37 @@ function assetsPerStream(world: World): Map<string, number> {
 
 /**
  * Lower bounds of an organization read at the largest page: `rounds`, the longest chain of
- * dependent pages, and `minCalls`, the fewest calls that return it once. Zone by zone, the record
- * sets are not a stream: each zone that matters costs its own pages, after the zones' stream.
+ * dependent pages, and `minCalls`, the fewest calls that return it once; `perProjectCalls`, the
+ * part of them that shards divide among themselves (every shard lists every stream to find its
+ * projects). Zone by zone, the record sets are not a stream: each zone that matters costs its own
+ * pages, after the zones' stream. Learned routes have no asset type: each router with BGP peers
+ * costs one `routers.getRouterStatus`, once the routers' stream is whole.
  */
-export function orgBounds(world: World, recordSetsPerZone = false): { rounds: number; minCalls: number } {
+export function orgBounds(world: World, recordSetsPerZone = false): { rounds: number; minCalls: number; perProjectCalls: number } {
   const pages = (n: number) => Math.max(1, Math.ceil(n / MAX_PAGE));
   let rounds = 0;
   let minCalls = 0;
-  for (const [name, n] of assetsPerStream(world)) {
+  let perProjectCalls = 0;
+  const perStream = assetsPerStream(world);
+  for (const [name, n] of perStream) {
     if (recordSetsPerZone && name === 'recordSets') continue;
     rounds = Math.max(rounds, pages(n));
     minCalls += pages(n);
   }
+  const learning = world.snapshot.routers.filter((r) => r.bgpPeers.length > 0).length;
+  if (learning > 0) {
+    rounds = Math.max(rounds, pages(perStream.get('routers') ?? 0) + 1);
+    minCalls += learning;
+    perProjectCalls += learning;
+  }
   if (recordSetsPerZone) {
     const zonePages = world.snapshot.managedZones.filter(zoneMatters).map((z) => pages(z.recordSets?.length ?? 0));
     rounds = Math.max(rounds, pages(world.snapshot.managedZones.length) + Math.max(0, ...zonePages));
-    minCalls += zonePages.reduce((a, b) => a + b, 0);
+    const zoneCalls = zonePages.reduce((a, b) => a + b, 0);
+    minCalls += zoneCalls;
+    perProjectCalls += zoneCalls;
   }
-  return { rounds, minCalls };
+  return { rounds, minCalls, perProjectCalls };
 }
 
 interface ChildResult {
@@ -244,10 +259,6 @@ function startEmulatorProcess(
 const TARGET_RATIO = 1.5;
 const CALLS_TARGET_RATIO = 1.1;
 
-function zonesThatMatter(world: World): number {
-  return world.snapshot.managedZones.filter(zoneMatters).length;
-}
-
 export interface CollectBenchRow {
   shards: string;
   /** How record sets were read: `assets` (a stream like the others) or `per zone` (Cloud DNS, the fallback). */
@@ -296,7 +307,7 @@ export async function runCollectBenchmark(
   const perZone = options.recordSetsPerZone ?? false;
   const log = options.log ?? (() => {});
   const world = generatedOrganization(projects);
-  const { rounds, minCalls: oneShardCalls } = orgBounds(world, perZone);
+  const { rounds, minCalls: oneShardCalls, perProjectCalls } = orgBounds(world, perZone);
   const boundMs = rounds * latencyMs;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'gpa-bench-collect-'));
   const emulator = await startEmulatorProcess(writeWorld(world, dir), latencyMs, fault429, perZone);
@@ -339,8 +350,8 @@ export async function runCollectBenchmark(
       }
       const wallMs = Math.round(median(walls));
       const wallRatio = boundMs > 0 ? Number((wallMs / boundMs).toFixed(2)) : 0;
-      // Every shard lists every stream to find its projects; the record sets zone by zone are split.
-      const minCalls = perZone ? oneShardCalls + (n - 1) * (oneShardCalls - zonesThatMatter(world)) : n * oneShardCalls;
+      // Every shard lists every stream to find its projects; the per-project calls are split.
+      const minCalls = n * (oneShardCalls - perProjectCalls) + perProjectCalls;
       const callRatio = Number((calls / minCalls).toFixed(2));
       const met = wallRatio <= TARGET_RATIO && callRatio <= CALLS_TARGET_RATIO && failed === 0;
       rows.push({
@@ -379,7 +390,7 @@ export interface CollectFloorRow {
   cpuMs: number;
   emulatorCpuMs: number;
   cores: number;
-  /** Collector and emulator CPU spread over every core: no schedule of this work can be faster. */
+  /** Collector and emulator CPU spread over every core: no schedule of this work can be faster (nor than the collector's own CPU, `cpuMs`, its JavaScript being one thread). */
   cpuPerCoreMs: number;
   /** 1.5 × the round-trip bound at the benchmark's latency: the target's wall-time budget. */
   budgetMs: number;
@@ -389,8 +400,11 @@ export interface CollectFloorRow {
 
 /**
  * The same organization at 0 ms latency and no 429s: the wall time and CPU the official clients
- * (and the emulator serving them) need on this machine whatever the network does. When that CPU,
- * spread over every core, is above the collection target's budget, the target cannot be met here.
+ * (and the emulator serving them) need on this machine whatever the network does. The collector's
+ * JavaScript runs on one thread, so its own CPU time is a floor by itself (a slight overstatement:
+ * the process's count includes V8's helper threads); the collector's and the emulator's together,
+ * spread over every core, are another. When the higher of the two is above the collection target's
+ * budget, the target cannot be met here.
  */
 export async function runCollectFloor(
   options: { projects?: number; latencyMs?: number; runs?: number; log?: (line: string) => void } = {},
@@ -410,7 +424,10 @@ export async function runCollectFloor(
       cpuPerCoreMs,
       budgetMs,
       latencyMs,
-      verdict: cpuPerCoreMs > budgetMs ? `floor above the ${latencyMs} ms target's budget` : `floor within the ${latencyMs} ms target's budget`,
+      verdict:
+        Math.max(row.cpuMs, cpuPerCoreMs) > budgetMs
+          ? `floor above the ${latencyMs} ms target's budget (${row.cpuMs > cpuPerCoreMs ? "the collector's own CPU, one thread" : 'all CPU over every core'})`
+          : `floor within the ${latencyMs} ms target's budget`,
     },
   ];
 }

@@ -54,7 +54,7 @@ export function withCollectOptions<T>(y: Argv<T>): Argv<T & CollectArgs> {
     .option('page-size', { type: 'number', default: 1000, describe: 'Page size asked of the APIs (asset: at most 1000, compute: at most 500)' })
     .option('max-rps', {
       type: 'number',
-      describe: `Requests started per second, per API (compute, container, dns, asset), retries included (default: each API's per-minute quota, ${LIVE_APIS.filter((api) => API_LIMITS[api].quotaPerMinute).map((api) => `${api} ${API_LIMITS[api].quotaPerMinute}`).join(', ')}, after the first minute's worth)`,
+      describe: `Requests started per second, per API (compute, container, dns, asset), retries included (default: each API's per-minute quota, ${LIVE_APIS.filter((api) => API_LIMITS[api].quotaPerMinute).map((api) => `${api} ${API_LIMITS[api].quotaPerMinute}${API_LIMITS[api].quotaProject === 'resource' ? ' per project read' : ''}`).join(', ')}, after the first minute's worth)`,
     })
     .option('fresh', {
       type: 'boolean',

@@ -51,6 +51,12 @@ export interface ApiLimit {
   concurrency: number;
   /** The default per-minute request quota the collector paces itself against; undefined: not published. */
   quotaPerMinute?: number;
+  /**
+   * Whose quota a call spends. `resource`: the project that holds the resource the call reads (a
+   * resource-based API: https://cloud.google.com/docs/quotas/quota-project), so every project has a
+   * quota of its own; `consumer`: the caller's one quota project, shared by every call.
+   */
+  quotaProject: 'resource' | 'consumer';
   /** Where the quota is stated. */
   source: string;
 }
@@ -60,20 +66,24 @@ export interface ApiLimit {
  * `--max-rps` override). A quota is counted per minute, so the pacing is a bucket that holds one
  * minute of it: a run that needs fewer calls than that runs at full speed, a larger one starts its
  * calls at the quota's own rate instead of collecting 429s (or compute's 403 rateLimitExceeded,
- * which is not retryable). Concurrency is what reaches that rate even at a slow one-second answer
- * (Little's law: in flight = rate × latency); for the asset API, whose pages are dependent chains,
- * it is one slot per stream (see SCOPE_STREAMS), with room for the types still to come.
+ * which is not retryable). Compute, Kubernetes Engine and Cloud DNS are resource-based APIs: a call
+ * spends the quota of the project it reads, so each project has its own bucket, and the calls in
+ * flight are what an organization's many projects can use at once without one project going past
+ * its own rate (it reaches 1,500 a minute with 25 in flight at a slow one-second answer, Little's
+ * law: in flight = rate × latency). Cloud Asset Inventory is client-based: every call spends the
+ * caller's one quota project; its pages are dependent chains, so it has one slot per stream (see
+ * SCOPE_STREAMS), with room for the types still to come.
  */
 export const API_LIMITS: Record<LiveApi, ApiLimit> = {
   // ListAssets: 100 per minute per consumer project (and 800 per minute per organization).
-  asset: { concurrency: 24, quotaPerMinute: 100, source: 'https://cloud.google.com/asset-inventory/docs/quota' },
+  asset: { concurrency: 24, quotaPerMinute: 100, quotaProject: 'consumer', source: 'https://cloud.google.com/asset-inventory/docs/quota' },
   // Read and list requests: 1,500 per minute per project (ReadRequestsPerMinutePerProject).
-  compute: { concurrency: 25, quotaPerMinute: 1_500, source: 'https://cloud.google.com/compute/docs/api-rate-limits' },
+  compute: { concurrency: 100, quotaPerMinute: 1_500, quotaProject: 'resource', source: 'https://cloud.google.com/compute/api-quota' },
   // Kubernetes Engine API: 3,000 requests per minute per project.
-  container: { concurrency: 50, quotaPerMinute: 3_000, source: 'https://cloud.google.com/kubernetes-engine/quotas' },
+  container: { concurrency: 50, quotaPerMinute: 3_000, quotaProject: 'resource', source: 'https://cloud.google.com/kubernetes-engine/quotas' },
   // "Read limit for a minute for a region": named on the quotas page, its default value only shown in
   // the console; no pacing is assumed, and the retry budget bounds what 429s it answers.
-  dns: { concurrency: 16, source: 'https://cloud.google.com/dns/quotas' },
+  dns: { concurrency: 16, quotaProject: 'resource', source: 'https://cloud.google.com/dns/quotas' },
 };
 export const RETRY_BUDGET_FLOOR = 100;
 export const RETRY_BUDGET_SHARE = 0.1;
@@ -230,13 +240,28 @@ export interface CallHooks {
   random?: () => number;
 }
 
+type Pacer = { take(): Promise<void> };
+
 class ApiLane {
   readonly stats: ApiStats = { calls: 0, retried: 0, failed: 0, budgetRefusals: 0 };
+  private readonly perProject = new Map<string, QuotaBucket>();
 
   constructor(
     readonly limit: LimitFunction,
-    readonly rate: RateLimiter | QuotaBucket | undefined,
+    /** One pacing for every call of the API (`--max-rps`, or a consumer project's quota). */
+    private readonly shared: Pacer | undefined,
+    /** A resource-based API's quota per minute: each project read gets a bucket of its own. */
+    private readonly projectQuota: number | undefined,
   ) {}
+
+  /** The pacing a call that spends `project`'s quota waits for (a call naming none shares one bucket). */
+  pacer(project: string | undefined): Pacer | undefined {
+    if (this.projectQuota === undefined) return this.shared;
+    const key = project ?? '';
+    let bucket = this.perProject.get(key);
+    if (!bucket) this.perProject.set(key, (bucket = new QuotaBucket(this.projectQuota)));
+    return bucket;
+  }
 }
 
 export class Caller {
@@ -273,12 +298,9 @@ export class Caller {
     let lane = this.lanes.get(api);
     if (!lane) {
       const limits = API_LIMITS[api];
-      const rate = this.policy.maxRps
-        ? new RateLimiter(this.policy.maxRps)
-        : limits.quotaPerMinute
-          ? new QuotaBucket(limits.quotaPerMinute)
-          : undefined;
-      lane = new ApiLane(pLimit(this.policy.concurrency ?? limits.concurrency), rate);
+      const quota = this.policy.maxRps ? undefined : limits.quotaPerMinute;
+      const shared = this.policy.maxRps ? new RateLimiter(this.policy.maxRps) : quota && limits.quotaProject === 'consumer' ? new QuotaBucket(quota) : undefined;
+      lane = new ApiLane(pLimit(this.policy.concurrency ?? limits.concurrency), shared, limits.quotaProject === 'resource' ? quota : undefined);
       this.lanes.set(api, lane);
     }
     return lane;
@@ -315,12 +337,17 @@ export class Caller {
     return budget - lane.stats.retried;
   }
 
-  /** Runs one API call (`attempt` makes exactly one HTTP request) under the API's limits, timeout and retry policy. */
-  async run<T>(api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one API call (`attempt` makes exactly one HTTP request) under the API's limits, timeout and
+   * retry policy. `project`: the project whose resources the call reads, whose quota a
+   * resource-based API charges.
+   */
+  async run<T>(api: LiveApi, what: string, attempt: () => Promise<T>, project?: string): Promise<T> {
     const lane = this.lane(api);
+    const pacer = lane.pacer(project);
     for (let n = 0; ; n++) {
       try {
-        return await lane.limit(() => this.once(lane, api, what, attempt));
+        return await lane.limit(() => this.once(lane, pacer, api, what, attempt));
       } catch (e) {
         if (this.signal.aborted) {
           lane.stats.failed++;
@@ -351,9 +378,9 @@ export class Caller {
     await Promise.race([sleep(ms), whenAborted(this.signal, (f) => (off = f))]).finally(() => off());
   }
 
-  private async once<T>(lane: ApiLane, api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
+  private async once<T>(lane: ApiLane, pacer: Pacer | undefined, api: LiveApi, what: string, attempt: () => Promise<T>): Promise<T> {
     if (this.signal.aborted) throw endFailure(this.signal);
-    await lane.rate?.take();
+    await pacer?.take();
     if (this.signal.aborted) throw endFailure(this.signal);
     lane.stats.calls++;
     this.hooks.onCall?.(what, api);

@@ -34,7 +34,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../../version.js';
 import { projectOf } from '../../model/names.js';
 import { formatShard, inShard, type Shard } from '../../shard.js';
 import { Caller, CallFailure, classify, DEFAULT_CALL_POLICY, type ApiStats, type CallHooks, type CallPolicy, type LiveApi } from './calls.js';
-import { createClients, servicesFor, type LiveClients, type LiveService } from './clients.js';
+import { createClients, servicesFor, unaryCall, type LiveClients, type LiveService } from './clients.js';
 import { assetParent, PROJECT_ASSET_TYPE, SCOPE_STREAMS, zoneMatters, type AssetStream, type LiveScope } from './scope.js';
 import { plainData } from './struct.js';
 import { requireShape } from '../rest/shapes.js';
@@ -134,6 +134,8 @@ const STREAMED_COLLECTIONS: CollectionKind[] = ['networks', 'subnetworks', 'rout
 
 /** gax per-call options: one page per call, and no retries of its own (the Caller retries). */
 const ONE_PAGE = { autoPaginate: false, retry: { retryCodes: [] } };
+/** gax per-call options of a unary call, no retries of its own; new each call, as the generated methods add headers to them. */
+const noRetry = () => ({ retry: { retryCodes: [] } });
 const API: Omit<Origin, 'selfLink'> = { source: 'api' };
 const ASSET: Omit<Origin, 'selfLink'> = { source: 'asset-inventory' };
 /** The largest page `listAssets` returns (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/assets/list). */
@@ -211,13 +213,13 @@ class Collection {
   }
 
   /** Follows `nextPageToken` one call at a time (each page retried on its own). */
-  async pages(what: string, first: Json, list: PagedList): Promise<unknown[]> {
+  async pages(what: string, project: string, first: Json, list: PagedList): Promise<unknown[]> {
     const items: unknown[] = [];
     const guard = new PageGuard(what, this.maxPages);
     let request: Json | null = first;
     while (request) {
       const req: Json = request;
-      const [page, next] = await this.caller.run('compute', what, () => list(req, ONE_PAGE));
+      const [page, next] = await this.caller.run('compute', what, () => list(req, ONE_PAGE), project);
       items.push(...(page ?? []));
       request = guard.next(next?.pageToken) ? next : null;
     }
@@ -226,7 +228,7 @@ class Collection {
 
   async computeList(project: string, collection: CollectionKind, list: PagedList, normalize: Normalizer): Promise<void> {
     await this.read(project, collection, async () => {
-      const items = await this.pages(`compute ${collection} ${project}`, { project, maxResults: Math.min(this.pageSize, 500) }, list);
+      const items = await this.pages(`compute ${collection} ${project}`, project, { project, maxResults: Math.min(this.pageSize, 500) }, list);
       return items.map((i) => normalize(requireShape(collection, i), project, API));
     });
   }
@@ -252,7 +254,7 @@ class Collection {
       let request: Json | null = { project, maxResults: Math.min(this.pageSize, 500) };
       while (request) {
         const req: Json = request;
-        const [scopes, next, raw] = await this.caller.run('compute', what, () => call(req, ONE_PAGE));
+        const [scopes, next, raw] = await this.caller.run('compute', what, () => call(req, ONE_PAGE), project);
         for (const [scope, scoped] of Object.entries(scopes ?? {})) {
           const items = scoped?.[collection] ?? [];
           if (!Array.isArray(items)) throw new CallFailure(0, `${scope}: "${collection}" is not a list`, 'BAD_RESPONSE');
@@ -281,6 +283,7 @@ class Collection {
     await this.read(project, 'clusters', async () => {
       const [response] = await this.caller.run('container', `container clusters ${project}`, () =>
         this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, { retry: { retryCodes: [] } } as never),
+      project,
       );
       const clusters = ((response.clusters ?? []) as unknown[]).map((c) => normalizeCluster(requireShape('clusters', c), project, API));
       const missing = (response.missingZones ?? []).filter(Boolean);
@@ -297,14 +300,14 @@ class Collection {
    * retried on its own). The client's third result is the raw JSON answer: the record sets and
    * zones are taken from it as the API wrote them, not from the client's wrapper objects.
    */
-  async dnsPages(what: string, key: 'managedZones' | 'rrsets', list: (query: Json) => Promise<unknown>): Promise<Json[]> {
+  async dnsPages(what: string, project: string, key: 'managedZones' | 'rrsets', list: (query: Json) => Promise<unknown>): Promise<Json[]> {
     const items: Json[] = [];
     const collection = key === 'rrsets' ? 'recordSets' : 'managedZones';
     const guard = new PageGuard(what, this.maxPages);
     let query: Json | null = { autoPaginate: false, maxResults: this.pageSize };
     while (query) {
       const q: Json = query;
-      const [, next, raw] = (await this.caller.run('dns', what, () => list(q))) as [unknown, Json | null, Json | undefined];
+      const [, next, raw] = (await this.caller.run('dns', what, () => list(q), project)) as [unknown, Json | null, Json | undefined];
       const page = raw?.[key] ?? [];
       if (!Array.isArray(page)) throw new CallFailure(0, `"${key}" is not a list`, 'BAD_RESPONSE');
       for (const item of page as unknown[]) items.push(requireShape(collection, item));
@@ -317,7 +320,7 @@ class Collection {
   async recordSets(zone: ManagedZone): Promise<void> {
     const dnsZone = this.clients.dns(zone.project).zone(zone.name);
     try {
-      const rrsets = await this.dnsPages(`dns rrsets ${zone.project}/${zone.name}`, 'rrsets', (q) => dnsZone.getRecords(q as never));
+      const rrsets = await this.dnsPages(`dns rrsets ${zone.project}/${zone.name}`, zone.project, 'rrsets', (q) => dnsZone.getRecords(q as never));
       zone.recordSets = rrsets.map(normalizeRecordSet);
     } catch (e) {
       this.fail(zone.project, 'recordSets', e, zone.fullName);
@@ -328,7 +331,7 @@ class Collection {
     const zones: ManagedZone[] = [];
     await this.read(project, 'managedZones', async () => {
       const dns = this.clients.dns(project);
-      for (const z of await this.dnsPages(`dns managedZones ${project}`, 'managedZones', (q) => dns.getZones(q as never))) {
+      for (const z of await this.dnsPages(`dns managedZones ${project}`, project, 'managedZones', (q) => dns.getZones(q as never))) {
         zones.push(normalizeManagedZone(z, project, API));
       }
       return zones;
@@ -378,17 +381,20 @@ class Collection {
       // Built and initialized outside the timed calls: constructing a compute client takes a while.
       const client = this.clients.routers;
       await client.initialize();
-      const statuses = await Promise.all(
-        learning.map((r) =>
-          this.caller.run('compute', `compute routers.getRouterStatus ${r.project}/${r.region}/${r.name}`, () =>
-            client.getRouterStatus({ project: r.project, region: r.region, router: r.name }, { retry: { retryCodes: [] } } as never),
-          ),
-        ),
+      const learned = await Promise.all(
+        learning.map(async (r) => {
+          const [response] = await this.caller.run(
+            'compute',
+            `compute routers.getRouterStatus ${r.project}/${r.region}/${r.name}`,
+            () => unaryCall<Json>((done) => client.getRouterStatus({ project: r.project, region: r.region, router: r.name }, noRetry() as never, done as never)),
+            r.project,
+          );
+          const routes = ((response.result ?? {}) as Json).bestRoutesForRouter ?? [];
+          if (!Array.isArray(routes)) throw new CallFailure(0, '"result.bestRoutesForRouter" is not a list', 'BAD_RESPONSE');
+          return (routes as Json[]).map((route) => normalizeLearnedRoute(route, r, API));
+        }),
       );
-      return statuses.flatMap(([response], i) => {
-        const result = ((response as unknown as Json).result ?? {}) as Json;
-        return ((result.bestRoutesForRouter as Json[] | undefined) ?? []).map((route) => normalizeLearnedRoute(route, learning[i], API));
-      });
+      return learned.flat();
     });
   }
 
@@ -566,19 +572,29 @@ class Collection {
         else policies.set(p.fullName, p);
       };
       for (const network of networks) {
-        const [answer] = await this.caller.run('compute', `compute getEffectiveFirewalls ${project}/${network.name}`, () =>
-          this.clients.networks.getEffectiveFirewalls({ project, network: network.name }, { retry: { retryCodes: [] } } as never),
+        const [answer] = await this.caller.run(
+          'compute',
+          `compute getEffectiveFirewalls ${project}/${network.name}`,
+          () => unaryCall<Json>((done) => this.clients.networks.getEffectiveFirewalls({ project, network: network.name }, noRetry() as never, done as never)),
+          project,
         );
-        for (const p of (answer.firewallPolicys ?? []) as unknown as Json[]) keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, undefined, API));
+        for (const p of (answer.firewallPolicys ?? []) as Json[]) keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, undefined, API));
         const regions = [...new Set(current.subnetworks.filter((s) => s.network === network.fullName).map((s) => s.region))].sort();
         for (const region of regions) {
-          const [regional] = await this.caller.run('compute', `compute regionNetworkFirewallPolicies getEffectiveFirewalls ${project}/${region}/${network.name}`, () =>
-            this.clients.regionNetworkFirewallPolicies.getEffectiveFirewalls(
-              { project, region, network: network.origin.selfLink ?? `projects/${project}/global/networks/${network.name}` },
-              { retry: { retryCodes: [] } } as never,
-            ),
+          const [regional] = await this.caller.run(
+            'compute',
+            `compute regionNetworkFirewallPolicies getEffectiveFirewalls ${project}/${region}/${network.name}`,
+            () =>
+              unaryCall<Json>((done) =>
+                this.clients.regionNetworkFirewallPolicies.getEffectiveFirewalls(
+                  { project, region, network: network.origin.selfLink ?? `projects/${project}/global/networks/${network.name}` },
+                  noRetry() as never,
+                  done as never,
+                ),
+              ),
+            project,
           );
-          for (const p of (regional.firewallPolicys ?? []) as unknown as Json[]) {
+          for (const p of (regional.firewallPolicys ?? []) as Json[]) {
             if (String(p.type) === 'NETWORK_REGIONAL') keep(normalizeEffectiveFirewallPolicy(p, project, network.fullName, region, API));
           }
         }
@@ -591,13 +607,22 @@ class Collection {
    * An organization or folder through Cloud Asset Inventory: every stream of SCOPE_STREAMS at once,
    * each a chain of pages asked for as soon as the previous one arrives, all at one `readTime`, so
    * the snapshot is one moment of the inventory and the wall time is the longest chain, not the sum.
-   * With a shard, another shard's asset is dropped on its project id before anything else is done
-   * with it. With `fresh`, only the projects are listed this way and each is read per service.
+   * What depends on a stream starts as soon as that stream is whole, while the longer ones still
+   * run: the routers' learned routes once the projects and routers are known, the perimeters once
+   * the projects (their organizations) are. With a shard, another shard's asset is dropped on its
+   * project id before anything else is done with it. With `fresh`, only the projects are listed
+   * this way and each is read per service.
    */
   async assetScope(scope: Exclude<LiveScope, { kind: 'projects' }>, projects: Set<string>, readTime: Date, fresh: boolean): Promise<void> {
     const parent = assetParent(scope);
     const streams = fresh ? SCOPE_STREAMS.filter((s) => s.name === 'projects') : SCOPE_STREAMS;
-    const settled = await Promise.allSettled(streams.map((s) => this.stream(parent, s, readTime, projects)));
+    const reading = streams.map((s) => this.stream(parent, s, readTime, projects));
+    const whole = (name: string) => reading[streams.findIndex((s) => s.name === name)];
+    // Started early, awaited below; each settles without rejecting but for a client that cannot be loaded.
+    const learned = fresh ? undefined : Promise.all([whole('projects'), whole('routers')]).then(() => this.learnedRoutesOfScope(projects), () => new Set<string>());
+    const perimeters = fresh ? undefined : whole('projects').then(() => this.perimeters(readTime), () => undefined);
+    learned?.catch(() => undefined);
+    const settled = await Promise.allSettled(reading);
     const failed = new Map<AssetStream, CallFailure>();
     settled.forEach((outcome, i) => {
       if (outcome.status === 'rejected') failed.set(streams[i], classify(outcome.reason));
@@ -625,13 +650,34 @@ class Collection {
     if (fresh) {
       this.recordSetsFromAssets = false;
       await Promise.all(mine.map((p) => this.project(p)));
-    } else {
-      // Learned routes have no asset type: the routers with BGP peers are asked for their status.
-      if (this.builder.current.routers.some((r) => r.bgpPeers.length > 0)) await this.clients.loadCompute();
-      await Promise.all(mine.map((p) => this.learnedRoutesAfterRouters(p)));
-      for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
+      await this.perimeters(undefined);
+      return;
     }
-    await this.perimeters(fresh ? undefined : readTime);
+    // The projects the early read did not take (it did not run, or they have no router that learns):
+    // their learned routes are read, or said unread, now that every stream's failures are known.
+    const taken = (await learned) ?? new Set<string>();
+    await Promise.all(mine.filter((p) => !taken.has(p)).map((p) => this.learnedRoutesAfterRouters(p)));
+    for (let i = 0; i < projects.size; i++) this.progress?.projectDone();
+    // The perimeters did not start if the project list failed (past the deadline): read them now.
+    if (projectsFailure) await this.perimeters(readTime);
+    else await perimeters;
+  }
+
+  /**
+   * Learned routes have no asset type: every router with BGP peers of the scope's projects is asked
+   * for its status (the routers client is loaded for it). Runs once the projects and routers
+   * streams are whole; returns the projects it read.
+   */
+  private async learnedRoutesOfScope(projects: Set<string>): Promise<Set<string>> {
+    const learning = new Map<string, Router[]>();
+    for (const r of this.builder.current.routers) {
+      if (r.bgpPeers.length === 0 || !projects.has(r.project)) continue;
+      learning.set(r.project, [...(learning.get(r.project) ?? []), r]);
+    }
+    if (learning.size === 0) return new Set();
+    await this.clients.loadRouters();
+    await Promise.all([...learning].map(([project, routers]) => this.learnedRoutesOf(project, routers)));
+    return new Set(learning.keys());
   }
 
   /** Where the asset API would not list record sets: each zone that matters read through Cloud DNS. */

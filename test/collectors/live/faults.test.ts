@@ -216,12 +216,38 @@ describe('per-API limits', () => {
     expect(() => new QuotaBucket(0)).toThrow(RangeError);
   });
 
+  it('paces a resource-based API per project read, a client-based one over the whole run', async () => {
+    const policy = { timeoutMs: 99_999, retries: 0, backoffMs: 0, maxBackoffMs: 0, concurrency: 10_000 };
+    /** The pacing waits of `n` calls, the i-th reading project(i). */
+    const pacingWaits = async (api: 'compute' | 'asset', n: number, project: (i: number) => string, extra: object = {}) => {
+      let seen: number[] = [];
+      await recordingTimers(async (waits) => {
+        const caller = new Caller({ ...policy, ...extra });
+        await Promise.all(Array.from({ length: n }, (_, i) => caller.run(api, 'x', async () => undefined, project(i))));
+        caller.end();
+        seen = waits.filter((w) => w !== policy.timeoutMs);
+      });
+      return seen;
+    };
+    // Compute spends the quota of the project it reads (1,500 a minute each): 1,600 calls to one
+    // project wait for its refill, 800 to each of two never do.
+    expect(API_LIMITS.compute.quotaProject).toBe('resource');
+    expect((await pacingWaits('compute', 1_600, () => 'a')).length).toBeGreaterThanOrEqual(90);
+    expect(await pacingWaits('compute', 1_600, (i) => (i % 2 ? 'a' : 'b'))).toEqual([]);
+    // The asset API spends the caller's one quota project (100 a minute), whatever the calls read.
+    expect(API_LIMITS.asset.quotaProject).toBe('consumer');
+    expect((await pacingWaits('asset', 150, (i) => `p${i}`)).length).toBeGreaterThanOrEqual(45);
+    // --max-rps is one pace for the API, whatever project a call reads.
+    expect((await pacingWaits('compute', 10, (i) => `p${i}`, { maxRps: 5 })).length).toBe(9);
+  });
+
   it('takes each API\'s concurrency from its quota unless --concurrency is given', async () => {
     const inFlight = async (caller: Caller, api: 'compute' | 'asset') => {
       let now = 0;
       let peak = 0;
       const release: (() => void)[] = [];
-      const calls = Array.from({ length: 60 }, () =>
+      // More calls than the API lets fly, fewer than a minute of its quota (the pacing is not under test).
+      const calls = Array.from({ length: API_LIMITS[api].concurrency + 20 }, () =>
         caller.run(api, 'x', () => {
           peak = Math.max(peak, ++now);
           return new Promise<void>((r) => release.push(() => (now--, r())));

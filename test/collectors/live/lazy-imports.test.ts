@@ -26,18 +26,21 @@ import { writeFileSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 process.on('exit', () => {
   const names = new Set();
+  const compute = [];
   for (const file of Object.keys(require.cache)) {
     const m = /node_modules[\\\\/]@google-cloud[\\\\/]([^\\\\/]+)[\\\\/]/.exec(file);
     if (m) names.add(m[1]);
+    const c = /node_modules[\\\\/]@google-cloud[\\\\/]compute[\\\\/]build[\\\\/]src[\\\\/](.*)$/.exec(file);
+    if (c) compute.push(c[1].replaceAll('\\\\', '/'));
   }
-  writeFileSync(process.env.LOADED_CLIENTS_OUT, JSON.stringify([...names].sort()));
+  writeFileSync(process.env.LOADED_CLIENTS_OUT, JSON.stringify({ names: [...names].sort(), compute: compute.sort() }));
 });
 `,
   );
 });
 
 /** Runs the CLI; resolves with its exit code and the @google-cloud packages it loaded. */
-function loadedBy(args: string[], name: string): Promise<{ code: number | null; loaded: string[]; stderr: string }> {
+function loadedBy(args: string[], name: string): Promise<{ code: number | null; loaded: string[]; computeModules: string[]; stderr: string }> {
   const out = path.join(dir, `${name}.json`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, '--import', 'tsx', 'src/cli.ts', ...args], {
@@ -46,7 +49,10 @@ function loadedBy(args: string[], name: string): Promise<{ code: number | null; 
     });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, loaded: JSON.parse(readFileSync(out, 'utf8')) as string[], stderr }));
+    child.on('close', (code) => {
+      const seen = JSON.parse(readFileSync(out, 'utf8')) as { names: string[]; compute: string[] };
+      resolve({ code, loaded: seen.names, computeModules: seen.compute, stderr });
+    });
   });
 }
 
@@ -63,5 +69,10 @@ describe('client libraries are imported lazily', () => {
     // The demo organization's VPN routers have BGP peers: routers.getRouterStatus has no asset type.
     expect(r.loaded).toEqual(expect.arrayContaining(['asset', 'dns', 'compute']));
     expect(r.loaded).not.toContain('container');
+    // Of compute, the routers client alone: the package's entry point loads every client of three versions.
+    expect(r.computeModules).toContain('v1/routers_client.js');
+    expect(r.computeModules).not.toContain('index.js');
+    expect(r.computeModules.filter((f) => f.startsWith('v1beta/') || f.startsWith('v1small/'))).toEqual([]);
+    expect(r.computeModules.filter((f) => f.endsWith('_client.js'))).toEqual(['v1/routers_client.js']);
   }, 120_000);
 });

@@ -70,6 +70,24 @@ describe('live collector, organization and folder scope, through Cloud Asset Inv
     expect(guard.refused).toEqual([]);
   });
 
+  it('asks the routers what they learned and lists the perimeters while a longer stream still pages', async () => {
+    // Four assets a page and 80 ms a call: the record sets' chain (17 pages) is far longer than the
+    // projects' and routers' (3 and 2); every stream in flight at once, within a minute's asset quota.
+    const paged = await collectFrom(world, { kind: 'organization', id: ORG }, { latencyMs: 80 }, { pageSize: 4, policy: { ...FAST, concurrency: 32 } });
+    const requests = paged.emulator.requests;
+    const types = (i: number) => new URLSearchParams(requests[i].query).get('assetTypes');
+    const lastRecordSetPage = requests.findLastIndex((r, i) => r.service === 'asset' && types(i) === 'dns.googleapis.com/ResourceRecordSet');
+    const firstStatus = requests.findIndex((r) => r.path.endsWith('/getRouterStatus'));
+    const perimeters = requests.findIndex((r) => r.service === 'asset' && new URLSearchParams(r.query).get('contentType') === '5');
+    expect(firstStatus).toBeGreaterThan(-1);
+    expect(firstStatus).toBeLessThan(lastRecordSetPage);
+    expect(perimeters).toBeGreaterThan(-1);
+    expect(perimeters).toBeLessThan(lastRecordSetPage);
+    // Started early, they read the same: every learned route, every perimeter, nothing unread.
+    expect(comparable(paged.snapshot)).toEqual(comparable(world.snapshot));
+    expect(paged.snapshot.readErrors).toEqual([]);
+  });
+
   it('pins every stream to the readTime asked for (a minute before the clock by default)', async () => {
     const at = new Date(Date.now() - 3_600_000);
     const pinned = await collectFrom(world, { kind: 'organization', id: ORG }, { pageSize: 7 }, { readTime: at });
