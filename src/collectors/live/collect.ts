@@ -281,12 +281,14 @@ class Collection {
 
   async clustersOf(project: string): Promise<void> {
     await this.read(project, 'clusters', async () => {
-      const [response] = await this.caller.run('container', `container clusters ${project}`, () =>
-        this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, { retry: { retryCodes: [] } } as never),
-      project,
+      const [response] = await this.caller.run(
+        'container',
+        `container clusters ${project}`,
+        () => unaryCall<Json>((done) => this.clients.clusters.listClusters({ parent: `projects/${project}/locations/-` }, noRetry() as never, done as never)),
+        project,
       );
       const clusters = ((response.clusters ?? []) as unknown[]).map((c) => normalizeCluster(requireShape('clusters', c), project, API));
-      const missing = (response.missingZones ?? []).filter(Boolean);
+      const missing = ((response.missingZones ?? []) as string[]).filter(Boolean);
       if (missing.length) {
         for (const c of clusters) this.builder.add(c);
         throw new CallFailure(503, `clusters in ${missing.join(', ')} could not be listed`, 'MISSING_ZONES');
