@@ -136,9 +136,18 @@ export function contains(outer: string | Interval, inner: string | Interval): bo
 }
 
 export function overlaps(x: string | Interval, y: string | Interval): boolean {
-  const a = typeof x === 'string' ? parseCidr(x) : x;
-  const b = typeof y === 'string' ? parseCidr(y) : y;
+  return intervalsOverlap(typeof x === 'string' ? parseCidr(x) : x, typeof y === 'string' ? parseCidr(y) : y);
+}
+
+/** Whether two intervals share an address (overlaps, for intervals already parsed). */
+export function intervalsOverlap(a: Interval, b: Interval): boolean {
   return a.family === b.family && a.start <= b.end && b.start <= a.end;
+}
+
+/** Whether any interval of `a` shares an address with any of `b` (indexed loops: asked per firewall rule of an organization). */
+export function anyIntervalsOverlap(a: readonly Interval[], b: readonly Interval[]): boolean {
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (intervalsOverlap(a[i], b[j])) return true;
+  return false;
 }
 
 /** Prefix length of a CIDR (32 or 128 for a bare address). */

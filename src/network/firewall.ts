@@ -6,7 +6,7 @@
  * the implied rules decide: egress allowed, ingress denied (priority 65535).
  */
 import type { Firewall, FirewallPermission } from '../model/snapshot.js';
-import { overlaps, parseCidr, type Interval } from './cidr.js';
+import { anyIntervalsOverlap, parseCidr, type Interval } from './cidr.js';
 import { joinAdjacent, sameMembers, splitAt } from './segments.js';
 
 export type Direction = Firewall['direction'];
@@ -215,13 +215,7 @@ export function remoteRanges(rule: Firewall): Interval[] {
 
 /** Whether the rule's remote side touches any of the intervals (rules that do not can decide nothing there). */
 export function firewallReaches(rule: Firewall, intervals: readonly Interval[]): boolean {
-  return rangesReach(remoteRanges(rule), intervals);
-}
-
-/** Whether any of a rule's remote ranges (`remoteRanges`) touches any of the intervals. */
-export function rangesReach(ranges: readonly Interval[], intervals: readonly Interval[]): boolean {
-  for (const r of ranges) for (const i of intervals) if (r.family === i.family && r.start <= i.end && i.start <= r.end) return true;
-  return false;
+  return anyIntervalsOverlap(remoteRanges(rule), intervals);
 }
 
 interface Matching {
@@ -235,11 +229,6 @@ function byPrecedence(a: Matching, b: Matching): number {
   return a.rule.priority - b.rule.priority || (a.action === b.action ? 0 : a.action === 'deny' ? -1 : 1);
 }
 
-function anyOverlap(a: readonly Interval[], b: readonly Interval[]): boolean {
-  for (const x of a) for (const y of b) if (overlaps(x, y)) return true;
-  return false;
-}
-
 function matchingRules(rules: readonly Firewall[], query: FirewallQuery, within: Interval[]): Matching[] {
   const out: Matching[] = [];
   const packetKey = protocolKey(query.packet.protocol);
@@ -248,7 +237,7 @@ function matchingRules(rules: readonly Firewall[], query: FirewallQuery, within:
     const action = actionFor(rule, packetKey, query.packet.port);
     if (!action) continue;
     const remote = remoteIntervals(rule, query);
-    if (anyOverlap(remote, within)) out.push({ rule, action, remote });
+    if (anyIntervalsOverlap(remote, within)) out.push({ rule, action, remote });
   }
   return out.sort(byPrecedence);
 }

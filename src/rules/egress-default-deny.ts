@@ -2,7 +2,7 @@ import type { Outcome, Rule } from '../engine/types.js';
 import type { NodeIdentity, SnapshotIndex } from '../engine/snapshot-index.js';
 import { VIPS } from '../model/facts.js';
 import type { Firewall } from '../model/snapshot.js';
-import { contains, coveredBy, formatRange, isCidr, overlaps, parseCidr, subtract, type Interval } from '../network/cidr.js';
+import { anyIntervalsOverlap, contains, coveredBy, formatRange, isCidr, parseCidr, subtract, type Interval } from '../network/cidr.js';
 import {
   describeDecider,
   firewallAction,
@@ -44,7 +44,7 @@ const ALL_IPV4 = parseCidr('0.0.0.0/0');
  * array when nothing of it is cut, so callers can tell.
  */
 function withoutRanges(ranges: Interval[], cut: Interval[]): Interval[] {
-  if (!ranges.some((r) => cut.some((c) => overlaps(r, c)))) return ranges;
+  if (!anyIntervalsOverlap(ranges, cut)) return ranges;
   return ranges.flatMap((r) => subtract(r, cut));
 }
 

@@ -10,8 +10,8 @@
  */
 import type { NodeIdentity, SnapshotIndex } from '../engine/snapshot-index.js';
 import type { Cluster, Firewall, Route } from '../model/snapshot.js';
-import { parseCidr, type Interval } from '../network/cidr.js';
-import { firewallDecisions, formatPacket, rangesReach, remoteRanges, type Direction, type FirewallSegment, type Packet } from '../network/firewall.js';
+import { anyIntervalsOverlap, parseCidr, type Interval } from '../network/cidr.js';
+import { firewallDecisions, formatPacket, remoteRanges, type Direction, type FirewallSegment, type Packet } from '../network/firewall.js';
 
 /**
  * The rules of a network that apply to a node, in the network's order. Equal selections are the
@@ -168,7 +168,7 @@ export function reaching(index: SnapshotIndex, selection: Selection<Firewall>, r
     // Whether each rule of the network reaches the ranges, worked out once per network.
     const reaches = index.memo(remote.reachingByPositionKey, selection.network, () => {
       const ranges = index.memo('firewall remote ranges', selection.network, () => index.firewallsOf(selection.network).map(remoteRanges));
-      return ranges.map((r) => rangesReach(r, remote.intervals));
+      return ranges.map((r) => anyIntervalsOverlap(r, remote.intervals));
     });
     return narrowed(index, selection, namespace, (_, position) => reaches[position]);
   });

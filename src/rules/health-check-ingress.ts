@@ -151,9 +151,7 @@ function judgeClass(
         for (const [text, resource] of reading.allows) allows.set(text, resource);
       } else {
         const node = nodeText(identity);
-        for (const d of reading.denials) {
-          blocked.push({ portClass, ports, range: d.range, node, deny: d.deny, explicit: d.explicit, denyResource: d.denyResource, decider: d.decider, shadowedAllow: d.shadowedAllow });
-        }
+        for (const denial of reading.denials) blocked.push({ ...denial, portClass, ports, node });
       }
     }
   }

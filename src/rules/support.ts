@@ -123,20 +123,20 @@ export function clusterNetwork(index: SnapshotIndex, cluster: Cluster, needs: Cl
     const errors = index.readErrorsFor(project, collection);
     if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, collection, project) };
   }
+  const subProject = projectOf(cluster.subnetwork) ?? project;
   if (needs.subnetwork) {
-    const subProject = projectOf(cluster.subnetwork) ?? project;
     const errors = index.readErrorsFor(subProject, 'subnetworks');
     if (errors.length > 0) return { notEvaluated: readErrorOutcome(errors, 'subnetworks', subProject) };
   }
 
   // Every collection read is the usual case: it is told without building the lists coverageGaps takes.
-  let covered = !needs.subnetwork || index.coverageOf(projectOf(cluster.subnetwork) ?? project, 'subnetworks').state === 'read';
+  let covered = !needs.subnetwork || index.coverageOf(subProject, 'subnetworks').state === 'read';
   for (const collection of COLLECTIONS) if (covered && needs[NEEDS_OF[collection]]) covered = index.coverageOf(project, collection).state === 'read';
   const gaps = covered
     ? undefined
     : coverageGaps(index, [
         { project, collections: COLLECTIONS.filter((c) => needs[NEEDS_OF[c]]) },
-        ...(needs.subnetwork ? [{ project: projectOf(cluster.subnetwork) ?? project, collections: ['subnetworks'] as CollectionKind[] }] : []),
+        ...(needs.subnetwork ? [{ project: subProject, collections: ['subnetworks'] as CollectionKind[] }] : []),
       ]);
   if (gaps) return { notEvaluated: gaps };
 

@@ -50,8 +50,8 @@ export const vpcScPerimeter: Rule = {
         continue;
       }
       // The host: the project the network lives in, or the one the project record names.
-      const host = projectOf(cluster.network) ?? index.project(cluster.project)?.sharedVpcHost;
       const recordedHost = index.project(cluster.project)?.sharedVpcHost;
+      const host = projectOf(cluster.network) ?? recordedHost;
       const projects = [...new Set([cluster.project, ...(host ? [host] : []), ...(recordedHost ? [recordedHost] : [])])];
       const findings: Finding[] = [];
       const holding = new Map<string, ServicePerimeter>();
